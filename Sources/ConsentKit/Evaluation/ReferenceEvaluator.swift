@@ -1,0 +1,232 @@
+public import Foundation
+
+/// The reference evaluator: DECISION-MODEL.md implemented step by step over a policy and a ledger, written for
+/// being obviously right rather than fast. Faster evaluators are tested against it.
+///
+/// It fails closed: an unknown purpose, field or subject never reads as consent, and a subject with no events
+/// simply has none.
+///
+/// ```swift
+/// let evaluator = ReferenceEvaluator(ledger: ledger)
+/// let decision = evaluator.decision(for: ConsentQuestion(
+///     subject: "c1", purpose: "marketing.email", field: "email", at: .now))
+/// if decision.isAllowed { send() }
+/// print(evaluator.explanation(for: question))   // rendered only when asked
+/// ```
+///
+/// - Complexity: O(*e* + *g* · *w*) per decision, for *e* events of the subject, *g* of them grants and *w*
+///   withdrawals.
+public struct ReferenceEvaluator: Sendable {
+    /// The policy.
+    public var policy: Policy { ledger.policy }
+    /// The ledger.
+    public let ledger: ConsentLedger
+
+    /// Creates an evaluator over a ledger and the policy it was checked against.
+    public init(ledger: ConsentLedger) { self.ledger = ledger }
+
+    /// The decision for one question.
+    public func decision(for question: ConsentQuestion) -> Decision {
+        evaluate(question).decision
+    }
+
+    /// The decision for one question, asked with a typed field.
+    public func decision<Value>(
+        subject: SubjectID, purpose: PurposeID, field: PersonalDataField<Value>, at instant: Date,
+        recipient: RecipientID? = nil, destination: Destination? = nil, channel: Channel? = nil
+    ) -> Decision {
+        decision(
+            for: ConsentQuestion(
+                subject: subject, purpose: purpose, field: field.id, at: instant, recipient: recipient,
+                destination: destination, channel: channel))
+    }
+
+    /// The decisions for every field of a record, for one purpose at one instant: which fields may this purpose
+    /// see?
+    public func decisions(
+        for subject: SubjectID, purpose: PurposeID, fields: [FieldID], at instant: Date
+    ) -> RecordDecision {
+        RecordDecision(
+            fields: fields,
+            decisions: fields.map { field in
+                decision(for: ConsentQuestion(subject: subject, purpose: purpose, field: field, at: instant))
+            })
+    }
+
+    /// The decision with the rule it rests on, the article it cites, and how each candidate grant fared.
+    public func explanation(for question: ConsentQuestion) -> Explanation {
+        let trace = evaluate(question)
+        return Explanation(question: question, decision: trace.decision, details: trace.details)
+    }
+
+    // MARK: The steps of DECISION-MODEL.md
+
+    private struct Trace {
+        var decision: Decision
+        var details: [String] = []
+        init(_ reason: ReasonCode, grant: GrantID? = nil, details: [String] = []) {
+            self.decision = Decision(reason, grant: grant)
+            self.details = details
+        }
+    }
+
+    /// How far a candidate grant got through the checks of step 6; a higher level got further.
+    private enum CandidateCheck: Int, Comparable {
+        case grantor = 1, notice, scope, strength, passed
+        static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
+    }
+
+    private func evaluate(_ question: ConsentQuestion) -> Trace {
+        let instant = question.instant
+        // 1. Known names.
+        guard let purpose = policy.purpose(question.purpose) else {
+            return Trace(.unknownPurpose, details: ["purpose `\(question.purpose)` is not in the policy"])
+        }
+        guard let field = policy.field(question.field) else {
+            return Trace(.unknownField, details: ["field `\(question.field)` is not in the policy"])
+        }
+        // 2. Declared data, recipients, destinations and channels (Arts. 6, 17, 23, 39).
+        guard policy.purpose(purpose, declares: field) else {
+            return Trace(.notDeclared, details: ["`\(purpose.id)` declares neither `\(field.id)` nor its category `\(field.category)`"])
+        }
+        if let recipient = question.recipient, !(purpose.thirdParty?.recipients.contains(recipient) ?? false) {
+            return Trace(.recipientNotDeclared, details: ["`\(purpose.id)` does not declare recipient `\(recipient)`"])
+        }
+        if let destination = question.destination,
+            !(purpose.crossBorder?.destinations.contains(destination) ?? false)
+        {
+            return Trace(.destinationNotDeclared, details: ["`\(purpose.id)` does not declare destination `\(destination)`"])
+        }
+        if let channel = question.channel, !purpose.channels.contains(channel) {
+            return Trace(.channelNotPermitted, details: ["`\(purpose.id)` does not declare channel `\(channel)`"])
+        }
+
+        let record = ledger.record(for: question.subject)
+        let state = record?.state(at: instant) ?? SubjectState(facts: SubjectFacts())
+        // 3. Erasure (Art. 47): only retention required by law survives it.
+        if state.erased && purpose.basis != .legalObligation {
+            return Trace(.erased, details: ["subject `\(question.subject)` was erased at or before this instant"])
+        }
+        // A minor's contract, employment or publicly-disclosed question is judged as consent-based (Art. 31;
+        // Children's Provisions Art. 9).
+        let minorNow = policy.isMinor(state.facts, at: instant)
+        var basis = purpose.basis
+        var details: [String] = []
+        if minorNow, [.contract, .employment, .publiclyDisclosed].contains(basis) {
+            basis = .consent
+            details.append("subject is a minor at this instant: `\(purpose.basis.rawValue)` needs the guardian's consent (Art. 31)")
+        }
+        let categorySensitivity = policy.catalog.sensitivity(of: field.category)
+        let sensitive = minorNow || categorySensitivity.isSensitive
+
+        if !purpose.basis.isMandatory {
+            // 4. Objections: restriction, opt-outs, channel opt-outs (Arts. 15, 24, 44).
+            if state.restricted.contains(purpose.id) {
+                return Trace(.restricted, details: details + ["subject restricted `\(purpose.id)`"])
+            }
+            let consentLike = basis == .consent || basis == .publiclyDisclosed
+            for kind in OptOutKind.allCases where state.optedOut.contains(kind) {
+                let basisApplies = consentLike
+                    || (kind == .automatedDecisionMaking && (basis == .contract || basis == .employment))
+                let purposeMatches: Bool
+                switch kind {
+                case .directMarketing: purposeMatches = purpose.marketing
+                case .thirdPartyDisclosure: purposeMatches = purpose.providesToOthers
+                case .automatedDecisionMaking: purposeMatches = purpose.automatedDecision
+                case .sensitiveData: purposeMatches = sensitive
+                }
+                if basisApplies && purposeMatches {
+                    return Trace(.optedOut(of: kind), details: details + ["subject opted out of `\(kind.rawValue)`"])
+                }
+            }
+            if let channel = question.channel, consentLike, state.channelsOptedOut.contains(channel) {
+                return Trace(.channelNotPermitted, details: details + ["subject opted out of channel `\(channel)`"])
+            }
+        }
+        // 5. A non-consent basis needs no consent (Art. 13 para. 2), sensitive fields and provision included.
+        if basis != .consent {
+            return Trace(.allowed(by: basis), details: details)
+        }
+        // 6. Consent (Arts. 13(1), 14, 29, 31).
+        let required: ConsentKind
+        if purpose.writtenConsent || policy.requiresWrittenConsent(field.id) {
+            required = .written
+            details.append("required strength: written (\(purpose.writtenConsent ? "the purpose" : "the field's category") requires it, Art. 29)")
+        } else if sensitive || purpose.thirdParty != nil || purpose.publicDisclosure || purpose.crossBorder != nil
+            || purpose.surveillanceImages
+        {
+            required = .separate
+            var why: [String] = []
+            if minorNow { why.append("the subject is a minor under \(policy.minorAge), Art. 28, 31") }
+            if categorySensitivity.isSensitive { why.append("`\(field.id)` is \(categorySensitivity)") }
+            if purpose.thirdParty != nil { why.append("provision to another processor, Art. 23") }
+            if purpose.publicDisclosure { why.append("public disclosure, Art. 25") }
+            if purpose.crossBorder != nil { why.append("transfer abroad, Art. 39") }
+            if purpose.surveillanceImages { why.append("public-place surveillance images, Art. 26") }
+            details.append("required strength: separate (" + why.joined(separator: "; ") + ")")
+        } else {
+            required = .ordinary
+            details.append("required strength: ordinary")
+        }
+
+        let candidates = (record?.grants ?? []).filter { grant in
+            grant.at <= instant && grant.purposes.contains(purpose.id) && grant.covers(field)
+        }
+        guard let latest = candidates.last else {
+            return Trace(.noConsent, details: details + ["no grant given by this instant names `\(purpose.id)` and covers `\(field.id)`"])
+        }
+        let active = candidates.filter { grant in
+            record?.withdrawal(of: grant, for: purpose.id, asOf: instant) == nil
+                && (grant.expiresAt.map { $0 > instant } ?? true)
+        }
+        if active.isEmpty {
+            if let withdrawnAt = record?.withdrawal(of: latest, for: purpose.id, asOf: instant) {
+                return Trace(.withdrawn, details: details + ["grant `\(latest.id)` was withdrawn at \(RFC3339.format(withdrawnAt))"])
+            }
+            let expiry = latest.expiresAt.map(RFC3339.format) ?? "?"
+            return Trace(.expired, details: details + ["grant `\(latest.id)` expired at \(expiry)"])
+        }
+
+        var best: (check: CandidateCheck, reason: ReasonCode, grant: ConsentGrant)?
+        for grant in active {
+            let (check, reason, note) = self.check(grant, purpose: purpose, question: question, facts: state.facts, required: required)
+            details.append("grant `\(grant.id)` (\(grant.kind.rawValue), given \(RFC3339.format(grant.at)) by \(grant.grantor == .guardian ? "a guardian" : "the subject")): \(note)")
+            // Later candidates come later in ledger order, so `>=` keeps the most recently given among equals.
+            if best == nil || check >= best!.check { best = (check, reason, grant) }
+        }
+        guard let best else { return Trace(.noConsent, details: details) }
+        return Trace(best.reason, grant: best.check == .passed ? best.grant.id : nil, details: details)
+    }
+
+    /// Step 6's checks of one active candidate, in order; the first it fails is its reason.
+    private func check(
+        _ grant: ConsentGrant, purpose: Purpose, question: ConsentQuestion, facts: SubjectFacts, required: ConsentKind
+    ) -> (CandidateCheck, ReasonCode, String) {
+        let minorAtGrant = policy.isMinor(facts, at: grant.at)
+        switch grant.grantor {
+        case .individual where minorAtGrant || facts.isUnderGuardianship:
+            let who = minorAtGrant ? "a minor when it was given" : "under guardianship"
+            return (.grantor, .guardianConsentRequired, "given by the subject, who was \(who) (Art. 31)")
+        case .guardian where facts.birthDate != nil && !minorAtGrant && !facts.isUnderGuardianship:
+            return (.grantor, .grantorNotAuthorized, "given by a guardian for a subject known to be a capable adult then")
+        default:
+            break
+        }
+        if grant.noticeVersion < purpose.consentVersion {
+            return (.notice, .reconsentRequired, "notice version \(grant.noticeVersion) is below the purpose's \(purpose.consentVersion) (Art. 14)")
+        }
+        if let recipient = question.recipient, !grant.recipients.isEmpty, !grant.recipients.contains(recipient) {
+            return (.scope, .recipientNotCovered, "names recipients that exclude `\(recipient)` (Art. 23)")
+        }
+        if let destination = question.destination, !grant.destinations.isEmpty,
+            !grant.destinations.contains(destination)
+        {
+            return (.scope, .destinationNotCovered, "names destinations that exclude `\(destination)` (Art. 39)")
+        }
+        if !grant.kind.satisfies(required) {
+            let reason: ReasonCode = required == .written ? .writtenConsentRequired : .separateConsentRequired
+            return (.strength, reason, "\(grant.kind.rawValue) consent does not meet the required \(required.rawValue)")
+        }
+        return (.passed, .allowedByConsent, "active and sufficient")
+    }
+}

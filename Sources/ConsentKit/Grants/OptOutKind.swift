@@ -1,0 +1,22 @@
+/// The objections a subject can raise against consent-based processing, and the purposes each one stops.
+public enum OptOutKind: String, Sendable, Hashable, CaseIterable {
+    /// Direct marketing: stops purposes marked `marketing`.
+    case directMarketing
+    /// Provision to other processors or public disclosure (Arts. 23, 25).
+    case thirdPartyDisclosure
+    /// Automated decision-making and personalised recommendation (Art. 24 para. 2–3): also stops `contract` and
+    /// `employment` purposes that make automated decisions.
+    case automatedDecisionMaking
+    /// Any use of the subject's sensitive personal information (Arts. 28–29).
+    case sensitiveData
+
+    /// The provision the objection rests on.
+    public var citation: String {
+        switch self {
+        case .directMarketing: "PIPL Art. 15, Art. 24"
+        case .thirdPartyDisclosure: "PIPL Art. 15, Art. 23, Art. 25"
+        case .automatedDecisionMaking: "PIPL Art. 24"
+        case .sensitiveData: "PIPL Art. 15, Art. 29"
+        }
+    }
+}

@@ -1,0 +1,65 @@
+public import Foundation
+
+/// One entry of a consent ledger: something a subject (or the processor on the subject's behalf) did at an instant.
+public enum ConsentEvent: Sendable, Hashable {
+    /// Consent given.
+    case grant(ConsentGrant)
+    /// Consent withdrawn.
+    case withdraw(Withdrawal)
+    /// An objection raised (PIPL Arts. 15, 24, 44).
+    case optOut(SubjectID, OptOutKind, at: Date)
+    /// An objection lifted. A later grant alone never lifts an opt-out; this event does.
+    case optIn(SubjectID, OptOutKind, at: Date)
+    /// The subject refuses contact over a channel.
+    case channelOptOut(SubjectID, Channel, at: Date)
+    /// The subject accepts contact over a channel again.
+    case channelOptIn(SubjectID, Channel, at: Date)
+    /// The subject restricts or refuses processing for a purpose (Art. 44).
+    case restrict(SubjectID, PurposeID, at: Date)
+    /// The restriction is lifted.
+    case unrestrict(SubjectID, PurposeID, at: Date)
+    /// The subject's data is erased (Art. 47): only `legalObligation` purposes may still process it.
+    case erase(SubjectID, at: Date)
+    /// The subject's facts change.
+    case subjectFacts(SubjectID, SubjectFactsChange, at: Date)
+
+    /// When the event happened.
+    public var at: Date {
+        switch self {
+        case .grant(let grant): grant.at
+        case .withdraw(let withdrawal): withdrawal.at
+        case .optOut(_, _, let at), .optIn(_, _, let at), .channelOptOut(_, _, let at), .channelOptIn(_, _, let at),
+            .restrict(_, _, let at), .unrestrict(_, _, let at), .erase(_, let at), .subjectFacts(_, _, let at):
+            at
+        }
+    }
+
+    /// The subject the event names, or `nil` for a withdrawal by grant id (the grant names the subject).
+    public var namedSubject: SubjectID? {
+        switch self {
+        case .grant(let grant): grant.subject
+        case .withdraw(let withdrawal):
+            if case .purposes(let subject, _) = withdrawal.target { subject } else { nil }
+        case .optOut(let subject, _, _), .optIn(let subject, _, _), .channelOptOut(let subject, _, _),
+            .channelOptIn(let subject, _, _), .restrict(let subject, _, _), .unrestrict(let subject, _, _),
+            .erase(let subject, _), .subjectFacts(let subject, _, _):
+            subject
+        }
+    }
+
+    /// The event's `type` in files.
+    public var typeName: String {
+        switch self {
+        case .grant: "grant"
+        case .withdraw: "withdraw"
+        case .optOut: "optOut"
+        case .optIn: "optIn"
+        case .channelOptOut: "channelOptOut"
+        case .channelOptIn: "channelOptIn"
+        case .restrict: "restrict"
+        case .unrestrict: "unrestrict"
+        case .erase: "erase"
+        case .subjectFacts: "subject"
+        }
+    }
+}

@@ -1,0 +1,159 @@
+internal import Foundation
+
+/// An in-memory consent ledger: every grant, withdrawal, objection, restriction, erasure and fact change, kept in
+/// time order so that it can answer for any instant using only the events at or before it.
+///
+/// Events are checked against the ledger's ``policy`` as they are appended: a grant naming an unknown purpose,
+/// field or category, a duplicate grant id, or a withdrawal of a grant that does not exist is refused with a
+/// ``ConsentKitError`` and leaves the ledger unchanged.
+///
+/// ```swift
+/// var ledger = ConsentLedger(policy: policy)
+/// try ledger.append(.grant(ConsentGrant("g1", subject: "c1", purposes: ["marketing.email"],
+///                                       fields: ["email"], kind: .ordinary, at: .now)))
+/// ```
+public struct ConsentLedger: Sendable {
+    /// The policy events are checked against.
+    public let policy: Policy
+    private var records: [SubjectID: SubjectRecord] = [:]
+    private var grantSubjects: [GrantID: (subject: SubjectID, at: Date)] = [:]
+    /// The number of events appended.
+    public private(set) var count = 0
+
+    /// Creates an empty ledger for a policy.
+    public init(policy: Policy) { self.policy = policy }
+
+    /// The subjects with facts or events, in id order.
+    public var subjects: [SubjectID] { records.keys.sorted() }
+
+    /// The record of a subject, or `nil` when the ledger holds nothing about it.
+    public func record(for subject: SubjectID) -> SubjectRecord? { records[subject] }
+
+    /// A subject's events in time order.
+    public func events(for subject: SubjectID) -> [ConsentEvent] { records[subject]?.entries.map(\.event) ?? [] }
+
+    /// Every event, ordered by instant, then by append order.
+    public var entries: [LedgerEntry] {
+        records.values.flatMap(\.entries).sorted { $0.precedes($1) }
+    }
+
+    /// The grant with this id and the subject it belongs to, or `nil`.
+    public func grant(_ id: GrantID) -> ConsentGrant? {
+        guard let location = grantSubjects[id] else { return nil }
+        for entry in records[location.subject]?.entries ?? [] {
+            if case .grant(let grant) = entry.event, grant.id == id { return grant }
+        }
+        return nil
+    }
+
+    /// Records facts about a subject that hold from the beginning of time, such as a scenario's `subjects` entry.
+    ///
+    /// - Throws: ``ConsentKitError/Code/duplicateIdentifier`` when the subject's initial facts were declared already.
+    public mutating func declare(_ subject: SubjectID, facts: SubjectFacts) throws(ConsentKitError) {
+        var record = records[subject] ?? SubjectRecord(subject: subject)
+        guard record.initialFacts == SubjectFacts() || record.initialFacts == facts else {
+            throw ConsentKitError(
+                code: .duplicateIdentifier, message: "subject `\(subject)` already has initial facts")
+        }
+        record.initialFacts = facts
+        records[subject] = record
+    }
+
+    /// Appends an event after checking it against the policy and the events already held. Events may arrive out
+    /// of time order; the ledger keeps them ordered by instant, then append order.
+    ///
+    /// - Throws: ``ConsentKitError`` naming the offending id and JSON key; the ledger is unchanged.
+    public mutating func append(_ event: ConsentEvent) throws(ConsentKitError) {
+        if let problem = check(event) { throw problem }
+        let subject: SubjectID
+        switch event {
+        case .grant(let grant):
+            grantSubjects[grant.id] = (grant.subject, grant.at)
+            subject = grant.subject
+        case .withdraw(let withdrawal):
+            switch withdrawal.target {
+            case .grant(let id): subject = grantSubjects[id]?.subject ?? SubjectID("")
+            case .purposes(let named, _): subject = named
+            }
+        default:
+            subject = event.namedSubject ?? SubjectID("")
+        }
+        var record = records[subject] ?? SubjectRecord(subject: subject)
+        record.insert(LedgerEntry(sequence: count, event: event))
+        records[subject] = record
+        count += 1
+    }
+
+    /// Appends several events; stops at the first that fails, keeping those before it.
+    public mutating func append(contentsOf events: some Sequence<ConsentEvent>) throws(ConsentKitError) {
+        for event in events { try append(event) }
+    }
+
+    /// The first problem with `event`, or `nil` when it can be appended.
+    private func check(_ event: ConsentEvent) -> ConsentKitError? {
+        func fail(_ code: ConsentKitError.Code, _ message: String, _ path: String) -> ConsentKitError {
+            ConsentKitError(code: code, message: message, location: InputLocation(path: path))
+        }
+        func unknownPurposes(_ purposes: [PurposeID]) -> ConsentKitError? {
+            if purposes.isEmpty { return fail(.invalidValue, "`purposes` must not be empty", "purposes") }
+            for (offset, purpose) in purposes.enumerated() where policy.purpose(purpose) == nil {
+                return fail(.unknownIdentifier, "unknown purpose `\(purpose)`", "purposes[\(offset)]")
+            }
+            return nil
+        }
+        switch event {
+        case .grant(let grant):
+            if grantSubjects[grant.id] != nil {
+                return fail(.duplicateIdentifier, "duplicate grant id `\(grant.id)`", "id")
+            }
+            if let problem = unknownPurposes(grant.purposes) { return problem }
+            if grant.fields.isEmpty && grant.categories.isEmpty {
+                return fail(.missingKey, "grant `\(grant.id)` names no field or category", "fields")
+            }
+            for (offset, field) in grant.fields.enumerated() where policy.field(field) == nil {
+                return fail(.unknownIdentifier, "unknown field `\(field)`", "fields[\(offset)]")
+            }
+            for (offset, category) in grant.categories.enumerated() where !policy.knowsCategory(category) {
+                return fail(.unknownIdentifier, PolicyValidator.unknownCategory(category), "categories[\(offset)]")
+            }
+            if let expiry = grant.expiresAt, expiry <= grant.at {
+                return fail(
+                    .invalidDate, "grant `\(grant.id)` expires at \(RFC3339.format(expiry)), not after it is given",
+                    "expiresAt")
+            }
+            if grant.noticeVersion < 0 {
+                return fail(.invalidValue, "`noticeVersion` must not be negative", "noticeVersion")
+            }
+            if grant.guardianID != nil && grant.grantor != .guardian {
+                return fail(.invalidValue, "`guardianId` is given but `grantor` is not `guardian`", "guardianId")
+            }
+        case .withdraw(let withdrawal):
+            switch withdrawal.target {
+            case .grant(let id):
+                guard let location = grantSubjects[id] else {
+                    return fail(.unknownIdentifier, "withdrawal of unknown grant `\(id)`", "grant")
+                }
+                if withdrawal.at < location.at {
+                    return fail(
+                        .inconsistentLedger,
+                        "withdrawal at \(RFC3339.format(withdrawal.at)) precedes grant `\(id)` given at "
+                            + RFC3339.format(location.at),
+                        "at")
+                }
+            case .purposes(_, let purposes):
+                if let problem = unknownPurposes(purposes) { return problem }
+            }
+        case .restrict(_, let purpose, _), .unrestrict(_, let purpose, _):
+            if policy.purpose(purpose) == nil {
+                return fail(.unknownIdentifier, "unknown purpose `\(purpose)`", "purpose")
+            }
+        case .channelOptOut(_, let channel, _), .channelOptIn(_, let channel, _):
+            if !Channel.knownChannels.contains(channel) {
+                return fail(.invalidValue, "unknown channel `\(channel)`", "channel")
+            }
+        case .optOut, .optIn, .erase, .subjectFacts:
+            break
+        }
+        return nil
+    }
+}

@@ -1,0 +1,43 @@
+/// An event as the ledger holds it, with its position in the order events were appended (file order), which
+/// breaks ties between events at the same instant.
+public struct LedgerEntry: Sendable, Hashable {
+    /// The 0-based position in append order.
+    public let sequence: Int
+    /// The event.
+    public let event: ConsentEvent
+
+    /// Creates an entry.
+    public init(sequence: Int, event: ConsentEvent) {
+        self.sequence = sequence
+        self.event = event
+    }
+
+    /// Orders by instant, then by append order.
+    func precedes(_ other: LedgerEntry) -> Bool {
+        event.at < other.event.at || (event.at == other.event.at && sequence < other.sequence)
+    }
+}
+
+/// Everything the ledger holds about one subject: the facts known from the beginning of time and the events in
+/// time order.
+public struct SubjectRecord: Sendable, Hashable {
+    /// The subject.
+    public let subject: SubjectID
+    /// Facts that hold from the beginning of time (a scenario's `subjects` entry).
+    public internal(set) var initialFacts: SubjectFacts
+    /// The subject's events, ordered by instant, then by append order.
+    public internal(set) var entries: [LedgerEntry]
+
+    init(subject: SubjectID) {
+        self.subject = subject
+        self.initialFacts = SubjectFacts()
+        self.entries = []
+    }
+
+    /// Inserts keeping the order; appends in time order are the common case and cost O(1).
+    mutating func insert(_ entry: LedgerEntry) {
+        var index = entries.endIndex
+        while index > entries.startIndex, entry.precedes(entries[index - 1]) { index -= 1 }
+        entries.insert(entry, at: index)
+    }
+}

@@ -1,0 +1,31 @@
+public import Foundation
+
+extension Policy {
+    /// The calendar day `instant` falls on in the policy's time zone.
+    public func localDate(of instant: Date) -> CalendarDate? {
+        let seconds = instant.timeIntervalSince1970 + Double(timeZone.secondsFromGMT(for: instant))
+        return CalendarDate(daysSinceEpoch: Int((seconds / 86_400).rounded(.down)))
+    }
+
+    /// The first local day on which someone born on `birthDate` is no longer a minor: the `minorAge`-th birthday
+    /// (29 February → 28 February, Civil Code Art. 202), or the day after it under ``AgeBoundary/dayAfterBirthday``.
+    public func majorityDate(forBirthDate birthDate: CalendarDate) -> CalendarDate? {
+        guard let birthday = birthDate.addingYears(minorAge) else { return nil }
+        switch ageReachedOn {
+        case .birthday: return birthday
+        case .dayAfterBirthday: return CalendarDate(daysSinceEpoch: birthday.daysSinceEpoch + 1)
+        }
+    }
+
+    /// Whether a subject with these facts is a minor at `instant`: `minor: true` at every instant; otherwise
+    /// under ``minorAge`` by the birth date on the policy's calendar; with neither, not known to be a minor.
+    public func isMinor(_ facts: SubjectFacts, at instant: Date) -> Bool {
+        if facts.minor == true { return true }
+        guard let birthDate = facts.birthDate else { return false }
+        guard let today = localDate(of: instant), let majority = majorityDate(forBirthDate: birthDate) else {
+            // Outside years 1–9999: fail closed, as a minor needs more protection.
+            return true
+        }
+        return today < majority
+    }
+}
