@@ -1,1 +1,60 @@
+internal import ConsentKit
 
+/// The `consent` command: dispatches to its subcommands. Bad input never crashes it: every error is printed to
+/// standard error with what was wrong and where, and the exit status is 2.
+package enum ConsentCommand {
+    package static let usage = """
+        usage: consent <command> [options]
+
+        commands:
+          demo                       run the retail example: a dozen decisions with their reasons
+          test FILE...               run scenario files [--json] [--junit PATH]
+          check POLICY               validate and lint a policy
+          evaluate                   one decision: --policy P --ledger L --subject S --purpose P --field F
+                                     [--at T] [--recipient R] [--destination D] [--channel C] [--json]
+          help [COMMAND]             this text, or a command's
+
+        Run `consent <command> --help` for a command's options.
+        """
+
+    /// Runs the command line `arguments` (without the program name) and returns the exit status.
+    package static func run(_ arguments: [String], output: CommandOutput) -> ExitCode {
+        guard let command = arguments.first else {
+            output.err(usage + "\n")
+            return .invalidInput
+        }
+        let rest = Array(arguments.dropFirst())
+        if rest.contains("--help") || rest.contains("-h") {
+            return help([command], output: output)
+        }
+        do {
+            switch command {
+            case "demo": return try DemoCommand.run(rest, output: output)
+            case "test": return try TestCommand.run(rest, output: output)
+            case "check": return try CheckCommand.run(rest, output: output)
+            case "evaluate": return try EvaluateCommand.run(rest, output: output)
+            case "help", "--help", "-h": return help(rest, output: output)
+            default:
+                output.err("consent: unknown command `\(command)`\n\n" + usage + "\n")
+                return .invalidInput
+            }
+        } catch {
+            output.err("consent \(command): \(error.description)\n")
+            return .invalidInput
+        }
+    }
+
+    private static func help(_ arguments: [String], output: CommandOutput) -> ExitCode {
+        switch arguments.first {
+        case "demo": output.out(DemoCommand.usage + "\n")
+        case "test": output.out(TestCommand.usage + "\n")
+        case "check": output.out(CheckCommand.usage + "\n")
+        case "evaluate": output.out(EvaluateCommand.usage + "\n")
+        case nil, "help": output.out(usage + "\n")
+        case let other?:
+            output.err("consent help: unknown command `\(other)`\n")
+            return .invalidInput
+        }
+        return .success
+    }
+}

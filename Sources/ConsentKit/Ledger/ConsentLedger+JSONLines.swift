@@ -1,0 +1,78 @@
+public import Foundation
+
+extension ConsentLedger {
+    /// Reads a JSON Lines ledger (one event per line; blank lines allowed), checking every event against the
+    /// policy. Events may come in any time order: they are ordered by instant, then by line.
+    ///
+    /// - Throws: ``ConsentKitError`` naming the file, line and JSON path of every bad line (a line cut off
+    ///   mid-object is ``ConsentKitError/Code/malformedJSON``); nothing is half-loaded.
+    public init(policy: Policy, jsonLines data: Data, file: String? = nil) throws(ConsentKitError) {
+        self.init(policy: policy)
+        var parsed: [(line: Int?, path: JSONPath, event: ConsentEvent)] = []
+        var diagnostics: [Diagnostic] = []
+        var lineNumber = 0
+        for lineBytes in data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
+            lineNumber += 1
+            guard lineBytes.contains(where: { ![UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\r")].contains($0) })
+            else { continue }
+            do {
+                let value = try JSONParser.parse(Array(lineBytes), file: file, line: lineNumber)
+                var reader = JSONReader(file: file, line: lineNumber)
+                if let event = ConsentEvent.read(value, at: JSONPath(), reader: &reader), !reader.hasErrors {
+                    parsed.append((lineNumber, JSONPath(), event))
+                }
+                diagnostics += reader.diagnostics
+            } catch {
+                diagnostics.append(Diagnostic(code: error.code, message: error.message, location: error.location))
+            }
+        }
+        if !diagnostics.isEmpty { throw ConsentKitError(reporting: diagnostics) }
+        try self.init(policy: policy, events: parsed, file: file)
+    }
+
+    /// Reads the JSON Lines ledger at `path`.
+    public init(policy: Policy, contentsOfFile path: String) throws(ConsentKitError) {
+        try self.init(policy: policy, jsonLines: try FileInput.read(path), file: path)
+    }
+
+    /// Appends events read from a file in time order (stable for equal instants), locating any refusal at its
+    /// line. A withdrawal that comes before its grant in time is reported as such, not as an unknown grant.
+    package init(
+        policy: Policy, events: [(line: Int?, path: JSONPath, event: ConsentEvent)], file: String?
+    ) throws(ConsentKitError) {
+        self.init(policy: policy)
+        var grantsInFile: [GrantID: Date] = [:]
+        for (_, _, event) in events {
+            if case .grant(let grant) = event, grantsInFile[grant.id] == nil { grantsInFile[grant.id] = grant.at }
+        }
+        let ordered = events.enumerated().sorted { lhs, rhs in
+            (lhs.element.event.at, lhs.offset) < (rhs.element.event.at, rhs.offset)
+        }
+        for (_, (line, eventPath, event)) in ordered {
+            do {
+                try append(event)
+            } catch {
+                var error = error
+                if case .withdraw(let withdrawal) = event, case .grant(let id) = withdrawal.target,
+                    error.code == .unknownIdentifier, let grantedAt = grantsInFile[id], grantedAt > withdrawal.at
+                {
+                    error = ConsentKitError(
+                        code: .inconsistentLedger,
+                        message: "withdrawal at \(RFC3339.format(withdrawal.at)) precedes grant `\(id)` given at "
+                            + RFC3339.format(grantedAt),
+                        location: InputLocation(path: "at"))
+                }
+                let prefix = eventPath.description
+                let path = [prefix, error.location.path].filter { !$0.isEmpty }.joined(separator: ".")
+                throw ConsentKitError(
+                    code: error.code, message: error.message,
+                    location: InputLocation(file: file, line: line, path: path))
+            }
+        }
+    }
+
+    /// The ledger as JSON Lines, one event per line in time order.
+    public func jsonLines() -> Data {
+        Data(entries.map { $0.event.jsonLine + "\n" }.joined().utf8)
+    }
+}
