@@ -164,12 +164,15 @@ package struct JSONReader {
         _ value: JSONValue, at path: JSONPath, nonEmpty: Bool = false, as _: ID.Type = ID.self
     ) -> [ID]? {
         var seen: Set<String> = []
-        return array(value, at: path, nonEmpty: nonEmpty) { reader, item, itemPath in
+        let before = diagnostics.count
+        // All or nothing: a list with a bad element is not returned shorter, which would shift later paths.
+        let list = array(value, at: path, nonEmpty: nonEmpty) { reader, item, itemPath -> ID? in
             guard let text = reader.identifier(item, at: itemPath) else { return nil }
             if !seen.insert(text).inserted {
                 reader.fail(.duplicateIdentifier, "`\(text)` is listed twice", at: itemPath)
             }
             return ID(text)
         }
+        return diagnostics.count == before ? list : nil
     }
 }

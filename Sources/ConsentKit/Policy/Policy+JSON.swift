@@ -108,7 +108,6 @@ extension Policy {
             "surveillanceImages", "writtenConsent", "thirdParty", "crossBorder", "channels", "consentVersion",
         ]
         guard let object = reader.object(value, at: path, allowed: keys) else { return nil }
-        let before = reader.diagnostics.count
         let id = reader.required(object, "id", at: path) { $0.identifier($1, at: $2) }
         let basis = reader.required(object, "basis", at: path) { $0.choice($1, at: $2, of: LegalBasis.self) }
         let fields = reader.optional(object, "fields", at: path) { $0.identifiers($1, at: $2, as: FieldID.self) }
@@ -141,8 +140,10 @@ extension Policy {
         }
         let channels = reader.optional(object, "channels", at: path) { $0.identifiers($1, at: $2, as: Channel.self) }
         let version = reader.optional(object, "consentVersion", at: path) { $0.integer($1, at: $2, in: 0...Int(Int32.max)) }
-        // A purpose with any structural error is left out, so later checks never report on a half-read purpose.
-        guard let id, let basis, reader.diagnostics.count == before else { return nil }
+        // A purpose whose id, basis or declared data could not be read is left out, so later checks never report
+        // on a half-read declaration; problems elsewhere in it (a flag, a mechanism) leave the rest checkable.
+        let declarationRead = (object["fields"] == nil || fields != nil) && (object["categories"] == nil || categories != nil)
+        guard let id, let basis, declarationRead else { return nil }
         return Purpose(
             PurposeID(id), basis: basis, fields: fields ?? [], categories: categories ?? [], marketing: marketing,
             automatedDecision: automated, publicDisclosure: publicDisclosure, surveillanceImages: surveillance,
