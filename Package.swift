@@ -23,11 +23,7 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "consent", dependencies: ["ConsentCommand"]),
-        .testTarget(
-            name: "ConsentKitTests",
-            dependencies: ["ConsentKit", "ConsentKitTesting"],
-            resources: [.copy("Fixtures")]
-        ),
+        .testTarget(name: "ConsentKitTests", dependencies: ["ConsentKit", "ConsentKitTesting"]),
         .testTarget(name: "ConsentKitTestingTests", dependencies: ["ConsentKit", "ConsentKitTesting"]),
         .testTarget(name: "ConsentCommandTests", dependencies: ["ConsentCommand", "ConsentKit"]),
     ]

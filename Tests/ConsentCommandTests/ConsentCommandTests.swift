@@ -1,0 +1,154 @@
+@testable import ConsentCommand
+import Foundation
+import Testing
+
+/// Runs the command in-process and captures what it prints.
+final class Captured {
+    var out = ""
+    var err = ""
+    var status = ExitCode.success
+
+    init(_ arguments: [String]) {
+        let output = CommandOutput(out: { [unowned self] in out += $0 }, err: { [unowned self] in err += $0 })
+        status = ConsentCommand.run(arguments, output: output)
+    }
+}
+
+@Suite struct ConsentCommandTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+    static func path(_ relative: String) -> String { root.appendingPathComponent(relative).path }
+    static let retail = path("Documentation/Examples/retail")
+
+    func temporaryFile(_ name: String, _ contents: String) throws -> String {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("consent-tests-\(UUID())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: Self.retail + "/retail.policy.json", toPath: directory.appendingPathComponent("retail.policy.json").path)
+        let file = directory.appendingPathComponent(name)
+        try Data(contents.utf8).write(to: file)
+        return file.path
+    }
+
+    @Test func demoRunsOnTheEmbeddedExample() {
+        let run = Captured(["demo"])
+        #expect(run.status == .success)
+        #expect(run.out.contains("denied.guardianConsentRequired"))
+        #expect(run.out.contains("denied.writtenConsentRequired"))
+        #expect(run.out.contains("allowed.consent (grant bob-rx-written)"))
+        #expect(run.out.contains("denied.recipientNotCovered"))
+        #expect(run.out.contains("denied.withdrawn"))
+        #expect(run.out.contains("PIPL Art. 29"))
+        #expect(run.err.isEmpty)
+    }
+
+    @Test func demoJSONIsOneObjectPerLine() throws {
+        let lines = Captured(["demo", "--json"]).out.split(separator: "\n")
+        #expect(lines.count >= 12)
+        for line in lines { #expect(try JSONSerialization.jsonObject(with: Data(line.utf8)) is [String: Any]) }
+    }
+
+    @Test func testPassesTheRetailScenarios() {
+        let run = Captured(["test", Self.retail + "/retail.scenarios.json"])
+        #expect(run.status == .success)
+        #expect(run.out.hasSuffix(" passed, 0 failed\n"))
+    }
+
+    static let failing = """
+        {"format":"consentkit.scenarios/1","policy":"retail.policy.json","scenarios":[{"id":"s","queries":[
+          {"subject":"c1","purpose":"order.fulfilment","field":"address","at":"2026-01-01T00:00:00Z","expect":"allow"},
+          {"subject":"c1","purpose":"marketing.email","field":"email","at":"2026-01-01T00:00:00Z","expect":"allow"}]}]}
+        """
+
+    @Test func testReportsFailuresAndExitsOne() throws {
+        let run = Captured(["test", try temporaryFile("f.scenarios.json", Self.failing)])
+        #expect(run.status == .failure)
+        #expect(run.out.contains("› s › query 1: expected allow, got deny denied.noConsent"))
+        #expect(run.out.hasSuffix("1 passed, 1 failed\n"))
+    }
+
+    @Test func testJSONPrintsOneObjectPerExpectationThenTheTally() throws {
+        let run = Captured(["test", "--json", try temporaryFile("f.scenarios.json", Self.failing)])
+        let lines = run.out.split(separator: "\n").map(String.init)
+        #expect(lines.count == 3)
+        let first = try #require(try JSONSerialization.jsonObject(with: Data(lines[1].utf8)) as? [String: Any])
+        #expect(first["query"] as? Int == 1)
+        #expect(first["reason"] as? String == "denied.noConsent")
+        #expect(first["pass"] as? Bool == false)
+        #expect(first["grant"] is NSNull)
+        #expect(lines[2] == "1 passed, 1 failed")
+    }
+
+    @Test func testWritesAJUnitReport() throws {
+        let scenarios = try temporaryFile("f.scenarios.json", Self.failing)
+        let report = URL(fileURLWithPath: scenarios).deletingLastPathComponent().appendingPathComponent("junit.xml").path
+        #expect(Captured(["test", "--junit", report, scenarios]).status == .failure)
+        let xml = try String(contentsOfFile: report, encoding: .utf8)
+        #expect(xml.contains(#"tests="2" failures="1""#))
+        #expect(xml.contains("<failure message=\"expected allow, got deny denied.noConsent\">"))
+    }
+
+    @Test func anInvalidFileExitsTwoWithNoTally() throws {
+        let file = try temporaryFile("bad.scenarios.json", #"{"format":"consentkit.scenarios/1","policy":"retail.policy.json","scenarios":[{"id":"s","queries":[{"expect":"allow"}]}]}"#)
+        let run = Captured(["test", Self.retail + "/retail.scenarios.json", file])
+        #expect(run.status == .invalidInput)
+        #expect(!run.out.contains("passed"))
+        #expect(run.err.contains("scenarios[0].queries[0].subject: missing required key `subject`"))
+    }
+
+    @Test func checkValidatesAndLints() throws {
+        let good = Captured(["check", Self.retail + "/retail.policy.json"])
+        #expect(good.status == .success)
+        #expect(good.out.hasSuffix("valid\n"))
+        let linted = Captured(["check", try temporaryFile("p.json", #"{"format":"consentkit.policy/1","regime":"PIPL","fields":[{"id":"e","category":"contact.email","type":"string"}],"purposes":[{"id":"m","basis":"contract","marketing":true,"fields":["e"]}]}"#)])
+        #expect(linted.status == .success)
+        #expect(linted.out.contains("purposes[0].basis: warning:"))
+        let bad = Captured(["check", try temporaryFile("p.json", #"{"format":"consentkit.policy/1","regime":"PIPL","fields":[],"purposes":[{"id":"m","basis":"nope","fields":["e"]}]}"#)])
+        #expect(bad.status == .invalidInput)
+        #expect(bad.err.contains("purposes[0].basis: `nope` is not one of"))
+    }
+
+    @Test func evaluateAnswersOneQuestion() throws {
+        let run = Captured([
+            "evaluate", "--policy", Self.retail + "/retail.policy.json", "--ledger", Self.retail + "/retail.ledger.jsonl",
+            "--subject", "alice", "--purpose", "partner.coalition", "--field", "loyaltyTier",
+            "--at=2026-05-01T00:00:00Z", "--recipient", "star-airlines", "--json",
+        ])
+        #expect(run.status == .success)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(run.out.utf8)) as? [String: Any])
+        #expect(object["effect"] as? String == "allow")
+        #expect(object["reason"] as? String == "allowed.consent")
+        #expect(object["grant"] as? String == "alice-coalition")
+    }
+
+    @Test(arguments: [
+        (["evaluate", "--policy"], "`--policy` needs a value"),
+        (["evaluate", "--colour", "red"], "unknown option `--colour`"),
+        (["check"], "expected exactly one policy file"),
+        (["check", "/nonexistent.json"], "no such file `/nonexistent.json`"),
+        (["test"], "expected at least one scenario file"),
+        (["frobnicate"], "unknown command `frobnicate`"),
+        ([], "usage: consent"),
+    ])
+    func badUsageExitsTwoWithAMessage(arguments: [String], message: String) {
+        let run = Captured(arguments)
+        #expect(run.status == .invalidInput)
+        #expect(run.err.contains(message), "\(run.err)")
+    }
+
+    @Test func evaluateRejectsABadInstant() {
+        let run = Captured([
+            "evaluate", "--policy", Self.retail + "/retail.policy.json", "--ledger", Self.retail + "/retail.ledger.jsonl",
+            "--subject", "a", "--purpose", "p", "--field", "f", "--at", "2026-02-30T00:00:00Z",
+        ])
+        #expect(run.status == .invalidInput)
+        #expect(run.err.contains("`--at`"))
+    }
+
+    @Test(arguments: ["demo", "test", "check", "evaluate"])
+    func everyCommandHasHelp(command: String) {
+        let run = Captured([command, "--help"])
+        #expect(run.status == .success)
+        #expect(run.out.hasPrefix("usage: consent \(command)"))
+        #expect(Captured(["help", command]).out == run.out)
+    }
+}
