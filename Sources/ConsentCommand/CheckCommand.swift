@@ -23,7 +23,8 @@ enum CheckCommand {
         }
         if errors.isEmpty {
             let warnings = diagnostics.count
-            output.out("\(path): valid" + (warnings > 0 ? " with \(warnings) warning\(warnings == 1 ? "" : "s")" : "") + "\n")
+            output.out(
+                "\(path): valid" + (warnings > 0 ? " with \(warnings) warning\(warnings == 1 ? "" : "s")" : "") + "\n")
             return .success
         }
         output.err("\(path): \(errors.count) error\(errors.count == 1 ? "" : "s")\n")

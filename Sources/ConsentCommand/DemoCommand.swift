@@ -34,31 +34,42 @@ enum DemoCommand {
                     channel: channel.map(Channel.init)))
         }
         return [
-            step("Marketing e-mail to a registered customer who ticked the box", "alice", "marketing.email", "email",
-                 channel: "email"),
-            step("The same e-mail over SMS, a channel the purpose never declared", "alice", "marketing.email", "email",
-                 channel: "sms"),
+            step(
+                "Marketing e-mail to a registered customer who ticked the box", "alice", "marketing.email", "email",
+                channel: "email"),
+            step(
+                "The same e-mail over SMS, a channel the purpose never declared", "alice", "marketing.email", "email",
+                channel: "sms"),
             step("Marketing e-mail after the customer withdrew her consent", "dana", "marketing.email", "email"),
-            step("The same question asked about a day before the withdrawal (not retroactive)", "dana",
-                 "marketing.email", "email", at: try at("2026-02-01T10:00:00+08:00")),
+            step(
+                "The same question asked about a day before the withdrawal (not retroactive)", "dana",
+                "marketing.email", "email", at: try at("2026-02-01T10:00:00+08:00")),
             step("A 12-year-old's account, registered by the child alone", "chen", "account.registration", "name"),
             step("A 12-year-old's account with the parent's separate consent", "emma", "account.registration", "name"),
-            step("Prescription data with separate (but not written) consent", "bob", "pharmacy.prescriptions",
-                 "prescription", at: try at("2026-02-15T10:00:00+08:00")),
-            step("Prescription data after the customer signed the written form", "bob", "pharmacy.prescriptions",
-                 "prescription"),
-            step("Face-pay template under a consent bundled into the app's terms", "alice", "store.facepay",
-                 "faceTemplate"),
-            step("Loyalty data to the airline partner she consented to", "alice", "partner.coalition", "loyaltyTier",
-                 recipient: "star-airlines"),
-            step("Loyalty data to a bank partner her consent did not name", "alice", "partner.coalition", "loyaltyTier",
-                 recipient: "acme-bank"),
-            step("Purchase history to the Singapore head office (standard contract)", "alice", "hq.analytics",
-                 "purchaseHistory", destination: "SG"),
-            step("Delivering an order: necessary for the contract, no consent needed", "dana", "order.fulfilment",
-                 "address"),
-            step("Real-name check on an erased account: retention required by law", "frank", "identity.verification",
-                 "nationalId"),
+            step(
+                "Prescription data with separate (but not written) consent", "bob", "pharmacy.prescriptions",
+                "prescription", at: try at("2026-02-15T10:00:00+08:00")),
+            step(
+                "Prescription data after the customer signed the written form", "bob", "pharmacy.prescriptions",
+                "prescription"),
+            step(
+                "Face-pay template under a consent bundled into the app's terms", "alice", "store.facepay",
+                "faceTemplate"),
+            step(
+                "Loyalty data to the airline partner she consented to", "alice", "partner.coalition", "loyaltyTier",
+                recipient: "star-airlines"),
+            step(
+                "Loyalty data to a bank partner her consent did not name", "alice", "partner.coalition", "loyaltyTier",
+                recipient: "acme-bank"),
+            step(
+                "Purchase history to the Singapore head office (standard contract)", "alice", "hq.analytics",
+                "purchaseHistory", destination: "SG"),
+            step(
+                "Delivering an order: necessary for the contract, no consent needed", "dana", "order.fulfilment",
+                "address"),
+            step(
+                "Real-name check on an erased account: retention required by law", "frank", "identity.verification",
+                "nationalId"),
         ]
     }
 
@@ -97,13 +108,17 @@ enum DemoCommand {
             if let destination = question.destination { context += " → abroad: \(destination)" }
             if let channel = question.channel { context += " via \(channel)" }
             output.out("\(number + 1). \(step.title)\n")
-            output.out("   may `\(question.purpose)` use `\(question.field)` of `\(question.subject)`\(context)"
-                + " at \(RFC3339.format(question.instant))?\n")
-            output.out(explanation.description.split(separator: "\n").map { "   " + $0 }.joined(separator: "\n") + "\n\n")
+            output.out(
+                "   may `\(question.purpose)` use `\(question.field)` of `\(question.subject)`\(context)"
+                    + " at \(RFC3339.format(question.instant))?\n")
+            output.out(
+                explanation.description.split(separator: "\n").map { "   " + $0 }.joined(separator: "\n") + "\n\n")
         }
         if !parsed.flag("json") {
-            output.out("\(counts[.allow, default: 0]) allowed, \(counts[.deny, default: 0]) denied. "
-                + "Try: consent evaluate --help, consent test Documentation/Examples/retail/retail.scenarios.json\n")
+            output.out(
+                "\(counts[.allow, default: 0]) allowed, \(counts[.deny, default: 0]) denied. "
+                    + "Try: consent evaluate --help, consent test Documentation/Examples/retail/retail.scenarios.json\n"
+            )
         }
         return .success
     }

@@ -1,6 +1,7 @@
-@testable import ConsentCommand
 import Foundation
 import Testing
+
+@testable import ConsentCommand
 
 /// Runs the command in-process and captures what it prints.
 final class Captured {
@@ -23,7 +24,9 @@ final class Captured {
     func temporaryFile(_ name: String, _ contents: String) throws -> String {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("consent-tests-\(UUID())")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        try FileManager.default.copyItem(atPath: Self.retail + "/retail.policy.json", toPath: directory.appendingPathComponent("retail.policy.json").path)
+        try FileManager.default.copyItem(
+            atPath: Self.retail + "/retail.policy.json",
+            toPath: directory.appendingPathComponent("retail.policy.json").path)
         let file = directory.appendingPathComponent(name)
         try Data(contents.utf8).write(to: file)
         return file.path
@@ -80,7 +83,8 @@ final class Captured {
 
     @Test func testWritesAJUnitReport() throws {
         let scenarios = try temporaryFile("f.scenarios.json", Self.failing)
-        let report = URL(fileURLWithPath: scenarios).deletingLastPathComponent().appendingPathComponent("junit.xml").path
+        let report = URL(fileURLWithPath: scenarios).deletingLastPathComponent().appendingPathComponent("junit.xml")
+            .path
         #expect(Captured(["test", "--junit", report, scenarios]).status == .failure)
         let xml = try String(contentsOfFile: report, encoding: .utf8)
         #expect(xml.contains(#"tests="2" failures="1""#))
@@ -88,7 +92,10 @@ final class Captured {
     }
 
     @Test func anInvalidFileExitsTwoWithNoTally() throws {
-        let file = try temporaryFile("bad.scenarios.json", #"{"format":"consentkit.scenarios/1","policy":"retail.policy.json","scenarios":[{"id":"s","queries":[{"expect":"allow"}]}]}"#)
+        let file = try temporaryFile(
+            "bad.scenarios.json",
+            #"{"format":"consentkit.scenarios/1","policy":"retail.policy.json","scenarios":[{"id":"s","queries":[{"expect":"allow"}]}]}"#
+        )
         let run = Captured(["test", Self.retail + "/retail.scenarios.json", file])
         #expect(run.status == .invalidInput)
         #expect(!run.out.contains("passed"))
@@ -99,17 +106,30 @@ final class Captured {
         let good = Captured(["check", Self.retail + "/retail.policy.json"])
         #expect(good.status == .success)
         #expect(good.out.hasSuffix("valid\n"))
-        let linted = Captured(["check", try temporaryFile("p.json", #"{"format":"consentkit.policy/1","regime":"PIPL","fields":[{"id":"e","category":"contact.email","type":"string"}],"purposes":[{"id":"m","basis":"contract","marketing":true,"fields":["e"]}]}"#)])
+        let linted = Captured([
+            "check",
+            try temporaryFile(
+                "p.json",
+                #"{"format":"consentkit.policy/1","regime":"PIPL","fields":[{"id":"e","category":"contact.email","type":"string"}],"purposes":[{"id":"m","basis":"contract","marketing":true,"fields":["e"]}]}"#
+            ),
+        ])
         #expect(linted.status == .success)
         #expect(linted.out.contains("purposes[0].basis: warning:"))
-        let bad = Captured(["check", try temporaryFile("p.json", #"{"format":"consentkit.policy/1","regime":"PIPL","fields":[],"purposes":[{"id":"m","basis":"nope","fields":["e"]}]}"#)])
+        let bad = Captured([
+            "check",
+            try temporaryFile(
+                "p.json",
+                #"{"format":"consentkit.policy/1","regime":"PIPL","fields":[],"purposes":[{"id":"m","basis":"nope","fields":["e"]}]}"#
+            ),
+        ])
         #expect(bad.status == .invalidInput)
         #expect(bad.err.contains("purposes[0].basis: `nope` is not one of"))
     }
 
     @Test func evaluateAnswersOneQuestion() throws {
         let run = Captured([
-            "evaluate", "--policy", Self.retail + "/retail.policy.json", "--ledger", Self.retail + "/retail.ledger.jsonl",
+            "evaluate", "--policy", Self.retail + "/retail.policy.json", "--ledger",
+            Self.retail + "/retail.ledger.jsonl",
             "--subject", "alice", "--purpose", "partner.coalition", "--field", "loyaltyTier",
             "--at=2026-05-01T00:00:00Z", "--recipient", "star-airlines", "--json",
         ])
@@ -137,7 +157,8 @@ final class Captured {
 
     @Test func evaluateRejectsABadInstant() {
         let run = Captured([
-            "evaluate", "--policy", Self.retail + "/retail.policy.json", "--ledger", Self.retail + "/retail.ledger.jsonl",
+            "evaluate", "--policy", Self.retail + "/retail.policy.json", "--ledger",
+            Self.retail + "/retail.ledger.jsonl",
             "--subject", "a", "--purpose", "p", "--field", "f", "--at", "2026-02-30T00:00:00Z",
         ])
         #expect(run.status == .invalidInput)

@@ -10,7 +10,8 @@ import Testing
     func fixture() throws -> LedgerFixture {
         var fixture = LedgerFixture(policy: try Policy(contentsOfFile: Self.policyPath))
         try fixture.subject("c1", birthDate: "1990-01-01")
-        try fixture.grant("g1", subject: "c1", purposes: ["store.facepay"], fields: ["faceTemplate"], at: "2026-01-01T00:00:00Z")
+        try fixture.grant(
+            "g1", subject: "c1", purposes: ["store.facepay"], fields: ["faceTemplate"], at: "2026-01-01T00:00:00Z")
         return fixture
     }
 
@@ -23,7 +24,8 @@ import Testing
         #expect(ExpectedDecision.deny(prefix: "denied.optedOut").isMet(by: optedOut))
         #expect(!ExpectedDecision.deny(.withdrawn).isMet(by: optedOut))
         #expect(!ExpectedDecision.deny.isMet(by: allow))
-        #expect(ExpectedDecision.allow(.allowedByConsent, grant: "g1").description == "allow allowed.consent (grant g1)")
+        #expect(
+            ExpectedDecision.allow(.allowedByConsent, grant: "g1").description == "allow allowed.consent (grant g1)")
     }
 
     @Test func expectDecisionPassesOnAMatch() throws {
@@ -37,7 +39,8 @@ import Testing
         let ledger = try fixture().ledger
         let at = try LedgerFixture.instant("2026-02-01T00:00:00Z")
         withKnownIssue {
-            expectDecision(ledger: ledger, subject: "c1", purpose: "store.facepay", field: "faceTemplate", at: at, is: .allow)
+            expectDecision(
+                ledger: ledger, subject: "c1", purpose: "store.facepay", field: "faceTemplate", at: at, is: .allow)
         } matching: { issue in
             issue.description.contains("denied.separateConsentRequired")
         }
@@ -75,9 +78,12 @@ import Testing
             try fixture.grant("g2", subject: "c1", purposes: ["store.facepay"], fields: ["faceTemplate"], at: "soon")
         }
         #expect(throws: ConsentKitError(code: .duplicateIdentifier)) {
-            try fixture.grant("g1", subject: "c1", purposes: ["store.facepay"], fields: ["faceTemplate"], at: "2026-01-01T00:00:00Z")
+            try fixture.grant(
+                "g1", subject: "c1", purposes: ["store.facepay"], fields: ["faceTemplate"], at: "2026-01-01T00:00:00Z")
         }
-        #expect(throws: ConsentKitError(code: .unknownIdentifier)) { try fixture.withdraw("g9", at: "2026-01-01T00:00:00Z") }
+        #expect(throws: ConsentKitError(code: .unknownIdentifier)) {
+            try fixture.withdraw("g9", at: "2026-01-01T00:00:00Z")
+        }
         try fixture.withdraw(subject: "c1", purposes: ["store.facepay"], at: "2026-03-01T00:00:00Z")
         #expect(fixture.ledger.count == 2)
     }

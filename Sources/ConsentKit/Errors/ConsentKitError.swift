@@ -20,7 +20,9 @@ public struct ConsentKitError: Error, Sendable, Hashable, CustomStringConvertibl
     public var diagnostics: [Diagnostic]
 
     /// Creates an error.
-    public init(code: Code, message: String = "", location: InputLocation = InputLocation(), diagnostics: [Diagnostic] = []) {
+    public init(
+        code: Code, message: String = "", location: InputLocation = InputLocation(), diagnostics: [Diagnostic] = []
+    ) {
         self.code = code
         self.message = message
         self.location = location

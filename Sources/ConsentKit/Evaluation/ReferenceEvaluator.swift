@@ -87,7 +87,9 @@ public struct ReferenceEvaluator: Sendable {
         }
         // 2. Declared data, recipients, destinations and channels (Arts. 6, 17, 23, 39).
         guard policy.purpose(purpose, declares: field) else {
-            return Trace(.notDeclared, details: ["`\(purpose.id)` declares neither `\(field.id)` nor its category `\(field.category)`"])
+            return Trace(
+                .notDeclared,
+                details: ["`\(purpose.id)` declares neither `\(field.id)` nor its category `\(field.category)`"])
         }
         if let recipient = question.recipient, !(purpose.thirdParty?.recipients.contains(recipient) ?? false) {
             return Trace(.recipientNotDeclared, details: ["`\(purpose.id)` does not declare recipient `\(recipient)`"])
@@ -95,7 +97,8 @@ public struct ReferenceEvaluator: Sendable {
         if let destination = question.destination,
             !(purpose.crossBorder?.destinations.contains(destination) ?? false)
         {
-            return Trace(.destinationNotDeclared, details: ["`\(purpose.id)` does not declare destination `\(destination)`"])
+            return Trace(
+                .destinationNotDeclared, details: ["`\(purpose.id)` does not declare destination `\(destination)`"])
         }
         if let channel = question.channel, !purpose.channels.contains(channel) {
             return Trace(.channelNotPermitted, details: ["`\(purpose.id)` does not declare channel `\(channel)`"])
@@ -114,7 +117,9 @@ public struct ReferenceEvaluator: Sendable {
         var details: [String] = []
         if minorNow, [.contract, .employment, .publiclyDisclosed].contains(basis) {
             basis = .consent
-            details.append("subject is a minor at this instant: `\(purpose.basis.rawValue)` needs the guardian's consent (Art. 31)")
+            details.append(
+                "subject is a minor at this instant: `\(purpose.basis.rawValue)` needs the guardian's consent (Art. 31)"
+            )
         }
         let categorySensitivity = policy.catalog.sensitivity(of: field.category)
         let sensitive = minorNow || categorySensitivity.isSensitive
@@ -126,7 +131,8 @@ public struct ReferenceEvaluator: Sendable {
             }
             let consentLike = basis == .consent || basis == .publiclyDisclosed
             for kind in OptOutKind.allCases where state.optedOut.contains(kind) {
-                let basisApplies = consentLike
+                let basisApplies =
+                    consentLike
                     || (kind == .automatedDecisionMaking && (basis == .contract || basis == .employment))
                 let purposeMatches: Bool
                 switch kind {
@@ -151,7 +157,9 @@ public struct ReferenceEvaluator: Sendable {
         let required: ConsentKind
         if purpose.writtenConsent || policy.requiresWrittenConsent(field.id) {
             required = .written
-            details.append("required strength: written (\(purpose.writtenConsent ? "the purpose" : "the field's category") requires it, Art. 29)")
+            details.append(
+                "required strength: written (\(purpose.writtenConsent ? "the purpose" : "the field's category") requires it, Art. 29)"
+            )
         } else if sensitive || purpose.thirdParty != nil || purpose.publicDisclosure || purpose.crossBorder != nil
             || purpose.surveillanceImages
         {
@@ -173,7 +181,9 @@ public struct ReferenceEvaluator: Sendable {
             grant.at <= instant && grant.purposes.contains(purpose.id) && grant.covers(field)
         }
         guard let latest = candidates.last else {
-            return Trace(.noConsent, details: details + ["no grant given by this instant names `\(purpose.id)` and covers `\(field.id)`"])
+            return Trace(
+                .noConsent,
+                details: details + ["no grant given by this instant names `\(purpose.id)` and covers `\(field.id)`"])
         }
         let active = candidates.filter { grant in
             record?.withdrawal(of: grant, for: purpose.id, asOf: instant) == nil
@@ -181,7 +191,9 @@ public struct ReferenceEvaluator: Sendable {
         }
         if active.isEmpty {
             if let withdrawnAt = record?.withdrawal(of: latest, for: purpose.id, asOf: instant) {
-                return Trace(.withdrawn, details: details + ["grant `\(latest.id)` was withdrawn at \(RFC3339.format(withdrawnAt))"])
+                return Trace(
+                    .withdrawn,
+                    details: details + ["grant `\(latest.id)` was withdrawn at \(RFC3339.format(withdrawnAt))"])
             }
             let expiry = latest.expiresAt.map(RFC3339.format) ?? "?"
             return Trace(.expired, details: details + ["grant `\(latest.id)` expired at \(expiry)"])
@@ -189,8 +201,11 @@ public struct ReferenceEvaluator: Sendable {
 
         var best: (check: CandidateCheck, reason: ReasonCode, grant: ConsentGrant)?
         for grant in active {
-            let (check, reason, note) = self.check(grant, purpose: purpose, question: question, facts: state.facts, required: required)
-            details.append("grant `\(grant.id)` (\(grant.kind.rawValue), given \(RFC3339.format(grant.at)) by \(grant.grantor == .guardian ? "a guardian" : "the subject")): \(note)")
+            let (check, reason, note) = self.check(
+                grant, purpose: purpose, question: question, facts: state.facts, required: required)
+            details.append(
+                "grant `\(grant.id)` (\(grant.kind.rawValue), given \(RFC3339.format(grant.at)) by \(grant.grantor == .guardian ? "a guardian" : "the subject")): \(note)"
+            )
             // Later candidates come later in ledger order, so `>=` keeps the most recently given among equals.
             if best == nil || check >= best!.check { best = (check, reason, grant) }
         }
@@ -208,12 +223,17 @@ public struct ReferenceEvaluator: Sendable {
             let who = minorAtGrant ? "a minor when it was given" : "under guardianship"
             return (.grantor, .guardianConsentRequired, "given by the subject, who was \(who) (Art. 31)")
         case .guardian where facts.birthDate != nil && !minorAtGrant && !facts.isUnderGuardianship:
-            return (.grantor, .grantorNotAuthorized, "given by a guardian for a subject known to be a capable adult then")
+            return (
+                .grantor, .grantorNotAuthorized, "given by a guardian for a subject known to be a capable adult then"
+            )
         default:
             break
         }
         if grant.noticeVersion < purpose.consentVersion {
-            return (.notice, .reconsentRequired, "notice version \(grant.noticeVersion) is below the purpose's \(purpose.consentVersion) (Art. 14)")
+            return (
+                .notice, .reconsentRequired,
+                "notice version \(grant.noticeVersion) is below the purpose's \(purpose.consentVersion) (Art. 14)"
+            )
         }
         if let recipient = question.recipient, !grant.recipients.isEmpty, !grant.recipients.contains(recipient) {
             return (.scope, .recipientNotCovered, "names recipients that exclude `\(recipient)` (Art. 23)")

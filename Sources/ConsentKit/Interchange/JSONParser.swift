@@ -200,7 +200,9 @@ package struct JSONParser {
                 if let scalar = Unicode.Scalar(value) { return scalar }
                 throw syntaxError("an invalid `\\u` escape")
             }
-            guard let scalar = Unicode.Scalar(high) else { throw syntaxError("a lone UTF-16 surrogate in `\\u` escape") }
+            guard let scalar = Unicode.Scalar(high) else {
+                throw syntaxError("a lone UTF-16 surrogate in `\\u` escape")
+            }
             return scalar
         default:
             throw syntaxError("an invalid escape `\\\(Self.printable(byte))`")

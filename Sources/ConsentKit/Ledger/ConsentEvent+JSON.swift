@@ -75,7 +75,8 @@ extension ConsentEvent {
             let purpose = reader.required(object, "purpose", at: path) { $0.identifier($1, at: $2) }
             let at = instant(object)
             guard let who, let purpose, let at else { return nil }
-            event = type == "restrict"
+            event =
+                type == "restrict"
                 ? .restrict(who, PurposeID(purpose), at: at) : .unrestrict(who, PurposeID(purpose), at: at)
         case "erase":
             guard let object = reader.object(value, at: path, allowed: ["type", "subject", "at"]) else { return nil }
@@ -137,7 +138,9 @@ extension ConsentEvent {
         let guardian = reader.optional(object, "guardianId", at: path) { $0.identifier($1, at: $2) }
         let at = reader.required(object, "at", at: path) { $0.instant($1, at: $2) }
         let expiresAt = reader.optional(object, "expiresAt", at: path) { $0.instant($1, at: $2) }
-        let notice = reader.optional(object, "noticeVersion", at: path) { $0.integer($1, at: $2, in: 0...Int(Int32.max)) }
+        let notice = reader.optional(object, "noticeVersion", at: path) {
+            $0.integer($1, at: $2, in: 0...Int(Int32.max))
+        }
         let recipients = reader.optional(object, "recipients", at: path) {
             $0.identifiers($1, at: $2, as: RecipientID.self)
         }

@@ -13,7 +13,8 @@ extension ConsentLedger {
         var lineNumber = 0
         for lineBytes in data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
             lineNumber += 1
-            guard lineBytes.contains(where: { ![UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\r")].contains($0) })
+            guard
+                lineBytes.contains(where: { ![UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\r")].contains($0) })
             else { continue }
             do {
                 let value = try JSONParser.parse(Array(lineBytes), file: file, line: lineNumber)

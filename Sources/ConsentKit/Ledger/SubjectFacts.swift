@@ -46,7 +46,9 @@ public struct SubjectFactsChange: Sendable, Hashable {
     public var guardianship: Change<Bool>
 
     /// Creates a change; every fact is kept unless given.
-    public init(birthDate: Change<CalendarDate> = .keep, minor: Change<Bool> = .keep, guardianship: Change<Bool> = .keep) {
+    public init(
+        birthDate: Change<CalendarDate> = .keep, minor: Change<Bool> = .keep, guardianship: Change<Bool> = .keep
+    ) {
         self.birthDate = birthDate
         self.minor = minor
         self.guardianship = guardianship

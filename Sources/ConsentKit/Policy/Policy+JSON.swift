@@ -54,22 +54,27 @@ extension Policy {
         }
         let zoneName = reader.optional(root, "timeZone", at: basePath) { $0.string($1, at: $2) }
         let minorAge = reader.optional(root, "minorAge", at: basePath) { $0.integer($1, at: $2, in: 1...25) }
-        let boundary = reader.optional(root, "ageReachedOn", at: basePath) { $0.choice($1, at: $2, of: AgeBoundary.self) }
-        let categories = reader.optional(root, "categories", at: basePath) { reader, value, path in
-            reader.array(value, at: path) { reader, item, itemPath in
-                Self.readCategory(item, at: itemPath, reader: &reader).map { (itemPath, $0) }
-            }
-        } ?? []
-        let fields = reader.required(root, "fields", at: basePath) { reader, value, path in
-            reader.array(value, at: path) { reader, item, itemPath in
-                Self.readField(item, at: itemPath, reader: &reader).map { (itemPath, $0) }
-            }
-        } ?? []
-        let purposes = reader.required(root, "purposes", at: basePath) { reader, value, path in
-            reader.array(value, at: path) { reader, item, itemPath in
-                Self.readPurpose(item, at: itemPath, reader: &reader).map { (itemPath, $0) }
-            }
-        } ?? []
+        let boundary = reader.optional(root, "ageReachedOn", at: basePath) {
+            $0.choice($1, at: $2, of: AgeBoundary.self)
+        }
+        let categories =
+            reader.optional(root, "categories", at: basePath) { reader, value, path in
+                reader.array(value, at: path) { reader, item, itemPath in
+                    Self.readCategory(item, at: itemPath, reader: &reader).map { (itemPath, $0) }
+                }
+            } ?? []
+        let fields =
+            reader.required(root, "fields", at: basePath) { reader, value, path in
+                reader.array(value, at: path) { reader, item, itemPath in
+                    Self.readField(item, at: itemPath, reader: &reader).map { (itemPath, $0) }
+                }
+            } ?? []
+        let purposes =
+            reader.required(root, "purposes", at: basePath) { reader, value, path in
+                reader.array(value, at: path) { reader, item, itemPath in
+                    Self.readPurpose(item, at: itemPath, reader: &reader).map { (itemPath, $0) }
+                }
+            } ?? []
 
         var validator = PolicyValidator(reader: reader, regime: regime ?? .pipl)
         let zone = validator.timeZone(zoneName ?? (regime ?? .pipl).defaultTimeZone, at: basePath + "timeZone")
@@ -128,8 +133,11 @@ extension Policy {
                     } ?? [])
             }
         }
-        let crossBorder = reader.optional(object, "crossBorder", at: path) { reader, value, path -> CrossBorderTransfer? in
-            guard let object = reader.object(value, at: path, allowed: ["destinations", "mechanism"]) else { return nil }
+        let crossBorder = reader.optional(object, "crossBorder", at: path) {
+            reader, value, path -> CrossBorderTransfer? in
+            guard let object = reader.object(value, at: path, allowed: ["destinations", "mechanism"]) else {
+                return nil
+            }
             let destinations = reader.optional(object, "destinations", at: path) {
                 $0.identifiers($1, at: $2, as: Destination.self)
             }
@@ -139,10 +147,13 @@ extension Policy {
             return mechanism.map { CrossBorderTransfer(destinations: destinations ?? [], mechanism: $0) }
         }
         let channels = reader.optional(object, "channels", at: path) { $0.identifiers($1, at: $2, as: Channel.self) }
-        let version = reader.optional(object, "consentVersion", at: path) { $0.integer($1, at: $2, in: 0...Int(Int32.max)) }
+        let version = reader.optional(object, "consentVersion", at: path) {
+            $0.integer($1, at: $2, in: 0...Int(Int32.max))
+        }
         // A purpose whose id, basis or declared data could not be read is left out, so later checks never report
         // on a half-read declaration; problems elsewhere in it (a flag, a mechanism) leave the rest checkable.
-        let declarationRead = (object["fields"] == nil || fields != nil) && (object["categories"] == nil || categories != nil)
+        let declarationRead =
+            (object["fields"] == nil || fields != nil) && (object["categories"] == nil || categories != nil)
         guard let id, let basis, declarationRead else { return nil }
         return Purpose(
             PurposeID(id), basis: basis, fields: fields ?? [], categories: categories ?? [], marketing: marketing,
@@ -166,43 +177,72 @@ extension Policy {
         ]
         if !categories.isEmpty {
             root.members.append(
-                ("categories", .array(categories.map { category in
-                    var object: JSONObject = ["id": .string(category.id.rawValue)]
-                    if let sensitive = category.sensitive { object.members.append(("sensitive", .bool(sensitive))) }
-                    if let written = category.writtenConsent { object.members.append(("writtenConsent", .bool(written))) }
-                    return .object(object)
-                })))
+                (
+                    "categories",
+                    .array(
+                        categories.map { category in
+                            var object: JSONObject = ["id": .string(category.id.rawValue)]
+                            if let sensitive = category.sensitive {
+                                object.members.append(("sensitive", .bool(sensitive)))
+                            }
+                            if let written = category.writtenConsent {
+                                object.members.append(("writtenConsent", .bool(written)))
+                            }
+                            return .object(object)
+                        })
+                ))
         }
         root.members.append(
-            ("fields", .array(fields.map { field in
-                .object(["id": .string(field.id.rawValue), "category": .string(field.category.rawValue),
-                         "type": .string(field.type.rawValue)])
-            })))
-        root.members.append(("purposes", .array(purposes.map { purpose in
-            var object: JSONObject = ["id": .string(purpose.id.rawValue), "basis": .string(purpose.basis.rawValue)]
-            if !purpose.fields.isEmpty { object.members.append(("fields", ids(purpose.fields))) }
-            if !purpose.categories.isEmpty { object.members.append(("categories", ids(purpose.categories))) }
-            for (key, flag) in [
-                ("marketing", purpose.marketing), ("automatedDecision", purpose.automatedDecision),
-                ("publicDisclosure", purpose.publicDisclosure), ("surveillanceImages", purpose.surveillanceImages),
-                ("writtenConsent", purpose.writtenConsent),
-            ] where flag {
-                object.members.append((key, .bool(true)))
-            }
-            if let thirdParty = purpose.thirdParty {
-                object.members.append(("thirdParty", .object(["recipients": ids(thirdParty.recipients)])))
-            }
-            if let crossBorder = purpose.crossBorder {
-                object.members.append(
-                    ("crossBorder", .object(["destinations": ids(crossBorder.destinations),
-                                             "mechanism": .string(crossBorder.mechanism.rawValue)])))
-            }
-            if !purpose.channels.isEmpty { object.members.append(("channels", ids(purpose.channels))) }
-            if purpose.consentVersion != 0 {
-                object.members.append(("consentVersion", .number(String(purpose.consentVersion))))
-            }
-            return .object(object)
-        })))
+            (
+                "fields",
+                .array(
+                    fields.map { field in
+                        .object([
+                            "id": .string(field.id.rawValue), "category": .string(field.category.rawValue),
+                            "type": .string(field.type.rawValue),
+                        ])
+                    })
+            ))
+        root.members.append(
+            (
+                "purposes",
+                .array(
+                    purposes.map { purpose in
+                        var object: JSONObject = [
+                            "id": .string(purpose.id.rawValue), "basis": .string(purpose.basis.rawValue),
+                        ]
+                        if !purpose.fields.isEmpty { object.members.append(("fields", ids(purpose.fields))) }
+                        if !purpose.categories.isEmpty {
+                            object.members.append(("categories", ids(purpose.categories)))
+                        }
+                        for (key, flag) in [
+                            ("marketing", purpose.marketing), ("automatedDecision", purpose.automatedDecision),
+                            ("publicDisclosure", purpose.publicDisclosure),
+                            ("surveillanceImages", purpose.surveillanceImages),
+                            ("writtenConsent", purpose.writtenConsent),
+                        ] where flag {
+                            object.members.append((key, .bool(true)))
+                        }
+                        if let thirdParty = purpose.thirdParty {
+                            object.members.append(("thirdParty", .object(["recipients": ids(thirdParty.recipients)])))
+                        }
+                        if let crossBorder = purpose.crossBorder {
+                            object.members.append(
+                                (
+                                    "crossBorder",
+                                    .object([
+                                        "destinations": ids(crossBorder.destinations),
+                                        "mechanism": .string(crossBorder.mechanism.rawValue),
+                                    ])
+                                ))
+                        }
+                        if !purpose.channels.isEmpty { object.members.append(("channels", ids(purpose.channels))) }
+                        if purpose.consentVersion != 0 {
+                            object.members.append(("consentVersion", .number(String(purpose.consentVersion))))
+                        }
+                        return .object(object)
+                    })
+            ))
         return .object(root)
     }
 }

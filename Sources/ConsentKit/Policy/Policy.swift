@@ -75,7 +75,8 @@ public struct Policy: Sendable {
         self.purposes = purposes
         self.warnings = warnings
         self.catalog = CategoryCatalog(regime: regime, declared: categories)
-        self.purposeIndex = Dictionary(purposes.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
+        self.purposeIndex = Dictionary(
+            purposes.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
         self.fieldIndex = Dictionary(fields.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
     }
 

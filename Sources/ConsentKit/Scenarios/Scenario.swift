@@ -49,18 +49,22 @@ public struct Scenario: Sendable {
                 return ()
             }
         }
-        let events = reader.optional(object, "events", at: path) { reader, value, path in
-            reader.array(value, at: path) { reader, item, itemPath in
-                ConsentEvent.read(item, at: itemPath, reader: &reader).map { (line: Int?.none, path: itemPath, event: $0) }
-            }
-        } ?? []
+        let events =
+            reader.optional(object, "events", at: path) { reader, value, path in
+                reader.array(value, at: path) { reader, item, itemPath in
+                    ConsentEvent.read(item, at: itemPath, reader: &reader).map {
+                        (line: Int?.none, path: itemPath, event: $0)
+                    }
+                }
+            } ?? []
         var queryIndex = 0
-        let queries = reader.required(object, "queries", at: path) { reader, value, path in
-            reader.array(value, at: path) { reader, item, itemPath -> ScenarioQuery? in
-                defer { queryIndex += 1 }
-                return ScenarioQuery.read(item, index: queryIndex, at: itemPath, reader: &reader)
-            }
-        } ?? []
+        let queries =
+            reader.required(object, "queries", at: path) { reader, value, path in
+                reader.array(value, at: path) { reader, item, itemPath -> ScenarioQuery? in
+                    defer { queryIndex += 1 }
+                    return ScenarioQuery.read(item, index: queryIndex, at: itemPath, reader: &reader)
+                }
+            } ?? []
         guard let id, let policy, reader.diagnostics.count == before else { return nil }
         do {
             var built = try ConsentLedger(policy: policy, events: events, file: reader.file)
@@ -114,7 +118,8 @@ public struct ScenarioQuery: Sendable {
         }
         let grant = reader.optional(object, "grant", at: path) { $0.identifier($1, at: $2) }
         if grant != nil, expect == .deny {
-            reader.fail(.invalidValue, "an expected `grant` on a `deny` expectation can never match", at: path + "grant")
+            reader.fail(
+                .invalidValue, "an expected `grant` on a `deny` expectation can never match", at: path + "grant")
         }
         guard let subject, let purpose, let field, let at, let expect, reader.diagnostics.count == before else {
             return nil

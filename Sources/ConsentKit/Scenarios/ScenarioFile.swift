@@ -96,9 +96,10 @@ struct PolicyLoader {
                 if error.code == .fileNotFound {
                     reader.fail(.fileNotFound, "cannot read policy `\(relative)` (looked for `\(full)`)", at: path)
                 } else {
-                    reader.absorb(error.diagnostics.isEmpty
-                        ? [Diagnostic(code: error.code, message: error.message, location: error.location)]
-                        : error.diagnostics)
+                    reader.absorb(
+                        error.diagnostics.isEmpty
+                            ? [Diagnostic(code: error.code, message: error.message, location: error.location)]
+                            : error.diagnostics)
                 }
                 return nil
             }
@@ -110,7 +111,8 @@ struct PolicyLoader {
                 return nil
             }
         default:
-            reader.fail(.wrongType, "expected a policy path or an inline policy object, found \(value.typeName)", at: path)
+            reader.fail(
+                .wrongType, "expected a policy path or an inline policy object, found \(value.typeName)", at: path)
             return nil
         }
     }

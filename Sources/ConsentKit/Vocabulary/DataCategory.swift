@@ -34,7 +34,8 @@ extension CategoryID {
     /// Whether `self` is `other` or one of its ancestors, by whole dotted segments.
     public func covers(_ other: CategoryID) -> Bool {
         other.rawValue == rawValue
-            || (other.rawValue.hasPrefix(rawValue) && other.rawValue.utf8.dropFirst(rawValue.utf8.count).first == UInt8(ascii: "."))
+            || (other.rawValue.hasPrefix(rawValue)
+                && other.rawValue.utf8.dropFirst(rawValue.utf8.count).first == UInt8(ascii: "."))
     }
 
     /// Whether the id is well-formed: dot-separated segments, none empty, no white space.

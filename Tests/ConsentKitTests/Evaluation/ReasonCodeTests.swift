@@ -28,7 +28,9 @@ import Testing
 
     @Test func mapsBasesAndOptOutKinds() {
         for basis in LegalBasis.allCases {
-            #expect(ReasonCode.allowed(by: basis).rawValue.hasSuffix(basis == .consent ? "consent" : "legalBasis.\(basis.rawValue)"))
+            #expect(
+                ReasonCode.allowed(by: basis).rawValue.hasSuffix(
+                    basis == .consent ? "consent" : "legalBasis.\(basis.rawValue)"))
         }
         for kind in OptOutKind.allCases {
             #expect(ReasonCode.optedOut(of: kind).rawValue == "denied.optedOut.\(kind.rawValue)")

@@ -1,5 +1,6 @@
-@testable import ConsentKit
 import Testing
+
+@testable import ConsentKit
 
 @Suite struct JSONParserTests {
     func parse(_ text: String) throws -> JSONValue { try JSONParser.parse(Array(text.utf8), file: "t.json") }

@@ -1,6 +1,7 @@
-@testable import ConsentKit
 import Foundation
 import Testing
+
+@testable import ConsentKit
 
 @Suite struct RFC3339Tests {
     @Test(arguments: [
@@ -30,7 +31,9 @@ import Testing
         #expect(try RFC3339.parseInstant("2024-02-29T00:00:00Z").timeIntervalSince1970 == 1_709_164_800)
     }
 
-    @Test(arguments: ["2026-03-01T08:00:00Z", "2026-03-01T08:00:00.250Z", "1969-12-31T23:59:59.500Z", "2000-02-29T23:59:59Z"])
+    @Test(arguments: [
+        "2026-03-01T08:00:00Z", "2026-03-01T08:00:00.250Z", "1969-12-31T23:59:59.500Z", "2000-02-29T23:59:59Z",
+    ])
     func formatsInUTCAndRoundTrips(text: String) throws {
         #expect(RFC3339.format(try RFC3339.parseInstant(text)) == text)
     }

@@ -1,6 +1,7 @@
-@testable import ConsentKit
 import Foundation
 import Testing
+
+@testable import ConsentKit
 
 @Suite struct ConsentLedgerTests {
     let policy: Policy
@@ -11,7 +12,8 @@ import Testing
         try ConsentLedger(policy: policy, jsonLines: Data(lines.joined(separator: "\n").utf8), file: "l.jsonl")
     }
 
-    static let grant = #"{"type":"grant","id":"g1","subject":"c1","purposes":["marketing.email"],"fields":["email"],"kind":"ordinary","at":"2026-01-01T00:00:00Z"}"#
+    static let grant =
+        #"{"type":"grant","id":"g1","subject":"c1","purposes":["marketing.email"],"fields":["email"],"kind":"ordinary","at":"2026-01-01T00:00:00Z"}"#
 
     @Test func readsTheRetailLedger() throws {
         let ledger = try ConsentLedger(policy: policy, contentsOfFile: TestSupport.retailLedgerPath)
@@ -74,36 +76,72 @@ import Testing
     }
 
     @Test(arguments: [
-        (#"{"type":"grant","id":"g2","subject":"c1","purposes":["nope"],"fields":["email"],"kind":"ordinary","at":"2026-01-01T00:00:00Z"}"#,
-         ConsentKitError.Code.unknownIdentifier, "purposes[0]"),
-        (#"{"type":"grant","id":"g2","subject":"c1","purposes":["marketing.email"],"fields":["shoe"],"kind":"ordinary","at":"2026-01-01T00:00:00Z"}"#,
-         .unknownIdentifier, "fields[0]"),
-        (#"{"type":"grant","id":"g2","subject":"c1","purposes":["marketing.email"],"categories":["nope"],"kind":"ordinary","at":"2026-01-01T00:00:00Z"}"#,
-         .unknownIdentifier, "categories[0]"),
-        (#"{"type":"grant","id":"g2","subject":"c1","purposes":["marketing.email"],"fields":["email"],"kind":"ordinary","at":"2026-02-30T00:00:00Z"}"#,
-         .invalidDate, "at"),
-        (#"{"type":"grant","id":"g2","subject":"c1","purposes":["marketing.email"],"fields":["email"],"kind":"strong","at":"2026-01-01T00:00:00Z"}"#,
-         .invalidValue, "kind"),
-        (#"{"type":"grant","id":"g2","subject":"c1","purposes":["marketing.email"],"fields":["email"],"kind":"ordinary","at":"2026-01-01T00:00:00Z","colour":"red"}"#,
-         .unknownKey, "colour"),
-        (#"{"type":"grant","id":"g2","subject":"c1","purposes":[],"fields":["email"],"kind":"ordinary","at":"2026-01-01T00:00:00Z"}"#,
-         .invalidValue, "purposes"),
-        (#"{"type":"grant","id":"g2","subject":"c1","purposes":["marketing.email"],"kind":"ordinary","at":"2026-01-01T00:00:00Z"}"#,
-         .missingKey, "fields"),
-        (#"{"type":"grant","id":"g2","subject":"c1","purposes":["marketing.email"],"fields":["email"],"kind":"ordinary"}"#,
-         .missingKey, "at"),
-        (#"{"type":"grant","id":"g2","subject":"c1","purposes":["marketing.email"],"fields":["email"],"kind":"ordinary","at":"2026-01-01T00:00:00Z","expiresAt":"2025-01-01T00:00:00Z"}"#,
-         .invalidDate, "expiresAt"),
-        (#"{"type":"grant","id":"g2","subject":"c1","purposes":["marketing.email"],"fields":["email"],"kind":"ordinary","guardianId":"p","at":"2026-01-01T00:00:00Z"}"#,
-         .invalidValue, "guardianId"),
+        (
+            #"{"type":"grant","id":"g2","subject":"c1","purposes":["nope"],"fields":["email"],"kind":"ordinary","at":"2026-01-01T00:00:00Z"}"#,
+            ConsentKitError.Code.unknownIdentifier, "purposes[0]"
+        ),
+        (
+            #"{"type":"grant","id":"g2","subject":"c1","purposes":["marketing.email"],"fields":["shoe"],"kind":"ordinary","at":"2026-01-01T00:00:00Z"}"#,
+            .unknownIdentifier, "fields[0]"
+        ),
+        (
+            #"{"type":"grant","id":"g2","subject":"c1","purposes":["marketing.email"],"categories":["nope"],"kind":"ordinary","at":"2026-01-01T00:00:00Z"}"#,
+            .unknownIdentifier, "categories[0]"
+        ),
+        (
+            #"{"type":"grant","id":"g2","subject":"c1","purposes":["marketing.email"],"fields":["email"],"kind":"ordinary","at":"2026-02-30T00:00:00Z"}"#,
+            .invalidDate, "at"
+        ),
+        (
+            #"{"type":"grant","id":"g2","subject":"c1","purposes":["marketing.email"],"fields":["email"],"kind":"strong","at":"2026-01-01T00:00:00Z"}"#,
+            .invalidValue, "kind"
+        ),
+        (
+            #"{"type":"grant","id":"g2","subject":"c1","purposes":["marketing.email"],"fields":["email"],"kind":"ordinary","at":"2026-01-01T00:00:00Z","colour":"red"}"#,
+            .unknownKey, "colour"
+        ),
+        (
+            #"{"type":"grant","id":"g2","subject":"c1","purposes":[],"fields":["email"],"kind":"ordinary","at":"2026-01-01T00:00:00Z"}"#,
+            .invalidValue, "purposes"
+        ),
+        (
+            #"{"type":"grant","id":"g2","subject":"c1","purposes":["marketing.email"],"kind":"ordinary","at":"2026-01-01T00:00:00Z"}"#,
+            .missingKey, "fields"
+        ),
+        (
+            #"{"type":"grant","id":"g2","subject":"c1","purposes":["marketing.email"],"fields":["email"],"kind":"ordinary"}"#,
+            .missingKey, "at"
+        ),
+        (
+            #"{"type":"grant","id":"g2","subject":"c1","purposes":["marketing.email"],"fields":["email"],"kind":"ordinary","at":"2026-01-01T00:00:00Z","expiresAt":"2025-01-01T00:00:00Z"}"#,
+            .invalidDate, "expiresAt"
+        ),
+        (
+            #"{"type":"grant","id":"g2","subject":"c1","purposes":["marketing.email"],"fields":["email"],"kind":"ordinary","guardianId":"p","at":"2026-01-01T00:00:00Z"}"#,
+            .invalidValue, "guardianId"
+        ),
         (#"{"type":"withdraw","grant":"g9","at":"2026-01-01T00:00:00Z"}"#, .unknownIdentifier, "grant"),
-        (#"{"type":"withdraw","grant":"g1","subject":"c1","purposes":["marketing.email"],"at":"2026-01-01T00:00:00Z"}"#,
-         .invalidValue, ""),
-        (#"{"type":"withdraw","subject":"c1","purposes":["nope"],"at":"2026-01-01T00:00:00Z"}"#, .unknownIdentifier, "purposes[0]"),
-        (#"{"type":"restrict","subject":"c1","purpose":"nope","at":"2026-01-01T00:00:00Z"}"#, .unknownIdentifier, "purpose"),
-        (#"{"type":"channelOptOut","subject":"c1","channel":"fax","at":"2026-01-01T00:00:00Z"}"#, .invalidValue, "channel"),
+        (
+            #"{"type":"withdraw","grant":"g1","subject":"c1","purposes":["marketing.email"],"at":"2026-01-01T00:00:00Z"}"#,
+            .invalidValue, ""
+        ),
+        (
+            #"{"type":"withdraw","subject":"c1","purposes":["nope"],"at":"2026-01-01T00:00:00Z"}"#, .unknownIdentifier,
+            "purposes[0]"
+        ),
+        (
+            #"{"type":"restrict","subject":"c1","purpose":"nope","at":"2026-01-01T00:00:00Z"}"#, .unknownIdentifier,
+            "purpose"
+        ),
+        (
+            #"{"type":"channelOptOut","subject":"c1","channel":"fax","at":"2026-01-01T00:00:00Z"}"#, .invalidValue,
+            "channel"
+        ),
         (#"{"type":"optOut","subject":"c1","kind":"everything","at":"2026-01-01T00:00:00Z"}"#, .invalidValue, "kind"),
-        (#"{"type":"subject","subject":"c1","birthDate":"2013-13-01","at":"2026-01-01T00:00:00Z"}"#, .invalidDate, "birthDate"),
+        (
+            #"{"type":"subject","subject":"c1","birthDate":"2013-13-01","at":"2026-01-01T00:00:00Z"}"#, .invalidDate,
+            "birthDate"
+        ),
         (#"{"type":"teleport","subject":"c1","at":"2026-01-01T00:00:00Z"}"#, .invalidValue, "type"),
         (#"["not","an","event"]"#, .wrongType, ""),
     ])
@@ -128,7 +166,9 @@ import Testing
     }
 
     @Test func reportsEveryBadLineNotOnlyTheFirst() {
-        let error = expectError(.malformedJSON) { _ = try ledger("{", Self.grant, "[1,", #"{"type":"x","at":"2026-01-01T00:00:00Z"}"#) }
+        let error = expectError(.malformedJSON) {
+            _ = try ledger("{", Self.grant, "[1,", #"{"type":"x","at":"2026-01-01T00:00:00Z"}"#)
+        }
         #expect(error?.diagnostics.map(\.location.line) == [1, 3, 4])
     }
 

@@ -5,7 +5,8 @@ import Testing
 @Suite struct PolicyMinorsTests {
     func policy(zone: String = "Asia/Shanghai", boundary: AgeBoundary) throws -> Policy {
         try Policy(
-            timeZone: zone, ageReachedOn: boundary, fields: [FieldDefinition("n", category: "identity.name", type: .string)],
+            timeZone: zone, ageReachedOn: boundary,
+            fields: [FieldDefinition("n", category: "identity.name", type: .string)],
             purposes: [Purpose("p", basis: .contract, fields: ["n"])])
     }
 
@@ -41,8 +42,12 @@ import Testing
 
     @Test func leaplingsComeOfAgeOnTheTwentyEighthOrTheFirstOfMarch() throws {
         let leapling = try facts("2012-02-29")
-        #expect(try policy(boundary: .birthday).majorityDate(forBirthDate: leapling.birthDate!)?.description == "2026-02-28")
-        #expect(try policy(boundary: .dayAfterBirthday).majorityDate(forBirthDate: leapling.birthDate!)?.description == "2026-03-01")
+        #expect(
+            try policy(boundary: .birthday).majorityDate(forBirthDate: leapling.birthDate!)?.description == "2026-02-28"
+        )
+        #expect(
+            try policy(boundary: .dayAfterBirthday).majorityDate(forBirthDate: leapling.birthDate!)?.description
+                == "2026-03-01")
     }
 
     @Test func theMinorFlagWinsAndFalseAssertsNothing() throws {

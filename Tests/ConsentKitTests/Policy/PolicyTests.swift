@@ -1,6 +1,7 @@
-@testable import ConsentKit
 import Foundation
 import Testing
+
+@testable import ConsentKit
 
 @Suite struct PolicyTests {
     func load(_ json: String) throws -> Policy { try Policy(jsonData: Data(json.utf8), file: "p.json") }
@@ -48,7 +49,8 @@ import Testing
             categories: [DataCategory("medicalHealth.genetic", sensitive: true, writtenConsent: true)],
             fields: [email.definition, genome.definition],
             purposes: [
-                Purpose("news", basis: .consent, fields: [email.id], marketing: true, channels: [.email], consentVersion: 2),
+                Purpose(
+                    "news", basis: .consent, fields: [email.id], marketing: true, channels: [.email], consentVersion: 2),
                 Purpose(
                     "research", basis: .consent, categories: ["medicalHealth"],
                     thirdParty: ThirdPartyProvision(recipients: ["lab"]),

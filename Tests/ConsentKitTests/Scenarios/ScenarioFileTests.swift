@@ -1,7 +1,8 @@
-@testable import ConsentKit
 import ConsentKitTesting
 import Foundation
 import Testing
+
+@testable import ConsentKit
 
 @Suite struct ScenarioFileTests {
     @Test func everyExampleScenarioFilePasses() throws {
@@ -26,7 +27,8 @@ import Testing
 
     @Test func aFailingExpectationIsReportedNotThrown() throws {
         let file = try scenarioFile(
-            #"[{"id":"s","queries":[{"subject":"c1","purpose":"marketing.email","field":"email","at":"2026-01-01T00:00:00Z","expect":"allow"}]}]"#)
+            #"[{"id":"s","queries":[{"subject":"c1","purpose":"marketing.email","field":"email","at":"2026-01-01T00:00:00Z","expect":"allow"}]}]"#
+        )
         let outcome = try #require(file.run().first)
         #expect(!outcome.passed)
         #expect(outcome.decision.reason == .noConsent)
@@ -35,26 +37,53 @@ import Testing
 
     @Test func subjectsFactsHoldFromTheBeginningOfTime() throws {
         let file = try scenarioFile(
-            #"[{"id":"s","subjects":[{"id":"kid","birthDate":"2015-01-01"}],"queries":[{"subject":"kid","purpose":"account.registration","field":"name","at":"2020-01-01T00:00:00Z","expect":"deny","reason":"denied.noConsent"}]}]"#)
+            #"[{"id":"s","subjects":[{"id":"kid","birthDate":"2015-01-01"}],"queries":[{"subject":"kid","purpose":"account.registration","field":"name","at":"2020-01-01T00:00:00Z","expect":"deny","reason":"denied.noConsent"}]}]"#
+        )
         #expect(file.run().allSatisfy { $0.passed })
     }
 
     @Test func anInlinePolicyOverridesTheSharedOne() throws {
-        let inline = #"{"format":"consentkit.policy/1","regime":"PIPL","fields":[{"id":"x","category":"contact","type":"string"}],"purposes":[{"id":"p","basis":"otherLaw","fields":["x"]}]}"#
+        let inline =
+            #"{"format":"consentkit.policy/1","regime":"PIPL","fields":[{"id":"x","category":"contact","type":"string"}],"purposes":[{"id":"p","basis":"otherLaw","fields":["x"]}]}"#
         let file = try scenarioFile(
-            #"[{"id":"s","policy":\#(inline),"queries":[{"subject":"c1","purpose":"p","field":"x","at":"2026-01-01T00:00:00Z","expect":"allow","reason":"allowed.legalBasis.otherLaw"}]}]"#)
+            #"[{"id":"s","policy":\#(inline),"queries":[{"subject":"c1","purpose":"p","field":"x","at":"2026-01-01T00:00:00Z","expect":"allow","reason":"allowed.legalBasis.otherLaw"}]}]"#
+        )
         #expect(file.run().allSatisfy { $0.passed })
     }
 
     @Test(arguments: [
-        (#"[{"id":"a","queries":[]},{"id":"a","queries":[]}]"#, "scenarios[1].id", ConsentKitError.Code.duplicateIdentifier),
-        (#"[{"id":"a","queries":[{"subject":"c1","purpose":"p","field":"f","at":"2026-01-01T00:00:00Z","expect":"deny","grant":"g1"}]}]"#, "scenarios[0].queries[0].grant", .invalidValue),
-        (#"[{"id":"a","queries":[{"subject":"c1","purpose":"p","field":"f","at":"2026-01-01T00:00:00Z","expect":"maybe"}]}]"#, "scenarios[0].queries[0].expect", .invalidValue),
-        (#"[{"id":"a","queries":[{"subject":"c1","purpose":"p","field":"f","at":"2026-01-01T00:00:00Z","expect":"deny","reason":"denied.because"}]}]"#, "scenarios[0].queries[0].reason", .invalidValue),
-        (#"[{"id":"a","queries":[{"subject":"c1","purpose":"p","field":"f","at":"2026-01-01T00:00:00Z","expect":"allow","reason":"denied.withdrawn"}]}]"#, "scenarios[0].queries[0].reason", .invalidValue),
-        (#"[{"id":"a","queries":[{"subject":"c1","purpose":"p","field":"f","at":"yesterday","expect":"deny"}]}]"#, "scenarios[0].queries[0].at", .invalidDate),
-        (#"[{"id":"a","events":[{"type":"withdraw","grant":"g9","at":"2026-01-01T00:00:00Z"}],"queries":[]}]"#, "scenarios[0].events[0].grant", .unknownIdentifier),
-        (#"[{"id":"a","subjects":[{"id":"k"},{"id":"k"}],"queries":[]}]"#, "scenarios[0].subjects[1].id", .duplicateIdentifier),
+        (
+            #"[{"id":"a","queries":[]},{"id":"a","queries":[]}]"#, "scenarios[1].id",
+            ConsentKitError.Code.duplicateIdentifier
+        ),
+        (
+            #"[{"id":"a","queries":[{"subject":"c1","purpose":"p","field":"f","at":"2026-01-01T00:00:00Z","expect":"deny","grant":"g1"}]}]"#,
+            "scenarios[0].queries[0].grant", .invalidValue
+        ),
+        (
+            #"[{"id":"a","queries":[{"subject":"c1","purpose":"p","field":"f","at":"2026-01-01T00:00:00Z","expect":"maybe"}]}]"#,
+            "scenarios[0].queries[0].expect", .invalidValue
+        ),
+        (
+            #"[{"id":"a","queries":[{"subject":"c1","purpose":"p","field":"f","at":"2026-01-01T00:00:00Z","expect":"deny","reason":"denied.because"}]}]"#,
+            "scenarios[0].queries[0].reason", .invalidValue
+        ),
+        (
+            #"[{"id":"a","queries":[{"subject":"c1","purpose":"p","field":"f","at":"2026-01-01T00:00:00Z","expect":"allow","reason":"denied.withdrawn"}]}]"#,
+            "scenarios[0].queries[0].reason", .invalidValue
+        ),
+        (
+            #"[{"id":"a","queries":[{"subject":"c1","purpose":"p","field":"f","at":"yesterday","expect":"deny"}]}]"#,
+            "scenarios[0].queries[0].at", .invalidDate
+        ),
+        (
+            #"[{"id":"a","events":[{"type":"withdraw","grant":"g9","at":"2026-01-01T00:00:00Z"}],"queries":[]}]"#,
+            "scenarios[0].events[0].grant", .unknownIdentifier
+        ),
+        (
+            #"[{"id":"a","subjects":[{"id":"k"},{"id":"k"}],"queries":[]}]"#, "scenarios[0].subjects[1].id",
+            .duplicateIdentifier
+        ),
         (#"[{"id":"a","queries":[],"tags":[]}]"#, "scenarios[0].tags", .unknownKey),
         (#"[{"id":"a"}]"#, "scenarios[0].queries", .missingKey),
     ])
@@ -71,7 +100,8 @@ import Testing
 
     @Test func anInvalidInlinePolicyIsLocatedInsideTheScenarioFile() {
         let error = expectError(.missingKey) {
-            _ = try scenarioFile(#"[{"id":"a","policy":{"format":"consentkit.policy/1","regime":"PIPL","fields":[]},"queries":[]}]"#)
+            _ = try scenarioFile(
+                #"[{"id":"a","policy":{"format":"consentkit.policy/1","regime":"PIPL","fields":[]},"queries":[]}]"#)
         }
         #expect(error?.location.path == "scenarios[0].policy.purposes")
     }

@@ -1,5 +1,7 @@
-@testable import ConsentKit
+import Foundation
 import Testing
+
+@testable import ConsentKit
 
 @Suite struct DataCategoryTests {
     @Test func coversItselfAndDescendantsByWholeSegments() {
@@ -60,9 +62,10 @@ import Testing
     }
 
     @Test func mandatoryBasesAreThoseImposedByLaw() {
-        #expect(LegalBasis.allCases.filter(\.isMandatory) == [.legalObligation, .vitalInterests, .publicInterest, .otherLaw])
+        #expect(
+            LegalBasis.allCases.filter(\.isMandatory) == [
+                .legalObligation, .vitalInterests, .publicInterest, .otherLaw,
+            ])
         for basis in LegalBasis.allCases { #expect(basis.citation.contains("Art. 13")) }
     }
 }
-
-import Foundation
