@@ -20,6 +20,8 @@ public struct ScenarioFile: Sendable {
     /// Reads a scenario document.
     ///
     /// - Parameters:
+    ///   - jsonData: the document's bytes, UTF-8.
+    ///   - file: the file name to put in errors.
     ///   - baseDirectory: the folder relative policy paths are resolved against; `nil` for the current one.
     /// - Throws: ``ConsentKitError`` with every problem found, located by file and JSON path.
     public init(jsonData: Data, file: String? = nil, baseDirectory: String? = nil) throws(ConsentKitError) {

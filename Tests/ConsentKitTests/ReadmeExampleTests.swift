@@ -1,0 +1,26 @@
+import ConsentKit
+import Foundation
+import Testing
+
+/// The README's example, verbatim, so it cannot stop compiling or stop being true.
+@Suite struct ReadmeExampleTests {
+    @Test func theReadmeExampleAllowsWithGrantG1() throws {
+        let email = PersonalDataField<String>("email", category: .contactEmail)
+        let policy = try Policy(
+            fields: [email.definition],
+            purposes: [
+                Purpose("marketing.email", basis: .consent, fields: [email.id], marketing: true, channels: [.email])
+            ])
+
+        var ledger = ConsentLedger(policy: policy)
+        let given = Date(timeIntervalSince1970: 1_767_225_600)  // 2026-01-01T00:00:00Z
+        try ledger.append(
+            .grant(
+                ConsentGrant(
+                    "g1", subject: "c1", purposes: ["marketing.email"], fields: [email.id], kind: .ordinary, at: given)))
+
+        let evaluator = ReferenceEvaluator(ledger: ledger)
+        let decision = evaluator.decision(subject: "c1", purpose: "marketing.email", field: email, at: .now)
+        #expect(decision.description == "allow allowed.consent (grant g1)")
+    }
+}
