@@ -12,15 +12,12 @@
         recipient: RecipientID? = nil, destination: Destination? = nil, channel: Channel? = nil,
         is expected: ExpectedDecision, sourceLocation: SourceLocation = #_sourceLocation
     ) -> Decision {
-        let evaluator = ReferenceEvaluator(ledger: ledger)
-        let question = ConsentQuestion(
-            subject: subject, purpose: purpose, field: field, at: instant, recipient: recipient,
-            destination: destination, channel: channel)
-        let decision = evaluator.decision(for: question)
-        if !expected.isMet(by: decision) {
-            Issue.record(
-                "expected \(expected), got \(evaluator.explanation(for: question))", sourceLocation: sourceLocation)
-        }
+        let (decision, failure) = expected.check(
+            ConsentQuestion(
+                subject: subject, purpose: purpose, field: field, at: instant, recipient: recipient,
+                destination: destination, channel: channel),
+            in: ledger)
+        if let failure { Issue.record(Comment(rawValue: failure), sourceLocation: sourceLocation) }
         return decision
     }
 

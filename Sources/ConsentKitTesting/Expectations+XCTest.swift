@@ -9,14 +9,12 @@
         recipient: RecipientID? = nil, destination: Destination? = nil, channel: Channel? = nil,
         is expected: ExpectedDecision, file: StaticString = #filePath, line: UInt = #line
     ) {
-        let evaluator = ReferenceEvaluator(ledger: ledger)
-        let question = ConsentQuestion(
-            subject: subject, purpose: purpose, field: field, at: instant, recipient: recipient,
-            destination: destination, channel: channel)
-        let decision = evaluator.decision(for: question)
-        if !expected.isMet(by: decision) {
-            XCTFail("expected \(expected), got \(evaluator.explanation(for: question))", file: file, line: line)
-        }
+        let (_, failure) = expected.check(
+            ConsentQuestion(
+                subject: subject, purpose: purpose, field: field, at: instant, recipient: recipient,
+                destination: destination, channel: channel),
+            in: ledger)
+        if let failure { XCTFail(failure, file: file, line: line) }
     }
 
     /// Runs a scenario file and fails once per failing expectation, or once for an invalid file.

@@ -60,3 +60,15 @@ public struct ExpectedDecision: Sendable, Hashable, CustomStringConvertible {
         [effect.rawValue, reason, grant.map { "(grant \($0))" }].compactMap { $0 }.joined(separator: " ")
     }
 }
+
+extension ExpectedDecision {
+    /// Decides `question` against `ledger` with the reference evaluator and returns the decision with a failure
+    /// message (the explanation) when it does not meet the expectation; shared by the Swift Testing and XCTest
+    /// front ends.
+    package func check(_ question: ConsentQuestion, in ledger: ConsentLedger) -> (Decision, failure: String?) {
+        let evaluator = ReferenceEvaluator(ledger: ledger)
+        let decision = evaluator.decision(for: question)
+        guard !isMet(by: decision) else { return (decision, nil) }
+        return (decision, "expected \(self), got \(evaluator.explanation(for: question))")
+    }
+}

@@ -17,7 +17,8 @@ import Testing
         try ledger.append(
             .grant(
                 ConsentGrant(
-                    "g1", subject: "c1", purposes: ["marketing.email"], fields: [email.id], kind: .ordinary, at: given)))
+                    "g1", subject: "c1", purposes: ["marketing.email"], fields: [email.id], kind: .ordinary, at: given))
+        )
 
         let evaluator = ReferenceEvaluator(ledger: ledger)
         let decision = evaluator.decision(subject: "c1", purpose: "marketing.email", field: email, at: .now)

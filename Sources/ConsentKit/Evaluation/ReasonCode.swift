@@ -172,12 +172,12 @@ public struct ReasonCode: Sendable, Hashable, CaseIterable, CustomStringConverti
     public var citation: String {
         switch base {
         case .consent: "PIPL Art. 13(1), Art. 14"
-        case .contract, .employment: "PIPL Art. 13(2)"
-        case .legalObligation: "PIPL Art. 13(3)"
-        case .vitalInterests: "PIPL Art. 13(4)"
-        case .publicInterest: "PIPL Art. 13(5)"
-        case .publiclyDisclosed: "PIPL Art. 13(6), Art. 27"
-        case .otherLaw: "PIPL Art. 13(7)"
+        case .contract, .employment: LegalBasis.contract.citation
+        case .legalObligation: LegalBasis.legalObligation.citation
+        case .vitalInterests: LegalBasis.vitalInterests.citation
+        case .publicInterest: LegalBasis.publicInterest.citation
+        case .publiclyDisclosed: LegalBasis.publiclyDisclosed.citation
+        case .otherLaw: LegalBasis.otherLaw.citation
         case .unknownPurpose, .unknownField: "PIPL Art. 13 (no lawful basis is known)"
         case .notDeclared: "PIPL Art. 6, Art. 17"
         case .recipientNotDeclared, .recipientNotCovered: "PIPL Art. 23"
