@@ -96,3 +96,31 @@ import Testing
         #expect(run.summary == "\(run.outcomes.count) passed, 0 failed")
     }
 }
+
+@Suite struct PolicyFixtureTests {
+    @Test func buildsAValidatedPolicy() throws {
+        var fixture = PolicyFixture()
+        fixture.ageReachedOn = .birthday
+        fixture.category("medicalHealth.genetic", writtenConsent: true)
+        fixture.field("email", category: .contactEmail)
+        fixture.field(PersonalDataField<Data>("genome", category: "medicalHealth.genetic"))
+        fixture.purpose("news", basis: .consent, fields: ["email"])
+        fixture.purpose(Purpose("research", basis: .consent, fields: ["genome"]))
+        let policy = try fixture.build()
+        #expect(policy.ageReachedOn == .birthday)
+        #expect(policy.requiresWrittenConsent("genome"))
+        #expect(policy.purposes.map(\.id) == ["news", "research"])
+    }
+
+    @Test func reportsEveryProblem() {
+        var fixture = PolicyFixture()
+        fixture.field("email", category: "no.such")
+        fixture.purpose("news", basis: .consent, fields: ["email", "phone"])
+        do {
+            _ = try fixture.build()
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.diagnostics.map(\.location.path) == ["fields[0].category", "purposes[0].fields[1]"])
+        }
+    }
+}

@@ -65,14 +65,6 @@ import Testing
             "scenarios[0].queries[0].expect", .invalidValue
         ),
         (
-            #"[{"id":"a","queries":[{"subject":"c1","purpose":"p","field":"f","at":"2026-01-01T00:00:00Z","expect":"deny","reason":"denied.because"}]}]"#,
-            "scenarios[0].queries[0].reason", .invalidValue
-        ),
-        (
-            #"[{"id":"a","queries":[{"subject":"c1","purpose":"p","field":"f","at":"2026-01-01T00:00:00Z","expect":"allow","reason":"denied.withdrawn"}]}]"#,
-            "scenarios[0].queries[0].reason", .invalidValue
-        ),
-        (
             #"[{"id":"a","queries":[{"subject":"c1","purpose":"p","field":"f","at":"yesterday","expect":"deny"}]}]"#,
             "scenarios[0].queries[0].at", .invalidDate
         ),
@@ -91,6 +83,15 @@ import Testing
         let error = expectError(code) { _ = try scenarioFile(scenarios) }
         #expect(error?.location.path == path, "\(String(describing: error))")
         #expect(error?.location.file == "s.json")
+    }
+
+    @Test func anImpossibleReasonIsAFailingExpectationNotAnInvalidFile() throws {
+        let file = try scenarioFile(
+            #"[{"id":"a","queries":[{"subject":"c1","purpose":"order.fulfilment","field":"address","#
+                + #""at":"2026-01-01T00:00:00Z","expect":"allow","reason":"allowed.because"}]}]"#)
+        let outcome = try #require(file.run().first)
+        #expect(!outcome.passed)
+        #expect(outcome.decision.reason == .allowedByContract)
     }
 
     @Test func aMissingPolicyFileIsNamed() {
