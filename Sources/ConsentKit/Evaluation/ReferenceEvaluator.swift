@@ -207,7 +207,7 @@ public struct ReferenceEvaluator: Sendable {
                 "grant `\(grant.id)` (\(grant.kind.rawValue), given \(RFC3339.format(grant.at)) by \(grant.grantor == .guardian ? "a guardian" : "the subject")): \(note)"
             )
             // Later candidates come later in ledger order, so `>=` keeps the most recently given among equals.
-            if best == nil || check >= best!.check { best = (check, reason, grant) }
+            if check >= (best?.check ?? .grantor) { best = (check, reason, grant) }
         }
         guard let best else { return Trace(.noConsent, details: details) }
         return Trace(best.reason, grant: best.check == .passed ? best.grant.id : nil, details: details)
