@@ -10,7 +10,8 @@ public enum ConsentKind: String, Sendable, Hashable, CaseIterable, Comparable, C
     /// Separate consent given in writing, where a law requires it (Art. 29).
     case written
 
-    private var rank: Int {
+    /// 0, 1, 2 for ordinary, separate, written: the compiled evaluator's encoding.
+    var rank: UInt8 {
         switch self {
         case .ordinary: 0
         case .separate: 1

@@ -1,0 +1,226 @@
+public import Foundation
+
+/// A ``Policy`` compiled once into dense integer ids and bitsets for the compiled evaluator: immutable, `Sendable`,
+/// and shared by any number of threads with no lock.
+///
+/// Purposes and fields get the indices they have in ``Policy/purposes`` and ``Policy/fields``. Per purpose it keeps
+/// the declared fields as a bitset, the recipients, destinations and channels as small index lists, and the basis
+/// and flags; per purpose and field the consent strength step 6 requires of an adult (a minor's is at least
+/// separate). Every prefix of every field's category maps to the set of fields it covers, so a grant's categories
+/// compile to a bitset with no string work at decision time.
+///
+/// - Complexity: compiling is O(*P* · *F* + *C*) for *P* purposes, *F* fields and *C* category prefixes.
+public struct CompiledPolicy: Sendable {
+    /// The source policy.
+    public let policy: Policy
+    /// The number of fields.
+    public let fieldCount: Int
+    /// 64-bit words per field set.
+    public let wordsPerSet: Int
+
+    let purposeIndex: [PurposeID: Int32]
+    let fieldIndex: [FieldID: Int32]
+    let recipientIndex: [RecipientID: Int32]
+    let destinationIndex: [Destination: Int32]
+    let purposes: [CompiledPurpose]
+    /// Declared field sets, one per purpose, `wordsPerSet` words each.
+    let declaredWords: [UInt64]
+    /// Sensitive fields (by category; minority is judged per question).
+    let sensitiveWords: [UInt64]
+    /// Required strength for an adult, `purposeCount × fieldCount`, as ``ConsentKind`` ranks 0–2.
+    let requiredStrength: [UInt8]
+    /// Per purpose, for an adult and a minor, for each kind: the fields that kind is strong enough for.
+    let strengthWords: [UInt64]
+    /// Recipient and destination indices of all purposes, addressed by ranges in ``CompiledPurpose``.
+    let purposeReferences: [Int32]
+    /// For every category prefix of a field's category: the fields it covers (offset into `coverageWords`).
+    let categoryCoverage: [CategoryID: Int32]
+    let coverageWords: [UInt64]
+
+    /// Compiles a policy.
+    public init(_ policy: Policy) {
+        self.policy = policy
+        fieldCount = policy.fields.count
+        wordsPerSet = max(1, (fieldCount + 63) / 64)
+        var fieldIndex: [FieldID: Int32] = [:]
+        for (offset, field) in policy.fields.enumerated() { fieldIndex[field.id] = Int32(offset) }
+        self.fieldIndex = fieldIndex
+        var purposeIndex: [PurposeID: Int32] = [:]
+        for (offset, purpose) in policy.purposes.enumerated() { purposeIndex[purpose.id] = Int32(offset) }
+        self.purposeIndex = purposeIndex
+
+        var recipients: [RecipientID: Int32] = [:]
+        var destinations: [Destination: Int32] = [:]
+        for purpose in policy.purposes {
+            for recipient in purpose.thirdParty?.recipients ?? [] where recipients[recipient] == nil {
+                recipients[recipient] = Int32(recipients.count)
+            }
+            for destination in purpose.crossBorder?.destinations ?? [] where destinations[destination] == nil {
+                destinations[destination] = Int32(destinations.count)
+            }
+        }
+        recipientIndex = recipients
+        destinationIndex = destinations
+
+        let words = wordsPerSet
+        var coverage: [CategoryID: Int32] = [:]
+        var coverageWords: [UInt64] = []
+        var sensitive = [UInt64](repeating: 0, count: words)
+        var writtenByField = [Bool](repeating: false, count: fieldCount)
+        for (offset, field) in policy.fields.enumerated() {
+            for prefix in field.category.lineage {
+                let start: Int
+                if let existing = coverage[prefix] {
+                    start = Int(existing)
+                } else {
+                    start = coverageWords.count
+                    coverage[prefix] = Int32(start)
+                    coverageWords.append(contentsOf: repeatElement(0, count: words))
+                }
+                FieldSetWords.insert(&coverageWords, at: start, field: offset)
+            }
+            let resolution = policy.catalog.resolve(field.category)
+            if resolution?.sensitivity.isSensitive == true { FieldSetWords.insert(&sensitive, at: 0, field: offset) }
+            writtenByField[offset] = resolution?.writtenConsent ?? false
+        }
+        categoryCoverage = coverage
+        self.coverageWords = coverageWords
+        sensitiveWords = sensitive
+
+        var compiled: [CompiledPurpose] = []
+        var declared: [UInt64] = []
+        var references: [Int32] = []
+        var required: [UInt8] = []
+        required.reserveCapacity(policy.purposes.count * fieldCount)
+        for purpose in policy.purposes {
+            let declaredOffset = declared.count
+            declared.append(contentsOf: repeatElement(0, count: words))
+            for (offset, field) in policy.fields.enumerated() where policy.purpose(purpose, declares: field) {
+                FieldSetWords.insert(&declared, at: declaredOffset, field: offset)
+            }
+            let recipientStart = references.count
+            references.append(contentsOf: (purpose.thirdParty?.recipients ?? []).compactMap { recipients[$0] })
+            let destinationStart = references.count
+            references.append(contentsOf: (purpose.crossBorder?.destinations ?? []).compactMap { destinations[$0] })
+            var channelMask: UInt8 = 0
+            for channel in purpose.channels {
+                if let bit = Channel.knownChannels.firstIndex(of: channel) { channelMask |= 1 << UInt8(bit) }
+            }
+            let needsSeparate =
+                purpose.thirdParty != nil || purpose.publicDisclosure || purpose.crossBorder != nil
+                || purpose.surveillanceImages
+            for offset in 0..<fieldCount {
+                let isSensitive = sensitive[offset >> 6] & (1 << UInt64(offset & 63)) != 0
+                let kind: ConsentKind =
+                    purpose.writtenConsent || writtenByField[offset]
+                    ? .written : (isSensitive || needsSeparate ? .separate : .ordinary)
+                required.append(kind.rank)
+            }
+            compiled.append(
+                CompiledPurpose(
+                    basis: purpose.basis, declaredOffset: Int32(declaredOffset),
+                    recipientStart: Int32(recipientStart), recipientEnd: Int32(destinationStart),
+                    destinationEnd: Int32(references.count), channelMask: channelMask,
+                    consentVersion: Int32(clamping: purpose.consentVersion), marketing: purpose.marketing,
+                    automatedDecision: purpose.automatedDecision, providesToOthers: purpose.providesToOthers,
+                    hasThirdParty: purpose.thirdParty != nil, hasCrossBorder: purpose.crossBorder != nil))
+        }
+        var strength = [UInt64](repeating: 0, count: policy.purposes.count * 6 * words)
+        for purposeOffset in policy.purposes.indices {
+            for field in 0..<fieldCount {
+                let adult = required[purposeOffset * fieldCount + field]
+                for minor in 0..<2 {
+                    let needed = minor == 1 ? max(adult, 1) : adult
+                    for kind in Int(needed)...2 {
+                        FieldSetWords.insert(
+                            &strength, at: ((purposeOffset * 2 + minor) * 3 + kind) * words, field: field)
+                    }
+                }
+            }
+        }
+        strengthWords = strength
+        purposes = compiled
+        declaredWords = declared
+        purposeReferences = references
+        requiredStrength = required
+    }
+
+    /// The dense index of a purpose, or `nil`.
+    public func index(of purpose: PurposeID) -> Int32? { purposeIndex[purpose] }
+
+    /// The dense index of a field, or `nil`.
+    public func index(of field: FieldID) -> Int32? { fieldIndex[field] }
+
+    /// Resolves a question's names to indices once, so that it can be asked of many subjects or many times.
+    public func compile(_ question: ConsentQuestion) -> CompiledQuestion {
+        CompiledQuestion(
+            purpose: purposeIndex[question.purpose] ?? CompiledQuestion.unknown,
+            field: fieldIndex[question.field] ?? CompiledQuestion.unknown, at: question.instant,
+            recipient: question.recipient.map { recipientIndex[$0] ?? CompiledQuestion.unknown }
+                ?? CompiledQuestion.none,
+            destination: question.destination.map { destinationIndex[$0] ?? CompiledQuestion.unknown }
+                ?? CompiledQuestion.none,
+            channel: question.channel.map { channel in
+                Channel.knownChannels.firstIndex(of: channel).map(Int32.init) ?? CompiledQuestion.unknown
+            } ?? CompiledQuestion.none)
+    }
+
+    /// Word `word` of the set of fields a grant of `kind` is strong enough for, under `purpose`.
+    @inline(__always)
+    func strengthMask(purpose: Int, kind: UInt8, minor: Bool, word: Int) -> UInt64 {
+        strengthWords[((purpose &* 2 &+ (minor ? 1 : 0)) &* 3 &+ Int(kind)) &* wordsPerSet &+ word]
+    }
+
+    /// The first word of a category prefix's coverage set, or `nil` when it covers no field of the policy.
+    func coverage(of category: CategoryID) -> Int? { categoryCoverage[category].map(Int.init) }
+}
+
+/// A purpose in compiled form: its basis and flags, and where its declared fields and references are.
+struct CompiledPurpose: Sendable {
+    var basis: LegalBasis
+    var declaredOffset: Int32
+    var recipientStart: Int32
+    var recipientEnd: Int32
+    var destinationEnd: Int32
+    var channelMask: UInt8
+    var consentVersion: Int32
+    var marketing: Bool
+    var automatedDecision: Bool
+    var providesToOthers: Bool
+    var hasThirdParty: Bool
+    var hasCrossBorder: Bool
+}
+
+/// A question with its names resolved to the dense indices of a ``CompiledPolicy``.
+public struct CompiledQuestion: Sendable, Hashable {
+    /// Marks a name the policy does not know.
+    public static let unknown: Int32 = -1
+    /// Marks an optional part the question does not have.
+    public static let none: Int32 = -2
+
+    /// The purpose's index, or ``unknown``.
+    public var purpose: Int32
+    /// The field's index, or ``unknown``.
+    public var field: Int32
+    /// The instant.
+    public var at: Date
+    /// The recipient's index, ``unknown``, or ``none``.
+    public var recipient: Int32
+    /// The destination's index, ``unknown``, or ``none``.
+    public var destination: Int32
+    /// The channel's index in ``Channel/knownChannels``, ``unknown``, or ``none``.
+    public var channel: Int32
+
+    /// Creates a resolved question.
+    public init(
+        purpose: Int32, field: Int32, at: Date, recipient: Int32 = none, destination: Int32 = none,
+        channel: Int32 = none
+    ) {
+        self.purpose = purpose
+        self.field = field
+        self.at = at
+        self.recipient = recipient
+        self.destination = destination
+        self.channel = channel
+    }
+}
