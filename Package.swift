@@ -22,7 +22,9 @@ let package = Package(
                 .embedInCode("Examples/retail.ledger.jsonl"),
             ]
         ),
-        .executableTarget(name: "consent", dependencies: ["ConsentCommand"]),
+        // Counts malloc calls for `consent bench`; linked into the command only, never into the library.
+        .target(name: "CAllocationCounter"),
+        .executableTarget(name: "consent", dependencies: ["ConsentCommand", "CAllocationCounter"]),
         .testTarget(name: "ConsentKitTests", dependencies: ["ConsentKit", "ConsentKitTesting"]),
         .testTarget(name: "ConsentKitTestingTests", dependencies: ["ConsentKit", "ConsentKitTesting"]),
         .testTarget(name: "ConsentCommandTests", dependencies: ["ConsentCommand", "ConsentKit"]),

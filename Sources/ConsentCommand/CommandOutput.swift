@@ -2,10 +2,15 @@
 package struct CommandOutput {
     package var out: (String) -> Void
     package var err: (String) -> Void
+    /// Heap allocations made by the process so far, where the executable can count them (`consent bench`).
+    package var allocationCount: () -> Int64?
 
-    package init(out: @escaping (String) -> Void, err: @escaping (String) -> Void) {
+    package init(
+        out: @escaping (String) -> Void, err: @escaping (String) -> Void, allocationCount: @escaping () -> Int64? = { nil }
+    ) {
         self.out = out
         self.err = err
+        self.allocationCount = allocationCount
     }
 }
 

@@ -12,6 +12,8 @@ package enum ConsentCommand {
           check POLICY               validate and lint a policy
           evaluate                   one decision: --policy P --ledger L --subject S --purpose P --field F
                                      [--at T] [--recipient R] [--destination D] [--channel C] [--json]
+          bench                      the standard benchmark workload [--subjects N] [--queries M] [--seed S]
+                                     [--json] [--export DIR]
           help [COMMAND]             this text, or a command's
 
         Run `consent <command> --help` for a command's options.
@@ -33,6 +35,7 @@ package enum ConsentCommand {
             case "test": return try TestCommand.run(rest, output: output)
             case "check": return try CheckCommand.run(rest, output: output)
             case "evaluate": return try EvaluateCommand.run(rest, output: output)
+            case "bench": return try BenchCommand.run(rest, output: output)
             case "help", "--help", "-h": return help(rest, output: output)
             default:
                 output.err("consent: unknown command `\(command)`\n\n" + usage + "\n")
@@ -50,6 +53,7 @@ package enum ConsentCommand {
         case "test": output.out(TestCommand.usage + "\n")
         case "check": output.out(CheckCommand.usage + "\n")
         case "evaluate": output.out(EvaluateCommand.usage + "\n")
+        case "bench": output.out(BenchCommand.usage + "\n")
         case nil, "help": output.out(usage + "\n")
         case let other?:
             output.err("consent help: unknown command `\(other)`\n")

@@ -1,3 +1,4 @@
+import CAllocationCounter
 import ConsentCommand
 import Foundation
 
@@ -5,5 +6,9 @@ let status = ConsentCommand.run(
     Array(CommandLine.arguments.dropFirst()),
     output: CommandOutput(
         out: { FileHandle.standardOutput.write(Data($0.utf8)) },
-        err: { FileHandle.standardError.write(Data($0.utf8)) }))
+        err: { FileHandle.standardError.write(Data($0.utf8)) },
+        allocationCount: {
+            let count = consentkit_allocation_count()
+            return count >= 0 ? count : nil
+        }))
 exit(status.rawValue)

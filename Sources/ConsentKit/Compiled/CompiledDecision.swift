@@ -7,7 +7,7 @@ public struct CompiledDecision: Sendable, Hashable {
     /// The engine's index of the grant relied on, or -1.
     public let grantReference: Int32
 
-    init(_ reason: ReasonCode, grant: Int32 = -1) {
+    package init(_ reason: ReasonCode, grant: Int32 = -1) {
         self.reason = reason
         self.grantReference = grant
     }

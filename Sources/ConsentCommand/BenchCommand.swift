@@ -1,0 +1,225 @@
+internal import ConsentKit
+internal import Foundation
+
+/// `consent bench`: the standard workload of CLI.md through the compiled evaluator, with honest timings.
+enum BenchCommand {
+    static let usage = """
+        usage: consent bench [--subjects N] [--queries M] [--seed S] [--json] [--export DIR]
+
+        Generates the standard workload from the seed (default 42): a policy of 40 fields (8 sensitive) and 12
+        purposes, N subjects (default 100000, about 5% minors) with 0-12 events each, and M questions (default
+        1000000). Compiles it, checks a sample of decisions against the reference evaluator, and reports:
+          hot          ns per decision, subject state and names already resolved (a request handler's case)
+          cold         ns per decision, subject looked up by id among all N, questions in random order
+          recordView   ns to decide all 40 fields of a record for one purpose
+          ledgerCompile, policyCompile, bytes of compiled state per subject, allocations per decision,
+          allowed/denied counts and a checksum of every reason code in question order.
+        --export DIR writes policy.json, ledger.jsonl, queries.jsonl and decisions.jsonl for other engines.
+        Build with `swift build -c release` for meaningful figures.
+        """
+
+    struct Report {
+        var subjects = 0
+        var queries = 0
+        var seed: UInt64 = 0
+        var hot = 0.0
+        var cold = 0.0
+        var recordView = 0.0
+        var ledgerCompile = 0.0
+        var policyCompileMs = 0.0
+        var bytesPerSubject = 0
+        var allocationsPerDecision: Double?
+        var allowed = 0
+        var denied = 0
+        var checksum = ""
+    }
+
+    static func run(_ arguments: [String], output: CommandOutput) throws(ConsentKitError) -> ExitCode {
+        let parsed = try Arguments(arguments, options: ["subjects", "queries", "seed", "export"], flags: ["json"])
+        guard parsed.positional.isEmpty else { throw .argument("unexpected argument `\(parsed.positional[0])`") }
+        func number(_ name: String, _ fallback: Int, _ range: ClosedRange<Int>) throws(ConsentKitError) -> Int {
+            guard let text = parsed.option(name) else { return fallback }
+            guard let value = Int(text), range.contains(value) else {
+                throw .argument("`--\(name)` must be a whole number in \(range.lowerBound)...\(range.upperBound)")
+            }
+            return value
+        }
+        let subjects = try number("subjects", 100_000, 1...10_000_000)
+        let queries = try number("queries", 1_000_000, 1...100_000_000)
+        guard let seed = UInt64(parsed.option("seed") ?? "42") else { throw .argument("`--seed` must be a whole number") }
+        let json = parsed.flag("json")
+        let log: (String) -> Void = { line in if !json { output.err(line + "\n") } }
+
+        log("generating \(subjects) subjects and \(queries) questions (seed \(seed))…")
+        let workload = try SyntheticWorkload(subjects: subjects, questions: queries, seed: seed)
+        var report = Report(subjects: subjects, queries: queries, seed: seed)
+
+        // Policy compile: median of repeated compiles.
+        var policyTimes: [Double] = []
+        var compiled = CompiledPolicy(workload.policy)
+        for _ in 0..<21 {
+            let start = DispatchTime.now().uptimeNanoseconds
+            compiled = CompiledPolicy(workload.policy)
+            policyTimes.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
+        }
+        report.policyCompileMs = median(policyTimes)
+
+        log("compiling the ledger…")
+        let compileStart = DispatchTime.now().uptimeNanoseconds
+        let engine = ConsentEngine(compiled: compiled, ledger: workload.ledger)
+        report.ledgerCompile = Double(DispatchTime.now().uptimeNanoseconds - compileStart) / Double(subjects)
+        report.bytesPerSubject = engine.compiledStateBytes / subjects
+
+        // The compiled evaluator must agree with the reference before any figure means anything.
+        let reference = ReferenceEvaluator(ledger: workload.ledger)
+        for question in workload.questions.prefix(2_000) {
+            let expected = reference.decision(for: question)
+            let actual = engine.decision(for: question)
+            guard expected == actual else {
+                output.err("consent bench: compiled \(actual) differs from reference \(expected) for \(question)\n")
+                return .failure
+            }
+        }
+
+        let resolved = workload.questions.map { engine.compiled.compile($0) }
+        let handles = workload.questions.map { engine.handle(for: $0.subject) }
+        var decisions = [CompiledDecision](repeating: CompiledDecision(.noConsent), count: queries)
+
+        log("measuring… (allocations so far: \(output.allocationCount().map(String.init) ?? "not counted"))")
+        // Hot: state in hand. Best of three passes, each over every question.
+        var hotTimes: [Double] = []
+        var allocations: Int64?
+        for pass in 0..<3 {
+            let before = output.allocationCount()
+            let start = DispatchTime.now().uptimeNanoseconds
+            decisions.withUnsafeMutableBufferPointer { results in
+                for index in 0..<queries { results[index] = engine.decision(resolved[index], for: handles[index]) }
+            }
+            hotTimes.append(Double(DispatchTime.now().uptimeNanoseconds - start) / Double(queries))
+            if pass == 0, let before, let after = output.allocationCount() { allocations = after - before }
+        }
+        report.hot = hotTimes.min() ?? 0
+        report.allocationsPerDecision = allocations.map { Double($0) / Double(queries) }
+
+        // Cold: the subject is looked up by id among all N for every question.
+        var coldTimes: [Double] = []
+        var sink = 0
+        for _ in 0..<3 {
+            let start = DispatchTime.now().uptimeNanoseconds
+            for index in 0..<queries {
+                let decision = engine.decision(resolved[index], for: engine.handle(for: workload.questions[index].subject))
+                sink &+= Int(decision.reason.ordinal)
+            }
+            coldTimes.append(Double(DispatchTime.now().uptimeNanoseconds - start) / Double(queries))
+        }
+        report.cold = coldTimes.min() ?? 0
+
+        // Record view: all 40 fields for one purpose, in one call.
+        var fields = FieldSet(fieldCount: compiled.fieldCount)
+        let views = min(queries, 200_000)
+        var viewTimes: [Double] = []
+        for _ in 0..<3 {
+            let start = DispatchTime.now().uptimeNanoseconds
+            for index in 0..<views {
+                engine.allowedFields(
+                    for: handles[index], purpose: resolved[index].purpose, at: resolved[index].at, into: &fields)
+                sink &+= fields.words[0].nonzeroBitCount
+            }
+            viewTimes.append(Double(DispatchTime.now().uptimeNanoseconds - start) / Double(views))
+        }
+        report.recordView = viewTimes.min() ?? 0
+
+        report.allowed = decisions.reduce(0) { $0 + ($1.isAllowed ? 1 : 0) }
+        report.denied = queries - report.allowed
+        report.checksum = SyntheticWorkload.checksum(decisions.lazy.map { $0.reason })
+
+        if let directory = parsed.option("export") {
+            try export(workload, decisions: decisions, engine: engine, to: directory)
+            log("exported the workload to \(directory)")
+        }
+        output.out((json ? jsonLine(report) : text(report)) + "\n")
+        if sink == Int.min { output.err("") }  // keeps the measured loops from being optimised away
+        return .success
+    }
+
+    static func median(_ values: [Double]) -> Double {
+        let sorted = values.sorted()
+        return sorted.isEmpty ? 0 : sorted[sorted.count / 2]
+    }
+
+    static func round(_ value: Double, _ places: Int = 1) -> JSONValue {
+        let scale = pow(10, Double(places))
+        return .number(String((value * scale).rounded() / scale))
+    }
+
+    static func jsonLine(_ report: Report) -> String {
+        let object: JSONObject = [
+            "subjects": .number(String(report.subjects)), "queries": .number(String(report.queries)),
+            "seed": .number(String(report.seed)), "hotNsPerDecision": round(report.hot),
+            "coldNsPerDecision": round(report.cold), "recordViewNsPer40Fields": round(report.recordView),
+            "ledgerCompileNsPerSubject": round(report.ledgerCompile), "policyCompileMs": round(report.policyCompileMs, 3),
+            "bytesPerSubject": .number(String(report.bytesPerSubject)),
+            "allocationsPerDecision": report.allocationsPerDecision.map { round($0, 3) } ?? .null,
+            "allowed": .number(String(report.allowed)), "denied": .number(String(report.denied)),
+            "checksum": .string(report.checksum),
+        ]
+        return JSONValue.object(object).serialized()
+    }
+
+    static func text(_ report: Report) -> String {
+        func format(_ value: Double) -> String { String(format: "%.1f", value) }
+        return """
+            consent bench — \(report.subjects) subjects, \(report.queries) questions, seed \(report.seed)
+              hot decision              \(format(report.hot)) ns
+              cold decision             \(format(report.cold)) ns  (subject looked up among \(report.subjects))
+              record view (40 fields)   \(format(report.recordView)) ns
+              ledger compile            \(format(report.ledgerCompile)) ns per subject
+              policy compile            \(String(format: "%.3f", report.policyCompileMs)) ms
+              compiled state            \(report.bytesPerSubject) bytes per subject
+              allocations per decision  \(report.allocationsPerDecision.map { String(format: "%.3f", $0) } ?? "not measured on this platform")
+              decisions                 \(report.allowed) allowed, \(report.denied) denied
+              checksum                  \(report.checksum)
+            """
+    }
+
+    static func export(
+        _ workload: SyntheticWorkload, decisions: [CompiledDecision], engine: ConsentEngine, to directory: String
+    ) throws(ConsentKitError) {
+        let folder = URL(fileURLWithPath: directory)
+        func write(_ name: String, _ data: Data) throws(ConsentKitError) {
+            do {
+                try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+                try data.write(to: folder.appendingPathComponent(name))
+            } catch {
+                throw .io("cannot write `\(folder.appendingPathComponent(name).path)`: \(error.localizedDescription)", file: directory)
+            }
+        }
+        try write("policy.json", workload.policy.jsonData())
+        try write("ledger.jsonl", workload.ledger.jsonLines())
+        var queries = ""
+        queries.reserveCapacity(workload.questions.count * 120)
+        for question in workload.questions {
+            var object: JSONObject = [
+                "subject": .string(question.subject.rawValue), "purpose": .string(question.purpose.rawValue),
+                "field": .string(question.field.rawValue), "at": .string(RFC3339.format(question.instant)),
+            ]
+            if let recipient = question.recipient { object.members.append(("recipient", .string(recipient.rawValue))) }
+            if let destination = question.destination {
+                object.members.append(("destination", .string(destination.rawValue)))
+            }
+            if let channel = question.channel { object.members.append(("channel", .string(channel.rawValue))) }
+            queries += JSONValue.object(object).serialized() + "\n"
+        }
+        try write("queries.jsonl", Data(queries.utf8))
+        var lines = ""
+        lines.reserveCapacity(decisions.count * 60)
+        for decision in decisions {
+            let object: JSONObject = [
+                "effect": .string(decision.effect.rawValue), "reason": .string(decision.reason.rawValue),
+                "grant": engine.grantID(of: decision).map { .string($0.rawValue) } ?? .null,
+            ]
+            lines += JSONValue.object(object).serialized() + "\n"
+        }
+        try write("decisions.jsonl", Data(lines.utf8))
+    }
+}
