@@ -6,7 +6,8 @@ package struct CommandOutput {
     package var allocationCount: () -> Int64?
 
     package init(
-        out: @escaping (String) -> Void, err: @escaping (String) -> Void, allocationCount: @escaping () -> Int64? = { nil }
+        out: @escaping (String) -> Void, err: @escaping (String) -> Void,
+        allocationCount: @escaping () -> Int64? = { nil }
     ) {
         self.out = out
         self.err = err

@@ -46,7 +46,8 @@ public struct SyntheticWorkload: Sendable {
                 category = ordinary[ordinaryIndex]
                 ordinaryIndex += 1
             }
-            fields.append(FieldDefinition(FieldID("f\(index < 10 ? "0" : "")\(index)"), category: category, type: .string))
+            fields.append(
+                FieldDefinition(FieldID("f\(index < 10 ? "0" : "")\(index)"), category: category, type: .string))
         }
         func declared(_ offsets: [Int]) -> [FieldID] { offsets.map { fields[$0].id } }
         let all = Array(0..<40)
@@ -65,7 +66,8 @@ public struct SyntheticWorkload: Sendable {
                 categories: ["behaviour"], automatedDecision: true, surveillanceImages: true,
                 channels: [.push, .inApp]),
             Purpose("health.programme", basis: .consent, fields: declared(all), writtenConsent: true),
-            Purpose("order.fulfilment", basis: .contract, fields: declared(all.filter { $0 < 24 }), automatedDecision: true),
+            Purpose(
+                "order.fulfilment", basis: .contract, fields: declared(all.filter { $0 < 24 }), automatedDecision: true),
             Purpose("staff.rostering", basis: .employment, fields: declared([0, 1, 2, 3, 5, 6])),
             Purpose("tax.records", basis: .legalObligation, fields: declared(all.filter { $0 % 2 == 1 })),
             Purpose("safety.recall", basis: .vitalInterests, fields: declared([0, 2, 3, 4, 16])),
@@ -103,7 +105,8 @@ public struct SyntheticWorkload: Sendable {
         var subjectIDs: [SubjectID] = []
         subjectIDs.reserveCapacity(subjects)
         for number in 0..<subjects {
-            let subject = SubjectID("c" + String(repeating: "0", count: max(0, 7 - String(number).count)) + String(number))
+            let subject = SubjectID(
+                "c" + String(repeating: "0", count: max(0, 7 - String(number).count)) + String(number))
             subjectIDs.append(subject)
             var facts = SubjectFacts()
             let minor = chance(5)
@@ -134,7 +137,8 @@ public struct SyntheticWorkload: Sendable {
                                 ConsentGrant(
                                     id, subject: subject, purposes: [purpose.id], fields: fields, kind: kind,
                                     grantor: minor && chance(70) ? .guardian : .individual, at: at,
-                                    expiresAt: chance(30) ? at.addingTimeInterval(TimeInterval(86_400 * (30 + below(400)))) : nil,
+                                    expiresAt: chance(30)
+                                        ? at.addingTimeInterval(TimeInterval(86_400 * (30 + below(400)))) : nil,
                                     noticeVersion: below(3),
                                     recipients: purpose.thirdParty != nil && chance(50) ? ["partner-a"] : [],
                                     destinations: purpose.crossBorder != nil && chance(50) ? ["SG"] : [])))
@@ -153,17 +157,22 @@ public struct SyntheticWorkload: Sendable {
                     case 82..<88:
                         let channel = Channel.knownChannels[below(Channel.knownChannels.count)]
                         try ledger.append(
-                            chance(75) ? .channelOptOut(subject, channel, at: at) : .channelOptIn(subject, channel, at: at))
+                            chance(75)
+                                ? .channelOptOut(subject, channel, at: at) : .channelOptIn(subject, channel, at: at))
                     case 88..<95:
                         let purpose = purposes[below(purposes.count)].id
-                        try ledger.append(chance(70) ? .restrict(subject, purpose, at: at) : .unrestrict(subject, purpose, at: at))
+                        try ledger.append(
+                            chance(70) ? .restrict(subject, purpose, at: at) : .unrestrict(subject, purpose, at: at))
                     case 95..<97:
                         try ledger.append(.erase(subject, at: at))
                     default:
                         try ledger.append(
                             .subjectFacts(
                                 subject,
-                                SubjectFactsChange(birthDate: .set(CalendarDate(year: 1960 + below(50), month: 1 + below(12), day: 1 + below(28))!)),
+                                SubjectFactsChange(
+                                    birthDate: .set(
+                                        CalendarDate(year: 1960 + below(50), month: 1 + below(12), day: 1 + below(28))!)
+                                ),
                                 at: at))
                     }
                 }

@@ -22,17 +22,11 @@ public struct CompiledPolicy: Sendable {
     let fieldIndex: [FieldID: Int32]
     let recipientIndex: [RecipientID: Int32]
     let destinationIndex: [Destination: Int32]
-    let purposes: [CompiledPurpose]
-    /// Declared field sets, one per purpose, `wordsPerSet` words each.
-    let declaredWords: [UInt64]
-    /// Sensitive fields (by category; minority is judged per question).
-    let sensitiveWords: [UInt64]
-    /// Required strength for an adult, `purposeCount × fieldCount`, as ``ConsentKind`` ranks 0–2.
-    let requiredStrength: [UInt8]
-    /// Per purpose, for an adult and a minor, for each kind: the fields that kind is strong enough for.
-    let strengthWords: [UInt64]
-    /// Recipient and destination indices of all purposes, addressed by ranges in ``CompiledPurpose``.
-    let purposeReferences: [Int32]
+    /// Names by index, to turn a resolved question back into names.
+    let recipientNames: [RecipientID]
+    let destinationNames: [Destination]
+    /// The decision-time tables.
+    let tables: CompiledTables
     /// For every category prefix of a field's category: the fields it covers (offset into `coverageWords`).
     let categoryCoverage: [CategoryID: Int32]
     let coverageWords: [UInt64]
@@ -61,6 +55,8 @@ public struct CompiledPolicy: Sendable {
         }
         recipientIndex = recipients
         destinationIndex = destinations
+        recipientNames = recipients.sorted { $0.value < $1.value }.map(\.key)
+        destinationNames = destinations.sorted { $0.value < $1.value }.map(\.key)
 
         let words = wordsPerSet
         var coverage: [CategoryID: Int32] = [:]
@@ -85,7 +81,6 @@ public struct CompiledPolicy: Sendable {
         }
         categoryCoverage = coverage
         self.coverageWords = coverageWords
-        sensitiveWords = sensitive
 
         var compiled: [CompiledPurpose] = []
         var declared: [UInt64] = []
@@ -138,11 +133,10 @@ public struct CompiledPolicy: Sendable {
                 }
             }
         }
-        strengthWords = strength
-        purposes = compiled
-        declaredWords = declared
-        purposeReferences = references
-        requiredStrength = required
+        tables = CompiledTables(
+            policy: policy, fieldCount: fieldCount, wordsPerSet: words, purposes: compiled, declaredWords: declared,
+            sensitiveWords: sensitive, requiredStrength: required, strengthWords: strength,
+            purposeReferences: references)
     }
 
     /// The dense index of a purpose, or `nil`.
@@ -163,12 +157,6 @@ public struct CompiledPolicy: Sendable {
             channel: question.channel.map { channel in
                 Channel.knownChannels.firstIndex(of: channel).map(Int32.init) ?? CompiledQuestion.unknown
             } ?? CompiledQuestion.none)
-    }
-
-    /// Word `word` of the set of fields a grant of `kind` is strong enough for, under `purpose`.
-    @inline(__always)
-    func strengthMask(purpose: Int, kind: UInt8, minor: Bool, word: Int) -> UInt64 {
-        strengthWords[((purpose &* 2 &+ (minor ? 1 : 0)) &* 3 &+ Int(kind)) &* wordsPerSet &+ word]
     }
 
     /// The first word of a category prefix's coverage set, or `nil` when it covers no field of the policy.

@@ -7,23 +7,11 @@ extension ConsentEngine {
     ///   slots — a handful each — with no allocation and no lock.
     public func decision(_ question: CompiledQuestion, for subject: SubjectHandle) -> CompiledDecision {
         let slot = slots[Int(subject.slot)]
-        return facts.withUnsafeBufferPointer { facts in
-            grants.withUnsafeBufferPointer { grants in
-                toggles.withUnsafeBufferPointer { toggles in
-                    words.withUnsafeBufferPointer { words in
-                        references.withUnsafeBufferPointer { references in
-                            Evaluation(
-                                compiled: compiled, facts: facts, grants: grants, toggles: toggles, words: words,
-                                references: references
-                            ).decide(question, slot)
-                        }
-                    }
-                }
-            }
-        }
+        if slot.flags & SubjectSlot.usesReference != 0 { return referenceDecision(question, subject: subject) }
+        return withEvaluation { $0.decide(question, slot, subject: subject.slot) }
     }
 
-    /// The decision for a question given by name: one hash lookup for the subject, one per name.
+    /// The decision for a question given by name: one lookup for the subject and one per name.
     public func decision(for question: ConsentQuestion) -> Decision {
         decision(decision(compiled.compile(question), for: handle(for: question.subject)))
     }
@@ -43,9 +31,8 @@ extension ConsentEngine {
         questions.map { decision(for: $0) }
     }
 
-    /// Which fields of a record `purpose` may use at `instant`: the allowed set, written into `allowed` (sized to
-    /// the policy's fields) with no allocation once it has its capacity. The reasons for individual fields are
-    /// ``decision(_:for:)`` away.
+    /// Which fields of a record `purpose` may use at `instant`, written into `allowed` with no allocation once it
+    /// has its capacity. The reason for each field is ``decision(_:for:)`` away.
     ///
     /// - Complexity: O(*g* · *w*) for the subject's *g* grant slots and *w* words per field set.
     public func allowedFields(
@@ -53,20 +40,19 @@ extension ConsentEngine {
     ) {
         allowed.reset(wordCount: compiled.wordsPerSet)
         let slot = slots[Int(subject.slot)]
-        facts.withUnsafeBufferPointer { facts in
-            grants.withUnsafeBufferPointer { grants in
-                toggles.withUnsafeBufferPointer { toggles in
-                    words.withUnsafeBufferPointer { words in
-                        references.withUnsafeBufferPointer { references in
-                            allowed.words.withUnsafeMutableBufferPointer { output in
-                                Evaluation(
-                                    compiled: compiled, facts: facts, grants: grants, toggles: toggles, words: words,
-                                    references: references
-                                ).allowedFields(purpose: purpose, at: instant, slot, into: output)
-                            }
-                        }
-                    }
+        if slot.flags & SubjectSlot.usesReference != 0 {
+            guard purpose >= 0 else { return }
+            for field in 0..<Int32(compiled.fieldCount) {
+                let question = CompiledQuestion(purpose: purpose, field: field, at: instant)
+                if referenceDecision(question, subject: subject).isAllowed {
+                    allowed.words[Int(field) >> 6] |= 1 << UInt64(field & 63)
                 }
+            }
+            return
+        }
+        allowed.words.withUnsafeMutableBufferPointer { output in
+            withEvaluation {
+                $0.allowedFields(purpose: purpose, at: instant.timeIntervalSinceReferenceDate, slot, into: output)
             }
         }
     }
@@ -86,6 +72,60 @@ extension ConsentEngine {
                         for: handle))
             })
     }
+
+    @inline(__always)
+    private func withEvaluation<R>(_ body: (Evaluation) -> R) -> R {
+        facts.withUnsafeBufferPointer { facts in
+            grants.withUnsafeBufferPointer { grants in
+                toggleTimes.withUnsafeBufferPointer { times in
+                    toggles.withUnsafeBufferPointer { toggles in
+                        words.withUnsafeBufferPointer { words in
+                            references.withUnsafeBufferPointer { references in
+                                body(
+                                    Evaluation(
+                                        tables: compiled.tables, facts: facts, grants: grants, toggleTimes: times,
+                                        toggles: toggles, words: words, references: references,
+                                        wide: compiled.wordsPerSet > 1))
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// A subject too large for the compact layout, decided by the reference evaluator over the ledger.
+    @inline(never)
+    private func referenceDecision(_ question: CompiledQuestion, subject: SubjectHandle) -> CompiledDecision {
+        let policy = compiled.policy
+        guard question.purpose >= 0 else { return CompiledDecision(.unknownPurpose) }
+        guard question.field >= 0 else { return CompiledDecision(.unknownField) }
+        func name<T>(_ index: Int32, _ names: [T]) -> T?? {
+            index == CompiledQuestion.none
+                ? .some(nil) : (index >= 0 && Int(index) < names.count ? names[Int(index)] : nil)
+        }
+        // An unknown recipient, destination or channel is denied at step 2 whatever its name was.
+        guard let recipient = name(question.recipient, compiled.recipientNames) else {
+            return CompiledDecision(.recipientNotDeclared)
+        }
+        guard let destination = name(question.destination, compiled.destinationNames) else {
+            return CompiledDecision(.destinationNotDeclared)
+        }
+        guard let channel = name(question.channel, Channel.knownChannels) else {
+            return CompiledDecision(.channelNotPermitted)
+        }
+        let subjectID = subjectIDs[Int(subject.slot)]
+        let decision = ReferenceEvaluator(ledger: ledger).decision(
+            for: ConsentQuestion(
+                subject: subjectID, purpose: policy.purposes[Int(question.purpose)].id,
+                field: policy.fields[Int(question.field)].id, at: question.at, recipient: recipient,
+                destination: destination, channel: channel))
+        guard let grant = decision.grant,
+            let ordinal = ledger.record(for: subjectID)?.grants.firstIndex(where: { $0.id == grant })
+        else { return CompiledDecision(decision.reason) }
+        return CompiledDecision(
+            decision.reason, subject: subject.slot, grantOrdinal: UInt16(truncatingIfNeeded: ordinal))
+    }
 }
 
 /// A set of fields by index, reusable across record views.
@@ -104,42 +144,45 @@ public struct FieldSet: Sendable, Hashable {
     /// Whether the field with this index is in the set.
     public func contains(_ field: Int32) -> Bool {
         let word = Int(field) >> 6
-        return word < words.count && words[word] & (1 << UInt64(field & 63)) != 0
+        return field >= 0 && word < words.count && words[word] & (1 << UInt64(field & 63)) != 0
     }
 
     /// The number of fields in the set.
     public var count: Int { words.reduce(0) { $0 + $1.nonzeroBitCount } }
 
     /// The indices in the set, ascending.
-    public var indices: [Int32] {
-        (0..<Int32(words.count * 64)).filter { contains($0) }
-    }
+    public var indices: [Int32] { (0..<Int32(words.count * 64)).filter { contains($0) } }
 }
 
-/// One evaluation over borrowed views of the engine's arrays: DECISION-MODEL.md step by step, on integers.
+/// One evaluation over borrowed views of the engine's arrays and the policy's tables: DECISION-MODEL.md step by
+/// step, on integers.
 struct Evaluation {
-    let compiled: CompiledPolicy
+    unowned(unsafe) let tables: CompiledTables
     let facts: UnsafeBufferPointer<FactsVersion>
     let grants: UnsafeBufferPointer<GrantSlot>
+    let toggleTimes: UnsafeBufferPointer<Double>
     let toggles: UnsafeBufferPointer<Toggle>
     let words: UnsafeBufferPointer<UInt64>
     let references: UnsafeBufferPointer<Int32>
+    let wide: Bool
 
     /// The facts known at `instant`: the last version from at or before it.
     @inline(__always)
-    func facts(_ slot: SubjectSlot, at instant: Date) -> FactsVersion {
-        var version = facts[Int(slot.factsStart)]
-        var index = Int(slot.factsStart) + 1
-        let end = Int(slot.factsStart + slot.factsCount)
+    func facts(_ slot: SubjectSlot, at instant: Double) -> FactsVersion {
+        guard slot.factsCount > 0 else { return .unknown }
+        var index = Int(slot.factsStart)
+        var version = facts[index]
+        let end = index &+ Int(slot.factsCount)
+        index &+= 1
         while index < end, facts[index].from <= instant {
             version = facts[index]
-            index += 1
+            index &+= 1
         }
         return version
     }
 
     @inline(__always)
-    func isMinor(_ version: FactsVersion, at instant: Date) -> Bool {
+    func isMinor(_ version: FactsVersion, at instant: Double) -> Bool {
         if version.flags & FactsVersion.minorFlag != 0 { return true }
         guard version.flags & FactsVersion.birthKnown != 0 else { return false }
         if version.flags & FactsVersion.dynamic != 0 { return dynamicMinority(version, at: instant) }
@@ -147,105 +190,105 @@ struct Evaluation {
     }
 
     @inline(never)
-    func dynamicMinority(_ version: FactsVersion, at instant: Date) -> Bool {
+    func dynamicMinority(_ version: FactsVersion, at instant: Double) -> Bool {
         let birth = CalendarDate(daysSinceEpoch: Int(version.birthDays))
-        return compiled.policy.isMinor(SubjectFacts(birthDate: birth), at: instant)
+        return tables.policy.isMinor(SubjectFacts(birthDate: birth), at: Date(timeIntervalSinceReferenceDate: instant))
     }
 
-    /// Objections in force at `instant` for a purpose and channel.
+    /// Erasure and objections in force at `instant` for a purpose and channel.
     struct Objections {
+        var erased = false
         var restricted = false
         var optOuts: UInt8 = 0
         var channelRefused = false
     }
 
     @inline(__always)
-    func objections(_ slot: SubjectSlot, purpose: Int32, channel: Int32, at instant: Date) -> Objections {
+    func objections(_ slot: SubjectSlot, purpose: Int32, channel: Int32, at instant: Double) -> Objections {
         var result = Objections()
         var index = Int(slot.toggleStart)
-        let end = index + Int(slot.toggleCount)
+        let end = index &+ Int(slot.toggleCount)
         while index < end {
-            let toggle = toggles[index]
-            index += 1
-            if toggle.at > instant { continue }
-            switch toggle.kind {
-            case Toggle.restriction:
-                if toggle.key == purpose { result.restricted = toggle.on }
-            case Toggle.optOut:
-                let bit: UInt8 = 1 << UInt8(toggle.key)
-                result.optOuts = toggle.on ? result.optOuts | bit : result.optOuts & ~bit
-            default:
-                if toggle.key == channel { result.channelRefused = toggle.on }
+            if toggleTimes[index] <= instant {
+                let toggle = toggles[index]
+                switch toggle.kind {
+                case Toggle.restriction:
+                    if Int32(toggle.key) == purpose { result.restricted = toggle.on }
+                case Toggle.optOut:
+                    let bit: UInt8 = 1 &<< UInt8(toggle.key)
+                    result.optOuts = toggle.on ? result.optOuts | bit : result.optOuts & ~bit
+                case Toggle.channel:
+                    if Int32(toggle.key) == channel { result.channelRefused = toggle.on }
+                default:
+                    result.erased = true
+                }
             }
+            index &+= 1
         }
         return result
     }
 
     @inline(__always)
-    func referencesContain(_ start: Int32, _ end: Int32, _ value: Int32) -> Bool {
-        var index = Int(start)
-        while index < Int(end) {
+    func covers(_ grant: GrantSlot, _ field: Int) -> Bool {
+        if wide { return words[Int(grant.fields) &+ (field &>> 6)] & (1 &<< UInt64(field & 63)) != 0 }
+        return grant.fields & (1 &<< UInt64(field)) != 0
+    }
+
+    @inline(__always)
+    func contains(_ start: Int, _ count: Int, _ value: Int32) -> Bool {
+        var index = start
+        let end = start &+ count
+        while index < end {
             if references[index] == value { return true }
-            index += 1
+            index &+= 1
         }
         return false
     }
 
-    func decide(_ question: CompiledQuestion, _ slot: SubjectSlot) -> CompiledDecision {
-        let instant = question.at
+    func decide(_ question: CompiledQuestion, _ slot: SubjectSlot, subject: Int32) -> CompiledDecision {
+        let instant = question.at.timeIntervalSinceReferenceDate
         // 1. Known names.
         guard question.purpose >= 0 else { return CompiledDecision(.unknownPurpose) }
         guard question.field >= 0 else { return CompiledDecision(.unknownField) }
         let purposeIndex = Int(question.purpose)
         let field = Int(question.field)
-        let purpose = compiled.purposes[purposeIndex]
-        // 2. Declared data.
-        let declared = compiled.declaredWords.withUnsafeBufferPointer {
-            FieldSetWords.contains($0, at: Int(purpose.declaredOffset), field: field)
-        }
-        guard declared else { return CompiledDecision(.notDeclared) }
-        let recipients = compiled.purposeReferences
+        let purpose = tables.purposes[purposeIndex]
+        // 2. Declared data, recipients, destinations, channels.
+        guard tables.isDeclared(purpose: purpose, field: field) else { return CompiledDecision(.notDeclared) }
         if question.recipient != CompiledQuestion.none {
             var found = false
-            var index = Int(purpose.recipientStart)
-            while index < Int(purpose.recipientEnd) {
-                if recipients[index] == question.recipient { found = true }
-                index += 1
+            for index in Int(purpose.recipientStart)..<Int(purpose.recipientEnd)
+            where tables.purposeReferences[index] == question.recipient {
+                found = true
             }
             if !found { return CompiledDecision(.recipientNotDeclared) }
         }
         if question.destination != CompiledQuestion.none {
             var found = false
-            var index = Int(purpose.recipientEnd)
-            while index < Int(purpose.destinationEnd) {
-                if recipients[index] == question.destination { found = true }
-                index += 1
+            for index in Int(purpose.recipientEnd)..<Int(purpose.destinationEnd)
+            where tables.purposeReferences[index] == question.destination {
+                found = true
             }
             if !found { return CompiledDecision(.destinationNotDeclared) }
         }
         if question.channel != CompiledQuestion.none {
-            guard question.channel >= 0, purpose.channelMask & (1 << UInt8(question.channel)) != 0 else {
+            guard question.channel >= 0, purpose.channelMask & (1 &<< UInt8(question.channel)) != 0 else {
                 return CompiledDecision(.channelNotPermitted)
             }
         }
+        let objections = objections(slot, purpose: question.purpose, channel: question.channel, at: instant)
         // 3. Erasure.
-        if instant >= slot.erasedAt && purpose.basis != .legalObligation { return CompiledDecision(.erased) }
+        if objections.erased && purpose.basis != .legalObligation { return CompiledDecision(.erased) }
 
         let known = facts(slot, at: instant)
         let minorNow = isMinor(known, at: instant)
         var basis = purpose.basis
         if minorNow && (basis == .contract || basis == .employment || basis == .publiclyDisclosed) { basis = .consent }
-        let sensitive =
-            minorNow
-            || compiled.sensitiveWords.withUnsafeBufferPointer {
-                FieldSetWords.contains($0, at: 0, field: field)
-            }
         // 4. Objections.
         if !purpose.basis.isMandatory {
-            let objections = objections(slot, purpose: question.purpose, channel: question.channel, at: instant)
             if objections.restricted { return CompiledDecision(.restricted) }
+            let consentLike = basis == .consent || basis == .publiclyDisclosed
             if objections.optOuts != 0 {
-                let consentLike = basis == .consent || basis == .publiclyDisclosed
                 let contractLike = basis == .contract || basis == .employment
                 if consentLike && purpose.marketing && objections.optOuts & 1 != 0 {
                     return CompiledDecision(.optedOutOfDirectMarketing)
@@ -256,56 +299,48 @@ struct Evaluation {
                 if (consentLike || contractLike) && purpose.automatedDecision && objections.optOuts & 4 != 0 {
                     return CompiledDecision(.optedOutOfAutomatedDecisionMaking)
                 }
-                if consentLike && sensitive && objections.optOuts & 8 != 0 {
+                if consentLike && objections.optOuts & 8 != 0 && (minorNow || tables.isSensitive(field: field)) {
                     return CompiledDecision(.optedOutOfSensitiveData)
                 }
             }
-            if question.channel >= 0 && objections.channelRefused && (basis == .consent || basis == .publiclyDisclosed)
-            {
-                return CompiledDecision(.channelNotPermitted)
-            }
+            if consentLike && objections.channelRefused { return CompiledDecision(.channelNotPermitted) }
         }
         // 5. Non-consent bases.
         if basis != .consent { return CompiledDecision(.allowed(by: basis)) }
         // 6. Consent.
-        var required = compiled.requiredStrength[purposeIndex &* compiled.fieldCount &+ field]
+        var required = tables.requiredStrength[purposeIndex &* tables.fieldCount &+ field]
         if minorNow && required < 1 { required = 1 }
         var latest = -1
         var anyActive = false
         var bestLevel: UInt8 = 0
         var bestReason = ReasonCode.noConsent
-        var bestGrant: Int32 = -1
+        var bestOrdinal: UInt16 = .max
         var index = Int(slot.grantStart)
-        let end = index + Int(slot.grantCount)
+        let end = index &+ Int(slot.grantCount)
         while index < end {
             let grant = grants[index]
             if grant.at > instant { break }
-            index += 1
-            guard grant.purpose == question.purpose,
-                FieldSetWords.contains(words, at: Int(grant.fieldsOffset), field: field)
-            else { continue }
-            latest = index - 1
+            index &+= 1
+            guard Int(grant.purpose) == purposeIndex, covers(grant, field) else { continue }
+            latest = index &- 1
             guard instant < grant.expiresAt && instant < grant.withdrawnAt else { continue }
             anyActive = true
             let level: UInt8
             let reason: ReasonCode
             let minorAtGrant = isMinor(known, at: grant.at)
-            if !grant.guardian && (minorAtGrant || known.isUnderGuardianship) {
+            let references = Int(slot.referenceStart) &+ Int(grant.referenceOffset)
+            if !grant.isGuardian && (minorAtGrant || known.isUnderGuardianship) {
                 (level, reason) = (1, .guardianConsentRequired)
-            } else if grant.guardian && known.birthIsKnown && !minorAtGrant && !known.isUnderGuardianship {
+            } else if grant.isGuardian && known.birthIsKnown && !minorAtGrant && !known.isUnderGuardianship {
                 (level, reason) = (1, .grantorNotAuthorized)
             } else if grant.noticeVersion < purpose.consentVersion {
                 (level, reason) = (2, .reconsentRequired)
-            } else if question.recipient >= 0 && grant.namesRecipients
-                && !referencesContain(
-                    grant.referenceStart, grant.referenceStart + Int32(grant.recipientCount), question.recipient)
+            } else if question.recipient >= 0 && grant.flags & GrantSlot.namesRecipients != 0
+                && !contains(references, Int(grant.recipientCount), question.recipient)
             {
                 (level, reason) = (3, .recipientNotCovered)
-            } else if question.destination >= 0 && grant.namesDestinations
-                && !referencesContain(
-                    grant.referenceStart + Int32(grant.recipientCount),
-                    grant.referenceStart + Int32(grant.recipientCount) + Int32(grant.destinationCount),
-                    question.destination)
+            } else if question.destination >= 0 && grant.flags & GrantSlot.namesDestinations != 0
+                && !contains(references &+ Int(grant.recipientCount), Int(grant.destinationCount), question.destination)
             {
                 (level, reason) = (3, .destinationNotCovered)
             } else if grant.kind < required {
@@ -317,35 +352,33 @@ struct Evaluation {
             if level >= bestLevel {
                 bestLevel = level
                 bestReason = reason
-                bestGrant = grant.grantReference
+                bestOrdinal = grant.grantOrdinal
             }
         }
         if latest < 0 { return CompiledDecision(.noConsent) }
-        if !anyActive {
-            return CompiledDecision(instant >= grants[latest].withdrawnAt ? .withdrawn : .expired)
-        }
-        return CompiledDecision(bestReason, grant: bestLevel == 5 ? bestGrant : -1)
+        if !anyActive { return CompiledDecision(instant >= grants[latest].withdrawnAt ? .withdrawn : .expired) }
+        return bestLevel == 5
+            ? CompiledDecision(.allowedByConsent, subject: subject, grantOrdinal: bestOrdinal)
+            : CompiledDecision(bestReason)
     }
 
-    /// The record view: the union, over candidates that pass checks 1–3, of the fields each is strong enough for.
+    /// The record view: the union, over active candidates passing checks 1–2, of the fields each is strong enough
+    /// for (a record view names no recipient, destination or channel, so check 3 cannot fail).
     func allowedFields(
-        purpose purposeIndex: Int32, at instant: Date, _ slot: SubjectSlot,
+        purpose purposeIndex: Int32, at instant: Double, _ slot: SubjectSlot,
         into output: UnsafeMutableBufferPointer<UInt64>
     ) {
         guard purposeIndex >= 0 else { return }
-        let wordCount = compiled.wordsPerSet
-        let purpose = compiled.purposes[Int(purposeIndex)]
-        if instant >= slot.erasedAt && purpose.basis != .legalObligation { return }
+        let wordCount = tables.wordsPerSet
+        let purpose = tables.purposes[Int(purposeIndex)]
+        let objections = objections(slot, purpose: purposeIndex, channel: CompiledQuestion.none, at: instant)
+        if objections.erased && purpose.basis != .legalObligation { return }
         let known = facts(slot, at: instant)
         let minorNow = isMinor(known, at: instant)
         var basis = purpose.basis
         if minorNow && (basis == .contract || basis == .employment || basis == .publiclyDisclosed) { basis = .consent }
-        // Start from the declared fields, less any the objections remove.
-        compiled.declaredWords.withUnsafeBufferPointer { declared in
-            for word in 0..<wordCount { output[word] = declared[Int(purpose.declaredOffset) + word] }
-        }
+        for word in 0..<wordCount { output[word] = tables.declaredWords[Int(purpose.declaredOffset) &+ word] }
         if !purpose.basis.isMandatory {
-            let objections = objections(slot, purpose: purposeIndex, channel: CompiledQuestion.none, at: instant)
             let consentLike = basis == .consent || basis == .publiclyDisclosed
             let contractLike = basis == .contract || basis == .employment
             if objections.restricted
@@ -357,35 +390,28 @@ struct Evaluation {
                 return
             }
             if consentLike && objections.optOuts & 8 != 0 {
-                if minorNow {
-                    for word in 0..<wordCount { output[word] = 0 }
-                    return
-                }
-                compiled.sensitiveWords.withUnsafeBufferPointer { sensitive in
-                    for word in 0..<wordCount { output[word] &= ~sensitive[word] }
-                }
+                for word in 0..<wordCount { output[word] &= minorNow ? 0 : ~tables.sensitiveWords[word] }
             }
         }
         if basis != .consent { return }
-        // Each candidate passing checks 1–3 allows the fields it covers that it is strong enough for.
         for word in 0..<wordCount {
             var allowedWord: UInt64 = 0
             var index = Int(slot.grantStart)
-            let end = index + Int(slot.grantCount)
+            let end = index &+ Int(slot.grantCount)
             while index < end {
                 let grant = grants[index]
                 if grant.at > instant { break }
-                index += 1
-                guard grant.purpose == purposeIndex, instant < grant.expiresAt, instant < grant.withdrawnAt else {
-                    continue
-                }
+                index &+= 1
+                guard Int32(grant.purpose) == purposeIndex, instant < grant.expiresAt, instant < grant.withdrawnAt
+                else { continue }
                 let minorAtGrant = isMinor(known, at: grant.at)
-                if !grant.guardian && (minorAtGrant || known.isUnderGuardianship) { continue }
-                if grant.guardian && known.birthIsKnown && !minorAtGrant && !known.isUnderGuardianship { continue }
+                if !grant.isGuardian && (minorAtGrant || known.isUnderGuardianship) { continue }
+                if grant.isGuardian && known.birthIsKnown && !minorAtGrant && !known.isUnderGuardianship { continue }
                 if grant.noticeVersion < purpose.consentVersion { continue }
+                let fields = wide ? words[Int(grant.fields) &+ word] : grant.fields
                 allowedWord |=
-                    words[Int(grant.fieldsOffset) + word]
-                    & compiled.strengthMask(purpose: Int(purposeIndex), kind: grant.kind, minor: minorNow, word: word)
+                    fields
+                    & tables.strengthMask(purpose: Int(purposeIndex), kind: grant.kind, minor: minorNow, word: word)
             }
             output[word] &= allowedWord
         }

@@ -2,43 +2,46 @@ internal import Foundation
 
 /// The compiled evaluator: a ``ConsentLedger`` with every subject's state compiled into flat, cache-friendly
 /// arrays, answering the questions of DECISION-MODEL.md with the same decisions as ``ReferenceEvaluator`` — proven
-/// by a differential test — in nanoseconds and with no allocation.
+/// by a differential test — in nanoseconds and with no allocation or lock.
 ///
 /// ```swift
 /// var engine = ConsentEngine(ledger: ledger)
 /// try engine.append(.withdraw(Withdrawal(.grant("g1"), at: .now)))   // recompiles only that subject
 ///
-/// // Per request: resolve names once, then decide.
+/// // Per request: look the subject up once, resolve the question's names once, then decide.
 /// let subject = engine.handle(for: "c1")
-/// let question = engine.compiled.compile(ConsentQuestion(subject: "c1", purpose: "marketing.email",
-///                                                        field: "email", at: .now))
-/// let decision = engine.decision(question, for: subject)      // 8 bytes, no allocation
-/// let why = engine.explanation(for: ...)                        // rendered only when asked
+/// let question = engine.compiled.compile(
+///     ConsentQuestion(subject: "c1", purpose: "marketing.email", field: "email", at: .now))
+/// let decision = engine.decision(question, for: subject)   // 8 bytes
+/// if decision.isAllowed { send() }
 /// ```
 ///
-/// The engine keeps the ledger it compiled as the source of truth: explanations are rendered by the reference
-/// evaluator from it, so they always agree with the decision. Appending an event recompiles that subject alone,
-/// writing its new state at the end of the arrays; the old state is reclaimed by compaction once garbage exceeds
-/// the live state.
-///
-/// An engine is a value: copies share storage until one of them is changed, and a copy taken for readers is never
-/// disturbed by a writer.
+/// The engine keeps the ledger it compiled as the source of truth: grant ids and explanations are produced from
+/// it lazily, by the reference evaluator, so they always agree with the decision. Appending an event recompiles
+/// that subject alone, writing its new state at the end of the arrays; compaction reclaims the old state once it
+/// outweighs the live state. An engine is a value: copies share storage until one is changed, so a copy handed
+/// to readers is never disturbed by a writer.
 public struct ConsentEngine: Sendable {
     /// The compiled policy.
     public let compiled: CompiledPolicy
     /// The ledger the state was compiled from.
     public private(set) var ledger: ConsentLedger
 
-    var subjectIndex: [SubjectID: Int32] = [:]
-    var slots: [SubjectSlot] = [.empty]
-    var facts: [FactsVersion] = [.unknown]
+    var table = SubjectTable()
+    /// Subject ids by slot; slot 0 is the empty subject.
+    var subjectIDs: [SubjectID] = [SubjectID("")]
+    var slots: [SubjectSlot] = [SubjectSlot()]
+    var facts: [FactsVersion] = []
     var grants: [GrantSlot] = []
+    var toggleTimes: [Double] = []
     var toggles: [Toggle] = []
+    /// Field sets of grants, for policies of more than 64 fields.
     var words: [UInt64] = []
     var references: [Int32] = []
-    var grantIDs: [GrantID] = []
-    /// Array entries no slot refers to any more, reclaimed by compaction.
+    /// Entries no slot refers to any more, reclaimed by compaction.
     var garbage = 0
+    /// The majority threshold of each birth date seen, worked out once.
+    var thresholds: [Int32: FactsVersion] = [:]
 
     /// Compiles every subject of a ledger.
     ///
@@ -53,36 +56,36 @@ public struct ConsentEngine: Sendable {
     public init(compiled: CompiledPolicy, ledger: ConsentLedger) {
         self.compiled = compiled
         self.ledger = ledger
-        let subjects = ledger.subjects
-        subjectIndex.reserveCapacity(subjects.count)
-        slots.reserveCapacity(subjects.count + 1)
-        for subject in subjects {
-            guard let record = ledger.record(for: subject) else { continue }
-            subjectIndex[subject] = Int32(slots.count)
+        let records = ledger.recordsInAnyOrder
+        subjectIDs.reserveCapacity(records.count + 1)
+        slots.reserveCapacity(records.count + 1)
+        for record in records { subjectIDs.append(record.subject) }
+        table.reserve(records.count, ids: subjectIDs)
+        var slot: Int32 = 1
+        for record in records {
+            table.insert(record.subject, slot: slot, ids: subjectIDs)
             slots.append(compile(record))
+            slot += 1
         }
+        shrink()
     }
 
     /// The number of subjects with compiled state.
-    public var subjectCount: Int { subjectIndex.count }
+    public var subjectCount: Int { table.count }
 
     /// The handle of a subject; a subject the engine has no data for gets ``SubjectHandle/empty``.
     ///
-    /// - Complexity: one hash lookup.
-    @inlinable
+    /// - Complexity: one hash of the id and, typically, one comparison.
     public func handle(for subject: SubjectID) -> SubjectHandle {
-        _handle(subject)
-    }
-
-    @usableFromInline
-    func _handle(_ subject: SubjectID) -> SubjectHandle {
-        subjectIndex[subject].map(SubjectHandle.init(slot:)) ?? .empty
+        subjectIDs.withUnsafeBufferPointer { ids in
+            table.find(subject, in: ids).map(SubjectHandle.init(slot:)) ?? .empty
+        }
     }
 
     /// Appends an event to the ledger and recompiles the subject it concerns; the next decision sees it.
     ///
     /// - Throws: the ledger's ``ConsentKitError`` for a refused event; the engine is then unchanged.
-    /// - Complexity: O(*e*) for the *e* events of that subject (amortised, with compaction).
+    /// - Complexity: O(*e*) for the *e* events of that subject, amortised with compaction.
     public mutating func append(_ event: ConsentEvent) throws(ConsentKitError) {
         try ledger.append(event)
         let subject: SubjectID
@@ -103,12 +106,16 @@ public struct ConsentEngine: Sendable {
         recompile(subject)
     }
 
-    /// The id of the grant a decision relied on, or `nil`.
+    /// The id of the grant a decision relied on, looked up in the ledger, or `nil`.
     public func grantID(of decision: CompiledDecision) -> GrantID? {
-        decision.grantReference >= 0 ? grantIDs[Int(decision.grantReference)] : nil
+        guard decision.citesGrant, let record = ledger.record(for: subjectIDs[Int(decision.subject)]) else {
+            return nil
+        }
+        let grants = record.grants
+        return Int(decision.grantOrdinal) < grants.count ? grants[Int(decision.grantOrdinal)].id : nil
     }
 
-    /// The decision with its names: the same value ``ReferenceEvaluator`` returns.
+    /// The decision with its names: the value ``ReferenceEvaluator`` returns.
     public func decision(_ decision: CompiledDecision) -> Decision {
         Decision(decision.reason, grant: grantID(of: decision))
     }
@@ -118,69 +125,101 @@ public struct ConsentEngine: Sendable {
         ReferenceEvaluator(ledger: ledger).explanation(for: question)
     }
 
-    /// Bytes held by the compiled state (not the ledger), counting array capacity and an estimate of the subject
-    /// index's hash table.
+    /// Bytes held by the compiled state (not the ledger it came from): array capacities, the subject table, and
+    /// the heap storage of ids longer than 15 bytes.
     public var compiledStateBytes: Int {
         func bytes<T>(_ array: [T]) -> Int { array.capacity * MemoryLayout<T>.stride }
-        let idBytes = grantIDs.reduce(0) { $0 + ($1.rawValue.utf8.count > 15 ? $1.rawValue.utf8.count + 32 : 0) }
-        let keyBytes = subjectIndex.keys.reduce(0) {
-            $0 + ($1.rawValue.utf8.count > 15 ? $1.rawValue.utf8.count + 32 : 0)
-        }
-        let table = subjectIndex.capacity * (MemoryLayout<SubjectID>.stride + MemoryLayout<Int32>.stride) * 9 / 8
-        return bytes(slots) + bytes(facts) + bytes(grants) + bytes(toggles) + bytes(words) + bytes(references)
-            + bytes(grantIDs) + idBytes + keyBytes + table
+        let longIDs = subjectIDs.reduce(0) { $0 + ($1.rawValue.utf8.count > 15 ? $1.rawValue.utf8.count + 32 : 0) }
+        return bytes(subjectIDs) + longIDs + bytes(slots) + bytes(facts) + bytes(grants) + bytes(toggleTimes)
+            + bytes(toggles) + bytes(words) + bytes(references) + table.capacityBytes
     }
 
     // MARK: Updating
 
     private mutating func recompile(_ subject: SubjectID) {
         guard let record = ledger.record(for: subject) else { return }
+        let existing = subjectIDs.withUnsafeBufferPointer { table.find(subject, in: $0) }
         let slot = compile(record)
-        if let index = subjectIndex[subject] {
-            let old = slots[Int(index)]
-            garbage += Int(old.factsCount + old.grantCount + old.toggleCount)
-            slots[Int(index)] = slot
+        if let existing {
+            let old = slots[Int(existing)]
+            garbage += Int(old.factsCount) + Int(old.grantCount) + Int(old.toggleCount)
+            slots[Int(existing)] = slot
         } else {
-            subjectIndex[subject] = Int32(slots.count)
+            subjectIDs.append(subject)
+            table.insert(subject, slot: Int32(slots.count), ids: subjectIDs)
             slots.append(slot)
         }
-        if garbage > 1024 && garbage > facts.count + grants.count + toggles.count - garbage { compact() }
+        if garbage > 1024 && garbage * 2 > facts.count + grants.count + toggles.count { compact() }
     }
 
     /// Rewrites the arrays with only the state slots refer to, in slot order.
     mutating func compact() {
-        var newFacts: [FactsVersion] = [.unknown]
+        var newFacts: [FactsVersion] = []
         var newGrants: [GrantSlot] = []
+        var newTimes: [Double] = []
         var newToggles: [Toggle] = []
         var newWords: [UInt64] = []
         var newReferences: [Int32] = []
+        newGrants.reserveCapacity(grants.count - garbage / 2)
+        let wide = compiled.wordsPerSet > 1
         for index in slots.indices.dropFirst() {
             var slot = slots[index]
             let factsStart = newFacts.count
-            newFacts.append(contentsOf: facts[Int(slot.factsStart)..<Int(slot.factsStart + slot.factsCount)])
+            newFacts.append(contentsOf: facts[Int(slot.factsStart)..<Int(slot.factsStart) + Int(slot.factsCount)])
             let grantStart = newGrants.count
-            for var grant in grants[Int(slot.grantStart)..<Int(slot.grantStart + slot.grantCount)] {
-                let fields = Int(grant.fieldsOffset)
-                grant.fieldsOffset = Int32(newWords.count)
-                newWords.append(contentsOf: words[fields..<fields + compiled.wordsPerSet])
-                let start = Int(grant.referenceStart)
-                grant.referenceStart = Int32(newReferences.count)
-                newReferences.append(
-                    contentsOf: references[start..<start + Int(grant.recipientCount) + Int(grant.destinationCount)])
+            for var grant in grants[Int(slot.grantStart)..<Int(slot.grantStart) + Int(slot.grantCount)] {
+                if wide {
+                    let offset = Int(grant.fields)
+                    grant.fields = UInt64(newWords.count)
+                    newWords.append(contentsOf: words[offset..<offset + compiled.wordsPerSet])
+                }
                 newGrants.append(grant)
             }
+            let referenceStart = newReferences.count
+            let referenceCount = slots.indices.contains(index) ? referenceEnd(of: slot) - Int(slot.referenceStart) : 0
+            newReferences.append(
+                contentsOf: references[Int(slot.referenceStart)..<Int(slot.referenceStart) + referenceCount])
             let toggleStart = newToggles.count
-            newToggles.append(contentsOf: toggles[Int(slot.toggleStart)..<Int(slot.toggleStart + slot.toggleCount)])
+            let toggleRange = Int(slot.toggleStart)..<Int(slot.toggleStart) + Int(slot.toggleCount)
+            newToggles.append(contentsOf: toggles[toggleRange])
+            newTimes.append(contentsOf: toggleTimes[toggleRange])
             slot.factsStart = Int32(factsStart)
             slot.grantStart = Int32(grantStart)
             slot.toggleStart = Int32(toggleStart)
+            slot.referenceStart = Int32(referenceStart)
             slots[index] = slot
         }
         facts = newFacts
         grants = newGrants
+        toggleTimes = newTimes
         toggles = newToggles
         words = newWords
         references = newReferences
         garbage = 0
+    }
+
+    /// Where a subject's references end: after its last grant's recipients and destinations.
+    private func referenceEnd(of slot: SubjectSlot) -> Int {
+        var end = Int(slot.referenceStart)
+        for grant in grants[Int(slot.grantStart)..<Int(slot.grantStart) + Int(slot.grantCount)] {
+            end = max(
+                end,
+                Int(slot.referenceStart) + Int(grant.referenceOffset) + Int(grant.recipientCount)
+                    + Int(grant.destinationCount))
+        }
+        return end
+    }
+
+    /// Trims the arrays' spare capacity after a full compile.
+    private mutating func shrink() {
+        func trimmed<T>(_ array: [T]) -> [T] { array.capacity > array.count + array.count / 16 ? Array(array) : array }
+        subjectIDs = trimmed(subjectIDs)
+        slots = trimmed(slots)
+        facts = trimmed(facts)
+        grants = trimmed(grants)
+        toggleTimes = trimmed(toggleTimes)
+        toggles = trimmed(toggles)
+        words = trimmed(words)
+        references = trimmed(references)
     }
 }

@@ -26,6 +26,9 @@ public struct ConsentLedger: Sendable {
     /// The subjects with facts or events, in id order.
     public var subjects: [SubjectID] { records.keys.sorted() }
 
+    /// Every subject's record, in no particular order (cheaper than ``subjects`` for a full pass).
+    package var recordsInAnyOrder: Dictionary<SubjectID, SubjectRecord>.Values { records.values }
+
     /// The record of a subject, or `nil` when the ledger holds nothing about it.
     public func record(for subject: SubjectID) -> SubjectRecord? { records[subject] }
 
