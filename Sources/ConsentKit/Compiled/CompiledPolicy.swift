@@ -18,10 +18,10 @@ public struct CompiledPolicy: Sendable {
     /// 64-bit words per field set.
     public let wordsPerSet: Int
 
-    let purposeIndex: [PurposeID: Int32]
-    let fieldIndex: [FieldID: Int32]
-    let recipientIndex: [RecipientID: Int32]
-    let destinationIndex: [Destination: Int32]
+    let purposeIndex: NameTable<PurposeID>
+    let fieldIndex: NameTable<FieldID>
+    let recipientIndex: NameTable<RecipientID>
+    let destinationIndex: NameTable<Destination>
     /// Names by index, to turn a resolved question back into names.
     let recipientNames: [RecipientID]
     let destinationNames: [Destination]
@@ -36,12 +36,8 @@ public struct CompiledPolicy: Sendable {
         self.policy = policy
         fieldCount = policy.fields.count
         wordsPerSet = max(1, (fieldCount + 63) / 64)
-        var fieldIndex: [FieldID: Int32] = [:]
-        for (offset, field) in policy.fields.enumerated() { fieldIndex[field.id] = Int32(offset) }
-        self.fieldIndex = fieldIndex
-        var purposeIndex: [PurposeID: Int32] = [:]
-        for (offset, purpose) in policy.purposes.enumerated() { purposeIndex[purpose.id] = Int32(offset) }
-        self.purposeIndex = purposeIndex
+        fieldIndex = NameTable(policy.fields.map(\.id))
+        purposeIndex = NameTable(policy.purposes.map(\.id))
 
         var recipients: [RecipientID: Int32] = [:]
         var destinations: [Destination: Int32] = [:]
@@ -53,10 +49,10 @@ public struct CompiledPolicy: Sendable {
                 destinations[destination] = Int32(destinations.count)
             }
         }
-        recipientIndex = recipients
-        destinationIndex = destinations
         recipientNames = recipients.sorted { $0.value < $1.value }.map(\.key)
         destinationNames = destinations.sorted { $0.value < $1.value }.map(\.key)
+        recipientIndex = NameTable(recipientNames)
+        destinationIndex = NameTable(destinationNames)
 
         let words = wordsPerSet
         var coverage: [CategoryID: Int32] = [:]

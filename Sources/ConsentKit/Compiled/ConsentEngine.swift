@@ -212,7 +212,14 @@ public struct ConsentEngine: Sendable {
 
     /// Trims the arrays' spare capacity after a full compile.
     private mutating func shrink() {
-        func trimmed<T>(_ array: [T]) -> [T] { array.capacity > array.count + array.count / 16 ? Array(array) : array }
+        // `Array(array)` would hand back the same buffer; copy into one of exactly the right size.
+        func trimmed<T>(_ array: [T]) -> [T] {
+            guard array.capacity > array.count + array.count / 16 else { return array }
+            return [T](unsafeUninitializedCapacity: array.count) { buffer, initialized in
+                _ = buffer.initialize(fromContentsOf: array)
+                initialized = array.count
+            }
+        }
         subjectIDs = trimmed(subjectIDs)
         slots = trimmed(slots)
         facts = trimmed(facts)
