@@ -1,3 +1,4 @@
+import ConsentKit
 import Foundation
 import Testing
 
@@ -171,5 +172,65 @@ final class Captured {
         #expect(run.status == .success)
         #expect(run.out.hasPrefix("usage: consent \(command)"))
         #expect(Captured(["help", command]).out == run.out)
+    }
+}
+
+@Suite struct BenchCommandTests {
+    @Test func benchReportsEveryFigureAsOneJSONLine() throws {
+        let run = Captured(["bench", "--subjects", "300", "--queries", "3000", "--seed", "7", "--json"])
+        #expect(run.status == .success, "\(run.err)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(run.out.utf8)) as? [String: Any])
+        for key in [
+            "subjects", "queries", "seed", "hotNsPerDecision", "coldNsPerDecision", "recordViewNsPer40Fields",
+            "ledgerCompileNsPerSubject", "policyCompileMs", "bytesPerSubject", "allocationsPerDecision", "allowed",
+            "denied", "checksum",
+        ] {
+            #expect(object[key] != nil, "missing \(key)")
+        }
+        #expect(object["subjects"] as? Int == 300)
+        #expect((object["allowed"] as? Int ?? 0) + (object["denied"] as? Int ?? 0) == 3000)
+        #expect((object["checksum"] as? String)?.count == 16)
+        #expect(run.out.split(separator: "\n").count == 1)
+    }
+
+    @Test func theSameSeedGivesTheSameChecksum() throws {
+        func checksum(_ seed: String) throws -> String? {
+            let run = Captured(["bench", "--subjects", "200", "--queries", "2000", "--seed", seed, "--json"])
+            return (try JSONSerialization.jsonObject(with: Data(run.out.utf8)) as? [String: Any])?["checksum"]
+                as? String
+        }
+        #expect(try checksum("3") == checksum("3"))
+        #expect(try checksum("3") != checksum("4"))
+    }
+
+    @Test func theExportReplaysToTheSameDecisions() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("bench-\(UUID())").path
+        let run = Captured(["bench", "--subjects", "150", "--queries", "1500", "--export", directory, "--json"])
+        #expect(run.status == .success, "\(run.err)")
+        let policy = try Policy(contentsOfFile: directory + "/policy.json")
+        let ledger = try ConsentLedger(policy: policy, contentsOfFile: directory + "/ledger.jsonl")
+        let evaluator = ReferenceEvaluator(ledger: ledger)
+        let queries = try String(contentsOfFile: directory + "/queries.jsonl", encoding: .utf8).split(separator: "\n")
+        let decisions = try String(contentsOfFile: directory + "/decisions.jsonl", encoding: .utf8).split(
+            separator: "\n")
+        #expect(queries.count == 1500 && decisions.count == 1500)
+        for (query, decision) in zip(queries, decisions).prefix(300) {
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(query.utf8)) as? [String: String])
+            let question = ConsentQuestion(
+                subject: SubjectID(object["subject"]!), purpose: PurposeID(object["purpose"]!),
+                field: FieldID(object["field"]!), at: try RFC3339.parseInstant(object["at"]!),
+                recipient: object["recipient"].map(RecipientID.init),
+                destination: object["destination"].map(Destination.init),
+                channel: object["channel"].map(Channel.init))
+            let expected = evaluator.decision(for: question)
+            let exported = try #require(try JSONSerialization.jsonObject(with: Data(decision.utf8)) as? [String: Any])
+            #expect(exported["reason"] as? String == expected.reason.rawValue)
+            #expect(exported["grant"] as? String == expected.grant?.rawValue)
+        }
+    }
+
+    @Test(arguments: [["--subjects", "0"], ["--queries", "many"], ["--seed", "-1"], ["extra"]])
+    func badArgumentsExitTwo(arguments: [String]) {
+        #expect(Captured(["bench"] + arguments).status == .invalidInput)
     }
 }

@@ -136,10 +136,10 @@ public struct CompiledPolicy: Sendable {
     }
 
     /// The dense index of a purpose, or `nil`.
-    public func index(of purpose: PurposeID) -> Int32? { purposeIndex[purpose] }
+    public func index(ofPurpose purpose: PurposeID) -> Int32? { purposeIndex[purpose] }
 
     /// The dense index of a field, or `nil`.
-    public func index(of field: FieldID) -> Int32? { fieldIndex[field] }
+    public func index(ofField field: FieldID) -> Int32? { fieldIndex[field] }
 
     /// Resolves a question's names to indices once, so that it can be asked of many subjects or many times.
     public func compile(_ question: ConsentQuestion) -> CompiledQuestion {

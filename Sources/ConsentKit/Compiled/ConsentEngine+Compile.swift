@@ -24,7 +24,7 @@ extension ConsentEngine {
             case .erase(_, let at):
                 addToggle(at, key: 0, kind: Toggle.erasure, on: true)
             case .restrict(_, let purpose, let at), .unrestrict(_, let purpose, let at):
-                guard let index = compiled.index(of: purpose) else { continue }
+                guard let index = compiled.index(ofPurpose: purpose) else { continue }
                 let on = if case .restrict = event { true } else { false }
                 addToggle(at, key: UInt16(index), kind: Toggle.restriction, on: on)
             case .optOut(_, let kind, let at), .optIn(_, let kind, let at):
@@ -87,7 +87,7 @@ extension ConsentEngine {
             }
         }
         for field in grant.fields {
-            if let index = compiled.index(of: field) { add(Int(index)) }
+            if let index = compiled.index(ofField: field) { add(Int(index)) }
         }
         for category in grant.categories {
             guard let coverage = compiled.coverage(of: category) else { continue }
@@ -109,7 +109,7 @@ extension ConsentEngine {
         if !grant.recipients.isEmpty { flags |= GrantSlot.namesRecipients }
         if !grant.destinations.isEmpty { flags |= GrantSlot.namesDestinations }
         for purpose in grant.purposes {
-            guard let index = compiled.index(of: purpose) else { continue }
+            guard let index = compiled.index(ofPurpose: purpose) else { continue }
             grants.append(
                 GrantSlot(
                     at: grant.at.timeIntervalSinceReferenceDate,

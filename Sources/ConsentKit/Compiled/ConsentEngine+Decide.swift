@@ -100,26 +100,29 @@ extension ConsentEngine {
         let policy = compiled.policy
         guard question.purpose >= 0 else { return CompiledDecision(.unknownPurpose) }
         guard question.field >= 0 else { return CompiledDecision(.unknownField) }
-        func name<T>(_ index: Int32, _ names: [T]) -> T?? {
-            index == CompiledQuestion.none
-                ? .some(nil) : (index >= 0 && Int(index) < names.count ? names[Int(index)] : nil)
+        /// What an index stands for: absent from the question, a known name, or unknown to the policy.
+        enum Name<T> {
+            case absent, known(T), unknown
+            var value: T? { if case .known(let name) = self { name } else { nil } }
+        }
+        func name<T>(_ index: Int32, _ names: [T]) -> Name<T> {
+            if index == CompiledQuestion.none { return .absent }
+            if index >= 0 && Int(index) < names.count { return .known(names[Int(index)]) }
+            return .unknown
         }
         // An unknown recipient, destination or channel is denied at step 2 whatever its name was.
-        guard let recipient = name(question.recipient, compiled.recipientNames) else {
-            return CompiledDecision(.recipientNotDeclared)
-        }
-        guard let destination = name(question.destination, compiled.destinationNames) else {
-            return CompiledDecision(.destinationNotDeclared)
-        }
-        guard let channel = name(question.channel, Channel.knownChannels) else {
-            return CompiledDecision(.channelNotPermitted)
-        }
+        let recipient = name(question.recipient, compiled.recipientNames)
+        let destination = name(question.destination, compiled.destinationNames)
+        let channel = name(question.channel, Channel.knownChannels)
+        if case .unknown = recipient { return CompiledDecision(.recipientNotDeclared) }
+        if case .unknown = destination { return CompiledDecision(.destinationNotDeclared) }
+        if case .unknown = channel { return CompiledDecision(.channelNotPermitted) }
         let subjectID = subjectIDs[Int(subject.slot)]
         let decision = ReferenceEvaluator(ledger: ledger).decision(
             for: ConsentQuestion(
                 subject: subjectID, purpose: policy.purposes[Int(question.purpose)].id,
-                field: policy.fields[Int(question.field)].id, at: question.at, recipient: recipient,
-                destination: destination, channel: channel))
+                field: policy.fields[Int(question.field)].id, at: question.at, recipient: recipient.value,
+                destination: destination.value, channel: channel.value))
         guard let grant = decision.grant,
             let ordinal = ledger.record(for: subjectID)?.grants.firstIndex(where: { $0.id == grant })
         else { return CompiledDecision(decision.reason) }

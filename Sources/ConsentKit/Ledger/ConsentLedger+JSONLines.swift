@@ -72,8 +72,22 @@ extension ConsentLedger {
         }
     }
 
-    /// The ledger as JSON Lines, one event per line in time order.
+    /// The instant that stands for "the beginning of time" in a file: the earliest one RFC 3339 can write.
+    public static let beginningOfTime = Date(timeIntervalSince1970: -62_135_596_800)  // 0001-01-01T00:00:00Z
+
+    /// The ledger as JSON Lines, one event per line in time order. Facts declared from the beginning of time
+    /// (``declare(_:facts:)``) come first, as `subject` events at ``beginningOfTime``, so that reading the file back
+    /// gives the same decisions for every instant a file can name.
     public func jsonLines() -> Data {
-        Data(entries.map { $0.event.jsonLine + "\n" }.joined().utf8)
+        var text = ""
+        for subject in subjects {
+            guard let facts = record(for: subject)?.initialFacts, facts != SubjectFacts() else { continue }
+            let change = SubjectFactsChange(
+                birthDate: facts.birthDate.map { .set($0) } ?? .keep, minor: facts.minor.map { .set($0) } ?? .keep,
+                guardianship: facts.guardianship.map { .set($0) } ?? .keep)
+            text += ConsentEvent.subjectFacts(subject, change, at: Self.beginningOfTime).jsonLine + "\n"
+        }
+        for entry in entries { text += entry.event.jsonLine + "\n" }
+        return Data(text.utf8)
     }
 }

@@ -83,12 +83,13 @@ import Testing
                 let purpose = try #require(ledger.policy.purposes.randomElement(using: &random))
                 let handle = engine.handle(for: question.subject)
                 engine.allowedFields(
-                    for: handle, purpose: try #require(engine.compiled.index(of: purpose.id)), at: question.instant,
+                    for: handle, purpose: try #require(engine.compiled.index(ofPurpose: purpose.id)),
+                    at: question.instant,
                     into: &allowed)
                 let record = reference.decisions(
                     for: question.subject, purpose: purpose.id, fields: ledger.policy.fields.map(\.id),
                     at: question.instant)
-                let expected = record.allowedFields.compactMap { engine.compiled.index(of: $0) }
+                let expected = record.allowedFields.compactMap { engine.compiled.index(ofField: $0) }
                 #expect(
                     allowed.indices == expected, "seed \(seed): \(question.subject) \(purpose.id) \(question.instant)")
             }
