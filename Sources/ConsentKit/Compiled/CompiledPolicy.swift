@@ -88,7 +88,9 @@ public struct CompiledPolicy: Sendable {
             declared.append(contentsOf: repeatElement(0, count: words))
             // By the purpose's own lists, not by testing every field: O(declared), not O(fields × declared).
             for field in purpose.fields {
-                if let index = fieldIndex[field] { FieldSetWords.insert(&declared, at: declaredOffset, field: Int(index)) }
+                if let index = fieldIndex[field] {
+                    FieldSetWords.insert(&declared, at: declaredOffset, field: Int(index))
+                }
             }
             for category in purpose.categories {
                 guard let start = coverage[category] else { continue }

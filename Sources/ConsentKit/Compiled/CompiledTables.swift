@@ -57,6 +57,17 @@ final class CompiledTables: @unchecked Sendable {
         declaredWords[Int(purpose.declaredOffset) &+ (field &>> 6)] & (1 &<< UInt64(field & 63)) != 0
     }
 
+    /// Whether a purpose's recipients (or destinations) in `start..<end` include `value`.
+    @inline(__always)
+    func references(from start: Int32, to end: Int32, contain value: Int32) -> Bool {
+        var index = Int(start)
+        while index < Int(end) {
+            if purposeReferences[index] == value { return true }
+            index &+= 1
+        }
+        return false
+    }
+
     @inline(__always)
     func isSensitive(field: Int) -> Bool {
         sensitiveWords[field &>> 6] & (1 &<< UInt64(field & 63)) != 0

@@ -258,21 +258,15 @@ struct Evaluation {
         let purpose = tables.purposes[purposeIndex]
         // 2. Declared data, recipients, destinations, channels.
         guard tables.isDeclared(purpose: purpose, field: field) else { return CompiledDecision(.notDeclared) }
-        if question.recipient != CompiledQuestion.none {
-            var found = false
-            for index in Int(purpose.recipientStart)..<Int(purpose.recipientEnd)
-            where tables.purposeReferences[index] == question.recipient {
-                found = true
-            }
-            if !found { return CompiledDecision(.recipientNotDeclared) }
+        if question.recipient != CompiledQuestion.none
+            && !tables.references(from: purpose.recipientStart, to: purpose.recipientEnd, contain: question.recipient)
+        {
+            return CompiledDecision(.recipientNotDeclared)
         }
-        if question.destination != CompiledQuestion.none {
-            var found = false
-            for index in Int(purpose.recipientEnd)..<Int(purpose.destinationEnd)
-            where tables.purposeReferences[index] == question.destination {
-                found = true
-            }
-            if !found { return CompiledDecision(.destinationNotDeclared) }
+        if question.destination != CompiledQuestion.none
+            && !tables.references(from: purpose.recipientEnd, to: purpose.destinationEnd, contain: question.destination)
+        {
+            return CompiledDecision(.destinationNotDeclared)
         }
         if question.channel != CompiledQuestion.none {
             guard question.channel >= 0, purpose.channelMask & (1 &<< UInt8(question.channel)) != 0 else {
