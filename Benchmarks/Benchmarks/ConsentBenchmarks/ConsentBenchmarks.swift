@@ -67,7 +67,8 @@ let benchmarks: @Sendable () -> Void = {
         benchmark.startMeasurement()
         for index in benchmark.scaledIterations {
             let slot = index % questions.count
-            engine.allowedFields(for: handles[slot], purpose: questions[slot].purpose, at: questions[slot].at, into: &allowed)
+            engine.allowedFields(
+                for: handles[slot], purpose: questions[slot].purpose, at: questions[slot].at, into: &allowed)
             blackHole(allowed.words[0])
         }
     }
@@ -90,7 +91,8 @@ let benchmarks: @Sendable () -> Void = {
             var declared: [FieldID] = []
             for (offset, field) in fields.enumerated() where offset % (index % 5 + 2) == 0 { declared.append(field.id) }
             let basis: LegalBasis = index % 3 == 0 ? .contract : .consent
-            let provision: ThirdPartyProvision? = index % 4 == 0 ? ThirdPartyProvision(recipients: [RecipientID("r\(index)")]) : nil
+            let provision: ThirdPartyProvision? =
+                index % 4 == 0 ? ThirdPartyProvision(recipients: [RecipientID("r\(index)")]) : nil
             purposes.append(Purpose(PurposeID("p\(index)"), basis: basis, fields: declared, thirdParty: provision))
         }
         guard let policy = try? Policy(fields: fields, purposes: purposes) else { fatalError("invalid policy") }
@@ -102,7 +104,8 @@ let benchmarks: @Sendable () -> Void = {
 
     Benchmark("ReferenceDecisionConsentThirdParty") { benchmark in
         guard let policy = try? Policy(contentsOfFile: examples.appendingPathComponent("retail.policy.json").path),
-            let ledger = try? ConsentLedger(policy: policy, contentsOfFile: examples.appendingPathComponent("retail.ledger.jsonl").path)
+            let ledger = try? ConsentLedger(
+                policy: policy, contentsOfFile: examples.appendingPathComponent("retail.ledger.jsonl").path)
         else { fatalError("the retail example could not be loaded") }
         let evaluator = ReferenceEvaluator(ledger: ledger)
         let question = ConsentQuestion(
