@@ -25,7 +25,9 @@ let package = Package(
         // Counts malloc calls for `consent bench`; linked into the command only, never into the library.
         .target(name: "CAllocationCounter"),
         .executableTarget(name: "consent", dependencies: ["ConsentCommand", "CAllocationCounter"]),
-        .testTarget(name: "ConsentKitTests", dependencies: ["ConsentKit", "ConsentKitTesting"]),
+        .testTarget(name: "ConsentKitTests", dependencies: ["ConsentKit", "ConsentKitTesting", "JournalCrashHelper"]),
+        // Spawned and killed by the journal's crash tests; not a product.
+        .executableTarget(name: "JournalCrashHelper", dependencies: ["ConsentKit"], path: "Tests/JournalCrashHelper"),
         .testTarget(name: "ConsentKitTestingTests", dependencies: ["ConsentKit", "ConsentKitTesting"]),
         .testTarget(name: "ConsentCommandTests", dependencies: ["ConsentCommand", "ConsentKit"]),
     ]

@@ -16,8 +16,19 @@ extension ConsentLedger {
             guard
                 lineBytes.contains(where: { ![UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\r")].contains($0) })
             else { continue }
+            let bytes: [UInt8]
+            switch JournalLine.verify(ArraySlice(lineBytes)) {
+            case .plain: bytes = Array(lineBytes)
+            case .verified(let event): bytes = event
+            case .corrupt:
+                diagnostics.append(
+                    Diagnostic(
+                        code: .malformedJSON, message: "the line's checksum does not match its content (corrupted)",
+                        location: InputLocation(file: file, line: lineNumber)))
+                continue
+            }
             do {
-                let value = try JSONParser.parse(Array(lineBytes), file: file, line: lineNumber)
+                let value = try JSONParser.parse(bytes, file: file, line: lineNumber)
                 var reader = JSONReader(file: file, line: lineNumber)
                 if let event = ConsentEvent.read(value, at: JSONPath(), reader: &reader), !reader.hasErrors {
                     parsed.append((lineNumber, JSONPath(), event))

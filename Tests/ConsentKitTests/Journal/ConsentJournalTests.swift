@@ -1,0 +1,177 @@
+import Foundation
+import Testing
+
+@testable import ConsentKit
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+@Suite struct ConsentJournalTests {
+    let policy: Policy
+    init() throws { policy = try TestSupport.retailPolicy() }
+
+    func temporaryPath() -> String {
+        FileManager.default.temporaryDirectory.appendingPathComponent("journal-\(UUID()).jsonl").path
+    }
+
+    func grant(_ number: Int) -> ConsentEvent {
+        .grant(
+            ConsentGrant(
+                GrantID("g\(number)"), subject: "c1", purposes: ["marketing.email"], fields: ["email"], kind: .ordinary,
+                at: Date(timeIntervalSince1970: 1_767_225_600 + Double(number)), noticeVersion: 2))
+    }
+
+    func write(_ count: Int, to path: String) throws {
+        let journal = try ConsentJournal(path: path, policy: policy)
+        for number in 0..<count { try journal.append(grant(number)) }
+    }
+
+    @Test func appendsAreReadBackInOrder() throws {
+        let path = temporaryPath()
+        try write(5, to: path)
+        let journal = try ConsentJournal(path: path, policy: policy)
+        #expect(journal.recovery == nil)
+        #expect(journal.ledger.count == 5)
+        try journal.append([grant(5), grant(6)])
+        #expect(try ConsentJournal(path: path, policy: policy).ledger.count == 7)
+        // A journal is a ledger file too: the checksums are verified and the events read.
+        #expect(try ConsentLedger(policy: policy, contentsOfFile: path).count == 7)
+    }
+
+    @Test func eachLineCarriesTheChecksumOfItsEvent() throws {
+        let line = JournalLine.encode(grant(1))
+        #expect(line.hasSuffix("\"}"))
+        #expect(line.contains(#","checksum":"crc32:"#))
+        guard case .verified(let json) = JournalLine.verify(ArraySlice(line.utf8)) else {
+            Issue.record("not verified")
+            return
+        }
+        #expect(String(decoding: json, as: UTF8.self) == grant(1).jsonLine)
+        #expect(CRC32.checksum(Array("123456789".utf8)) == 0xCBF4_3926)  // the standard check value
+    }
+
+    @Test func aRefusedEventWritesNothing() throws {
+        let path = temporaryPath()
+        try write(2, to: path)
+        let before = try Data(contentsOf: URL(fileURLWithPath: path))
+        let journal = try ConsentJournal(path: path, policy: policy)
+        #expect(throws: ConsentKitError(code: .duplicateIdentifier)) { try journal.append([grant(2), grant(0)]) }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before)
+        #expect(journal.ledger.count == 2)
+    }
+
+    @Test func everyTruncationKeepsTheCompleteLinesBeforeIt() throws {
+        let path = temporaryPath()
+        try write(4, to: path)
+        let full = try Data(contentsOf: URL(fileURLWithPath: path))
+        let lineEnds = full.indices.filter { full[$0] == UInt8(ascii: "\n") }
+        for length in 0...full.count {
+            let cut = temporaryPath()
+            try full.prefix(length).write(to: URL(fileURLWithPath: cut))
+            let journal = try ConsentJournal(path: cut, policy: policy)
+            let complete = lineEnds.filter { $0 < length }.count
+            #expect(journal.ledger.count == complete, "cut at \(length)")
+            #expect((journal.recovery != nil) == (length != (complete == 0 ? 0 : lineEnds[complete - 1] + 1)))
+            // The cut tail is gone from the file, so the next append starts on a clean line.
+            try journal.append(grant(100))
+            #expect(try ConsentJournal(path: cut, policy: policy).ledger.count == complete + 1)
+        }
+    }
+
+    @Test func aFlippedBitAtTheTailIsCutAndInsideIsAnErrorThatChangesNothing() throws {
+        let path = temporaryPath()
+        try write(3, to: path)
+        let full = try Data(contentsOf: URL(fileURLWithPath: path))
+        let lastLineStart = (full.dropLast().lastIndex(of: UInt8(ascii: "\n")) ?? -1) + 1
+        for offset in stride(from: 0, to: full.count - 1, by: 7) {
+            for bit in [0, 5] {
+                var damaged = full
+                damaged[offset] ^= 1 << UInt8(bit)
+                if damaged[offset] == UInt8(ascii: "\n") || full[offset] == UInt8(ascii: "\n") { continue }
+                let file = temporaryPath()
+                try damaged.write(to: URL(fileURLWithPath: file))
+                if offset >= lastLineStart {
+                    let journal = try ConsentJournal(path: file, policy: policy)
+                    #expect(journal.ledger.count == 2, "flip at \(offset)")
+                    #expect(journal.recovery?.firstDroppedLine == 3)
+                } else {
+                    let line = full[..<offset].filter { $0 == UInt8(ascii: "\n") }.count + 1
+                    do {
+                        _ = try ConsentJournal(path: file, policy: policy)
+                        Issue.record("a flip at \(offset) inside the journal was accepted")
+                    } catch {
+                        #expect(error.location.line == line, "flip at \(offset)")
+                    }
+                    #expect(try Data(contentsOf: URL(fileURLWithPath: file)) == damaged, "the file must be unchanged")
+                }
+            }
+        }
+    }
+
+    @Test func aMissingFileIsCreatedAndAnUnwritablePathIsAnError() throws {
+        let path = temporaryPath()
+        #expect(try ConsentJournal(path: path, policy: policy).ledger.count == 0)
+        #expect(FileManager.default.fileExists(atPath: path))
+        #expect(throws: ConsentKitError(code: .fileNotFound)) {
+            _ = try ConsentJournal(path: "/nonexistent/dir/journal.jsonl", policy: policy)
+        }
+    }
+
+    // MARK: Crash tests
+
+    static let helper: URL = {
+        // The test bundle and the helper are built into the same folder.
+        let bundle = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        for candidate in [
+            bundle, bundle.deletingLastPathComponent(), bundle.deletingLastPathComponent().deletingLastPathComponent(),
+        ] {
+            let url = candidate.appendingPathComponent("JournalCrashHelper")
+            if FileManager.default.isExecutableFile(atPath: url.path) { return url }
+        }
+        return URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent(
+                ".build/debug/JournalCrashHelper")
+    }()
+
+    @Test(arguments: [1, 7])
+    func killingAWriterNeverLosesAnAcknowledgedEvent(batch: Int) throws {
+        #expect(
+            FileManager.default.isExecutableFile(atPath: Self.helper.path), "helper not found at \(Self.helper.path)")
+        var random = SplitMix64(seed: UInt64(batch) &* 7919)
+        var start = 0
+        let path = temporaryPath()
+        var acknowledged: Set<String> = []
+        var kills = 0
+        for round in 0..<15 {
+            let process = Process()
+            process.executableURL = Self.helper
+            process.arguments = [path, TestSupport.retailPolicyPath, String(start), "100000", String(batch)]
+            let output = Pipe()
+            process.standardOutput = output
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            // Let it write for a random while, then kill it mid-append without warning.
+            usleep(UInt32(20_000 + random.next() % 150_000))
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            if process.terminationReason == .uncaughtSignal { kills += 1 }
+            // Every id printed was printed after its append returned: durable.
+            let printed = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            let ids = printed.split(separator: "\n").map(String.init)
+            acknowledged.formUnion(ids)
+            let journal = try ConsentJournal(path: path, policy: policy)
+            let present = Set(
+                journal.ledger.entries.compactMap { entry -> String? in
+                    if case .grant(let grant) = entry.event { grant.id.rawValue } else { nil }
+                })
+            let lost = acknowledged.subtracting(present)
+            #expect(lost.isEmpty, "round \(round): acknowledged but lost: \(lost.sorted().prefix(5))")
+            start += 100_000
+        }
+        #expect(kills >= 10, "the helper should have been killed mid-run most rounds")
+        #expect(acknowledged.count > 100)
+    }
+}
