@@ -11,16 +11,24 @@ internal import Foundation
 /// - **Corruption inside.** A bad line followed by good ones cannot be a torn write: opening fails with an error
 ///   naming the line, and the file is left exactly as it was.
 ///
-/// A journal is a reference to one open file; give it a single owner (an actor, or one thread) — it does no
-/// locking of its own.
-public final class ConsentJournal {
+/// A journal is one open file shared by reference: any number of tasks may append and read; a small internal lock
+/// serialises appends and guards the ledger (a lock rather than `Mutex`, which would need iOS 18).
+public final class ConsentJournal: @unchecked Sendable {
     /// The file's path.
     public let path: String
-    /// The events read and appended so far, checked against the policy.
-    public private(set) var ledger: ConsentLedger
     /// What opening had to repair, or `nil` when the file was intact.
     public let recovery: Recovery?
     private let handle: FileHandle
+    private let lock = NSLock()
+    /// Guarded by `lock`.
+    private var current: ConsentLedger
+
+    /// The events read and appended so far, checked against the policy: a snapshot, unaffected by later appends.
+    public var ledger: ConsentLedger {
+        lock.lock()
+        defer { lock.unlock() }
+        return current
+    }
 
     /// What opening a journal repaired.
     public struct Recovery: Sendable, Hashable, CustomStringConvertible {
@@ -77,7 +85,7 @@ public final class ConsentJournal {
             throw .io("cannot seek in journal `\(path)`: \(error.localizedDescription)", file: path)
         }
         // Events were appended in order, but a journal may have been written by hand: order as any ledger file.
-        ledger = try ConsentLedger(policy: policy, events: events, file: path)
+        current = try ConsentLedger(policy: policy, events: events, file: path)
     }
 
     deinit { try? handle.close() }
@@ -87,7 +95,9 @@ public final class ConsentJournal {
     /// - Throws: the ledger's ``ConsentKitError`` for a refused event (nothing is written), or an I/O error (the
     ///   ledger is then unchanged; the file may hold a torn line that the next open cuts back).
     public func append(_ events: [ConsentEvent]) throws(ConsentKitError) {
-        var checked = ledger
+        lock.lock()
+        defer { lock.unlock() }
+        var checked = current
         try checked.append(contentsOf: events)
         var text = ""
         for event in events { text += JournalLine.encode(event) + "\n" }
@@ -97,7 +107,7 @@ public final class ConsentJournal {
         } catch {
             throw .io("cannot append to journal `\(path)`: \(error.localizedDescription)", file: path)
         }
-        ledger = checked
+        current = checked
     }
 
     /// Appends one event durably.

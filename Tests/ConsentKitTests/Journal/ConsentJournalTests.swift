@@ -111,6 +111,22 @@ import Testing
         }
     }
 
+    @Test func concurrentAppendsFromManyTasksAreAllKept() async throws {
+        let path = temporaryPath()
+        let journal = try ConsentJournal(path: path, policy: policy)
+        await withTaskGroup(of: Void.self) { group in
+            for task in 0..<8 {
+                group.addTask {
+                    for number in 0..<25 { try? journal.append(grant(task * 1_000 + number)) }
+                }
+            }
+        }
+        #expect(journal.ledger.count == 200)
+        let reopened = try ConsentJournal(path: path, policy: policy)
+        #expect(reopened.ledger.count == 200)
+        #expect(reopened.recovery == nil)
+    }
+
     @Test func aMissingFileIsCreatedAndAnUnwritablePathIsAnError() throws {
         let path = temporaryPath()
         #expect(try ConsentJournal(path: path, policy: policy).ledger.count == 0)
