@@ -231,6 +231,25 @@ struct Evaluation {
         return result
     }
 
+    /// A minor's `contract`, `employment` or `publiclyDisclosed` question is judged as consent-based (Art. 31;
+    /// Children's Provisions Art. 9); other bases are unchanged.
+    @inline(__always)
+    static func basis(_ basis: LegalBasis, minor: Bool) -> LegalBasis {
+        minor && (basis == .contract || basis == .employment || basis == .publiclyDisclosed) ? .consent : basis
+    }
+
+    /// Check 1 of step 6: a grant the subject gave while a minor or under guardianship needs a guardian's instead
+    /// (Art. 31); a guardian's grant for someone known to be a capable adult then is not authorised.
+    @inline(__always)
+    func grantorFailure(_ grant: GrantSlot, _ known: FactsVersion) -> ReasonCode? {
+        let minorAtGrant = isMinor(known, at: grant.at)
+        if !grant.isGuardian && (minorAtGrant || known.isUnderGuardianship) { return .guardianConsentRequired }
+        if grant.isGuardian && known.birthIsKnown && !minorAtGrant && !known.isUnderGuardianship {
+            return .grantorNotAuthorized
+        }
+        return nil
+    }
+
     @inline(__always)
     func covers(_ grant: GrantSlot, _ field: Int) -> Bool {
         if wide { return words[Int(grant.fields) &+ (field &>> 6)] & (1 &<< UInt64(field & 63)) != 0 }
@@ -279,8 +298,7 @@ struct Evaluation {
 
         let known = facts(slot, at: instant)
         let minorNow = isMinor(known, at: instant)
-        var basis = purpose.basis
-        if minorNow && (basis == .contract || basis == .employment || basis == .publiclyDisclosed) { basis = .consent }
+        let basis = Self.basis(purpose.basis, minor: minorNow)
         // 4. Objections.
         if !purpose.basis.isMandatory {
             if objections.restricted { return CompiledDecision(.restricted) }
@@ -324,12 +342,9 @@ struct Evaluation {
             anyActive = true
             let level: UInt8
             let reason: ReasonCode
-            let minorAtGrant = isMinor(known, at: grant.at)
             let references = Int(slot.referenceStart) &+ Int(grant.referenceOffset)
-            if !grant.isGuardian && (minorAtGrant || known.isUnderGuardianship) {
-                (level, reason) = (1, .guardianConsentRequired)
-            } else if grant.isGuardian && known.birthIsKnown && !minorAtGrant && !known.isUnderGuardianship {
-                (level, reason) = (1, .grantorNotAuthorized)
+            if let grantor = grantorFailure(grant, known) {
+                (level, reason) = (1, grantor)
             } else if grant.noticeVersion < purpose.consentVersion {
                 (level, reason) = (2, .reconsentRequired)
             } else if question.recipient >= 0 && grant.flags & GrantSlot.namesRecipients != 0
@@ -372,8 +387,7 @@ struct Evaluation {
         if objections.erased && purpose.basis != .legalObligation { return }
         let known = facts(slot, at: instant)
         let minorNow = isMinor(known, at: instant)
-        var basis = purpose.basis
-        if minorNow && (basis == .contract || basis == .employment || basis == .publiclyDisclosed) { basis = .consent }
+        let basis = Self.basis(purpose.basis, minor: minorNow)
         for word in 0..<wordCount { output[word] = tables.declaredWords[Int(purpose.declaredOffset) &+ word] }
         if !purpose.basis.isMandatory {
             let consentLike = basis == .consent || basis == .publiclyDisclosed
@@ -401,9 +415,7 @@ struct Evaluation {
                 index &+= 1
                 guard Int32(grant.purpose) == purposeIndex, instant < grant.expiresAt, instant < grant.withdrawnAt
                 else { continue }
-                let minorAtGrant = isMinor(known, at: grant.at)
-                if !grant.isGuardian && (minorAtGrant || known.isUnderGuardianship) { continue }
-                if grant.isGuardian && known.birthIsKnown && !minorAtGrant && !known.isUnderGuardianship { continue }
+                if grantorFailure(grant, known) != nil { continue }
                 if grant.noticeVersion < purpose.consentVersion { continue }
                 let fields = wide ? words[Int(grant.fields) &+ word] : grant.fields
                 allowedWord |=
