@@ -117,67 +117,63 @@ public struct SyntheticWorkload: Sendable {
                 facts.birthDate = CalendarDate(year: 1950 + below(55), month: 1 + below(12), day: 1 + below(28))
             }
             if chance(1) { facts.guardianship = true }
-            do {
-                try ledger.declare(subject, facts: facts)
-                var given: [(GrantID, Date, [PurposeID])] = []
-                for event in 0..<below(13) {
-                    let at = instant(in: Self.span, from: Self.start)
-                    switch below(100) {
-                    case 0..<55:
-                        let purpose = consentPurposes[below(consentPurposes.count)]
-                        let declared = policy.fields.filter { policy.purpose(purpose, declares: $0) }
-                        var fields: [FieldID] = []
-                        for field in declared where chance(60) { fields.append(field.id) }
-                        if fields.isEmpty { fields = [declared[below(declared.count)].id] }
-                        let kindRoll = below(100)
-                        let kind: ConsentKind = kindRoll < 50 ? .ordinary : (kindRoll < 85 ? .separate : .written)
-                        let id = GrantID("\(subject)-g\(event)")
-                        try ledger.append(
-                            .grant(
-                                ConsentGrant(
-                                    id, subject: subject, purposes: [purpose.id], fields: fields, kind: kind,
-                                    grantor: minor && chance(70) ? .guardian : .individual, at: at,
-                                    expiresAt: chance(30)
-                                        ? at.addingTimeInterval(TimeInterval(86_400 * (30 + below(400)))) : nil,
-                                    noticeVersion: below(3),
-                                    recipients: purpose.thirdParty != nil && chance(50) ? ["partner-a"] : [],
-                                    destinations: purpose.crossBorder != nil && chance(50) ? ["SG"] : [])))
-                        given.append((id, at, [purpose.id]))
-                    case 55..<70 where !given.isEmpty:
-                        let (id, grantedAt, named) = given[below(given.count)]
-                        let when = grantedAt.addingTimeInterval(TimeInterval(86_400 * (1 + below(200))))
-                        if chance(60) {
-                            try ledger.append(.withdraw(Withdrawal(.grant(id), at: when)))
-                        } else {
-                            try ledger.append(.withdraw(Withdrawal(.purposes(subject, named), at: when)))
-                        }
-                    case 70..<82:
-                        let kind = OptOutKind.allCases[below(4)]
-                        try ledger.append(chance(75) ? .optOut(subject, kind, at: at) : .optIn(subject, kind, at: at))
-                    case 82..<88:
-                        let channel = Channel.knownChannels[below(Channel.knownChannels.count)]
-                        try ledger.append(
-                            chance(75)
-                                ? .channelOptOut(subject, channel, at: at) : .channelOptIn(subject, channel, at: at))
-                    case 88..<95:
-                        let purpose = purposes[below(purposes.count)].id
-                        try ledger.append(
-                            chance(70) ? .restrict(subject, purpose, at: at) : .unrestrict(subject, purpose, at: at))
-                    case 95..<97:
-                        try ledger.append(.erase(subject, at: at))
-                    default:
-                        try ledger.append(
-                            .subjectFacts(
-                                subject,
-                                SubjectFactsChange(
-                                    birthDate: .set(
-                                        CalendarDate(year: 1960 + below(50), month: 1 + below(12), day: 1 + below(28))!)
-                                ),
-                                at: at))
+            try ledger.declare(subject, facts: facts)
+            var given: [(GrantID, Date, [PurposeID])] = []
+            for event in 0..<below(13) {
+                let at = instant(in: Self.span, from: Self.start)
+                switch below(100) {
+                case 0..<55:
+                    let purpose = consentPurposes[below(consentPurposes.count)]
+                    let declared = policy.fields.filter { policy.purpose(purpose, declares: $0) }
+                    var fields: [FieldID] = []
+                    for field in declared where chance(60) { fields.append(field.id) }
+                    if fields.isEmpty { fields = [declared[below(declared.count)].id] }
+                    let kindRoll = below(100)
+                    let kind: ConsentKind = kindRoll < 50 ? .ordinary : (kindRoll < 85 ? .separate : .written)
+                    let id = GrantID("\(subject)-g\(event)")
+                    try ledger.append(
+                        .grant(
+                            ConsentGrant(
+                                id, subject: subject, purposes: [purpose.id], fields: fields, kind: kind,
+                                grantor: minor && chance(70) ? .guardian : .individual, at: at,
+                                expiresAt: chance(30)
+                                    ? at.addingTimeInterval(TimeInterval(86_400 * (30 + below(400)))) : nil,
+                                noticeVersion: below(3),
+                                recipients: purpose.thirdParty != nil && chance(50) ? ["partner-a"] : [],
+                                destinations: purpose.crossBorder != nil && chance(50) ? ["SG"] : [])))
+                    given.append((id, at, [purpose.id]))
+                case 55..<70 where !given.isEmpty:
+                    let (id, grantedAt, named) = given[below(given.count)]
+                    let when = grantedAt.addingTimeInterval(TimeInterval(86_400 * (1 + below(200))))
+                    if chance(60) {
+                        try ledger.append(.withdraw(Withdrawal(.grant(id), at: when)))
+                    } else {
+                        try ledger.append(.withdraw(Withdrawal(.purposes(subject, named), at: when)))
                     }
+                case 70..<82:
+                    let kind = OptOutKind.allCases[below(4)]
+                    try ledger.append(chance(75) ? .optOut(subject, kind, at: at) : .optIn(subject, kind, at: at))
+                case 82..<88:
+                    let channel = Channel.knownChannels[below(Channel.knownChannels.count)]
+                    try ledger.append(
+                        chance(75)
+                            ? .channelOptOut(subject, channel, at: at) : .channelOptIn(subject, channel, at: at))
+                case 88..<95:
+                    let purpose = purposes[below(purposes.count)].id
+                    try ledger.append(
+                        chance(70) ? .restrict(subject, purpose, at: at) : .unrestrict(subject, purpose, at: at))
+                case 95..<97:
+                    try ledger.append(.erase(subject, at: at))
+                default:
+                    try ledger.append(
+                        .subjectFacts(
+                            subject,
+                            SubjectFactsChange(
+                                birthDate: .set(
+                                    CalendarDate(year: 1960 + below(50), month: 1 + below(12), day: 1 + below(28))!)
+                            ),
+                            at: at))
                 }
-            } catch {
-                throw error
             }
         }
         self.ledger = ledger

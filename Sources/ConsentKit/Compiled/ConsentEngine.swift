@@ -176,7 +176,7 @@ public struct ConsentEngine: Sendable {
                 newGrants.append(grant)
             }
             let referenceStart = newReferences.count
-            let referenceCount = slots.indices.contains(index) ? referenceEnd(of: slot) - Int(slot.referenceStart) : 0
+            let referenceCount = referenceEnd(of: slot) - Int(slot.referenceStart)
             newReferences.append(
                 contentsOf: references[Int(slot.referenceStart)..<Int(slot.referenceStart) + referenceCount])
             let toggleStart = newToggles.count
