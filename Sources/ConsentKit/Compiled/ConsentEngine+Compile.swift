@@ -37,7 +37,7 @@ extension ConsentEngine {
             case .grant(let grant):
                 compile(grant, ordinal: ordinal, in: record, slot: slot)
                 ordinal += 1
-            case .withdraw:
+            case .withdraw, .link:
                 break
             }
         }

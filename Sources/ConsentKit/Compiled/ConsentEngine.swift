@@ -82,22 +82,13 @@ public struct ConsentEngine: Sendable {
         }
     }
 
-    /// Appends an event to the ledger and recompiles the subject it concerns; the next decision sees it.
+    /// Appends an event to the ledger and recompiles the subjects it concerns; the next decision sees it.
     ///
     /// - Throws: the ledger's ``ConsentKitError`` for a refused event; the engine is then unchanged.
     /// - Complexity: O(*e*) for the *e* events of that subject, amortised with compaction.
     public mutating func append(_ event: ConsentEvent) throws(ConsentKitError) {
-        try ledger.append(event)
-        let subject: SubjectID
-        if case .withdraw(let withdrawal) = event, case .grant(let id) = withdrawal.target {
-            guard let grant = ledger.grant(id) else { return }
-            subject = grant.subject
-        } else if let named = event.namedSubject {
-            subject = named
-        } else {
-            return
-        }
-        recompile(subject)
+        // A link, or an event for a linked identity, changes every identity of the merged person.
+        for subject in try ledger.appendReportingSubjects(event) { recompile(subject) }
     }
 
     /// Records a subject's facts from the beginning of time and recompiles it.

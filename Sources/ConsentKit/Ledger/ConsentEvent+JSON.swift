@@ -104,11 +104,27 @@ extension ConsentEvent {
                 guardianship: change("guardianship") { $0.bool($1, at: $2) })
             guard let who, let at else { return nil }
             event = .subjectFacts(who, facts, at: at)
+        case "link":
+            guard let object = reader.object(value, at: path, allowed: ["type", "from", "into", "at"]) else {
+                return nil
+            }
+            let from = reader.required(object, "from", at: path) { $0.identifier($1, at: $2) }
+            let into = reader.required(object, "into", at: path) { $0.identifier($1, at: $2) }
+            let at = instant(object)
+            guard let from, let into, let at else { return nil }
+            if from == into {
+                reader.fail(
+                    .invalidValue,
+                    "a link joins two different identities; `from` and `into` are both "
+                        + "`\(from)`", at: path + "into")
+                return nil
+            }
+            event = .link(IdentityLink(from: SubjectID(from), into: SubjectID(into), at: at))
         default:
             reader.fail(
                 .invalidValue,
                 "unknown event type `\(type)`; expected `grant`, `withdraw`, `optOut`, `optIn`, `channelOptOut`, "
-                    + "`channelOptIn`, `restrict`, `unrestrict`, `erase` or `subject`",
+                    + "`channelOptIn`, `restrict`, `unrestrict`, `erase`, `subject` or `link`",
                 at: path + "type")
             return nil
         }
@@ -223,6 +239,9 @@ extension ConsentEvent {
             put("birthDate", change.birthDate) { .string($0.description) }
             put("minor", change.minor) { .bool($0) }
             put("guardianship", change.guardianship) { .bool($0) }
+        case .link(let link):
+            add("from", .string(link.from.rawValue))
+            add("into", .string(link.into.rawValue))
         }
         add("at", instant(at))
         return .object(object)

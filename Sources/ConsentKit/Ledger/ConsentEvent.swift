@@ -22,24 +22,29 @@ public enum ConsentEvent: Sendable, Hashable {
     case erase(SubjectID, at: Date)
     /// The subject's facts change.
     case subjectFacts(SubjectID, SubjectFactsChange, at: Date)
+    /// Two identities of one person are linked (progressive identity); see ``IdentityLink``.
+    case link(IdentityLink)
 
     /// When the event happened.
     public var at: Date {
         switch self {
         case .grant(let grant): grant.at
         case .withdraw(let withdrawal): withdrawal.at
+        case .link(let link): link.at
         case .optOut(_, _, let at), .optIn(_, _, let at), .channelOptOut(_, _, let at), .channelOptIn(_, _, let at),
             .restrict(_, _, let at), .unrestrict(_, _, let at), .erase(_, let at), .subjectFacts(_, _, let at):
             at
         }
     }
 
-    /// The subject the event names, or `nil` for a withdrawal by grant id (the grant names the subject).
+    /// The subject the event names, or `nil` for a withdrawal by grant id (the grant names the subject). A link names the
+    /// identity it links into.
     public var namedSubject: SubjectID? {
         switch self {
         case .grant(let grant): grant.subject
         case .withdraw(let withdrawal):
             if case .purposes(let subject, _) = withdrawal.target { subject } else { nil }
+        case .link(let link): link.into
         case .optOut(let subject, _, _), .optIn(let subject, _, _), .channelOptOut(let subject, _, _),
             .channelOptIn(let subject, _, _), .restrict(let subject, _, _), .unrestrict(let subject, _, _),
             .erase(let subject, _), .subjectFacts(let subject, _, _):
@@ -60,6 +65,7 @@ public enum ConsentEvent: Sendable, Hashable {
         case .unrestrict: "unrestrict"
         case .erase: "erase"
         case .subjectFacts: "subject"
+        case .link: "link"
         }
     }
 }

@@ -17,8 +17,12 @@ public struct ConsentLedger: Sendable {
     public let policy: Policy
     private var records: [SubjectID: SubjectRecord] = [:]
     private var grantSubjects: [GrantID: (subject: SubjectID, at: Date)] = [:]
+    /// The merged group of every linked identity (identities never linked are absent).
+    var identityGroups: [SubjectID: IdentityGroup] = [:]
+    /// What each link resolved, by the link's sequence.
+    var linkResolutions: [Int: [String]] = [:]
     /// The number of events appended.
-    public private(set) var count = 0
+    public internal(set) var count = 0
 
     /// Creates an empty ledger for a policy.
     public init(policy: Policy) { self.policy = policy }
@@ -35,10 +39,20 @@ public struct ConsentLedger: Sendable {
     /// A subject's events in time order.
     public func events(for subject: SubjectID) -> [ConsentEvent] { records[subject]?.entries.map(\.event) ?? [] }
 
-    /// Every event, ordered by instant, then by append order.
+    /// Every event appended (not the entries derived from identity links), ordered by instant, then by append
+    /// order.
     public var entries: [LedgerEntry] {
-        records.values.flatMap(\.entries).sorted { $0.precedes($1) }
+        records.values.flatMap { $0.entries.filter { $0.derivation == nil } }.sorted { $0.precedes($1) }
     }
+
+    /// The identities linked with `subject` (itself included), in id order; just `subject` when it was never linked.
+    public func identities(linkedWith subject: SubjectID) -> [SubjectID] {
+        identityGroups[subject]?.members.sorted() ?? [subject]
+    }
+
+    /// How the link appended with `sequence` resolved the two identities' states: one sentence per carried,
+    /// dropped or restricted item, or `nil` when that sequence is not a link.
+    public func resolution(ofLinkAt sequence: Int) -> [String]? { linkResolutions[sequence] }
 
     /// The grant with this id and the subject it belongs to, or `nil`.
     public func grant(_ id: GrantID) -> ConsentGrant? {
@@ -67,24 +81,42 @@ public struct ConsentLedger: Sendable {
     ///
     /// - Throws: ``ConsentKitError`` naming the offending id and JSON key; the ledger is unchanged.
     public mutating func append(_ event: ConsentEvent) throws(ConsentKitError) {
+        _ = try appendReportingSubjects(event)
+    }
+
+    /// Appends an event and returns every subject whose record changed: the one it names and, after a link, the
+    /// identities linked with it.
+    package mutating func appendReportingSubjects(_ event: ConsentEvent) throws(ConsentKitError) -> [SubjectID] {
         if let problem = check(event) { throw problem }
-        let subject: SubjectID
-        switch event {
-        case .grant(let grant):
-            grantSubjects[grant.id] = (grant.subject, grant.at)
-            subject = grant.subject
-        case .withdraw(let withdrawal):
-            switch withdrawal.target {
-            case .grant(let id): subject = grantSubjects[id]?.subject ?? SubjectID("")
-            case .purposes(let named, _): subject = named
+        if case .link(let link) = event { return try appendLink(link) }
+        let subject = owner(of: event)
+        if case .grant(let grant) = event { grantSubjects[grant.id] = (grant.subject, grant.at) }
+        insert(LedgerEntry(sequence: count, event: event), into: subject)
+        var changed = [subject]
+        if let group = identityGroups[subject] {
+            // `check` refused events before the link, so this one belongs to the merged person.
+            for member in group.members where member != subject {
+                let note = "recorded for `\(subject)`, linked with `\(member)` since \(RFC3339.format(group.link.at))"
+                insert(
+                    LedgerEntry(sequence: count, event: event, derivation: Derivation(link: group.link, note: note)),
+                    into: member)
+                changed.append(member)
             }
-        default:
-            subject = event.namedSubject ?? SubjectID("")
         }
-        var record = records[subject] ?? SubjectRecord(subject: subject)
-        record.insert(LedgerEntry(sequence: count, event: event))
-        records[subject] = record
         count += 1
+        return changed
+    }
+
+    /// The subject whose record holds an event: the one it names, or the owner of the grant it withdraws.
+    private func owner(of event: ConsentEvent) -> SubjectID {
+        if case .withdraw(let withdrawal) = event, case .grant(let id) = withdrawal.target {
+            return grantSubjects[id]?.subject ?? SubjectID("")
+        }
+        return event.namedSubject ?? SubjectID("")
+    }
+
+    mutating func insert(_ entry: LedgerEntry, into subject: SubjectID) {
+        records[subject, default: SubjectRecord(subject: subject)].insert(entry)
     }
 
     /// Appends several events; stops at the first that fails, keeping those before it.
@@ -156,6 +188,16 @@ public struct ConsentLedger: Sendable {
             }
         case .optOut, .optIn, .erase, .subjectFacts:
             break
+        case .link(let link):
+            return check(link)
+        }
+        let subject = owner(of: event)
+        if let group = identityGroups[subject], event.at < group.link.at {
+            return fail(
+                .inconsistentLedger,
+                "`\(subject)` was linked with \(group.members.filter { $0 != subject }.map { "`\($0)`" }.joined(separator: ", ")) "
+                    + "at \(RFC3339.format(group.link.at)); an event before that instant can no longer be added",
+                "at")
         }
         return nil
     }

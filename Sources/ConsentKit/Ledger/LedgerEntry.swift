@@ -5,11 +5,16 @@ public struct LedgerEntry: Sendable, Hashable {
     public let sequence: Int
     /// The event.
     public let event: ConsentEvent
+    /// Why the ledger derived this entry from an ``IdentityLink``, or `nil` for an event appended as such. Derived
+    /// entries share the sequence of the event they follow from and are never written to files: reading the
+    /// appended events back derives them again.
+    public let derivation: Derivation?
 
     /// Creates an entry.
-    public init(sequence: Int, event: ConsentEvent) {
+    public init(sequence: Int, event: ConsentEvent, derivation: Derivation? = nil) {
         self.sequence = sequence
         self.event = event
+        self.derivation = derivation
     }
 
     /// Orders by instant, then by append order.

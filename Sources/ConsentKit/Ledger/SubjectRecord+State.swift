@@ -25,7 +25,7 @@ extension SubjectRecord {
             case .optIn(_, let kind, _): state.optedOut.remove(kind)
             case .channelOptOut(_, let channel, _): state.channelsOptedOut.insert(channel)
             case .channelOptIn(_, let channel, _): state.channelsOptedOut.remove(channel)
-            case .grant, .withdraw: break
+            case .grant, .withdraw, .link: break
             }
         }
         return state
