@@ -16,7 +16,8 @@ extension ConsentLedger {
             return fail(.invalidValue, "a link joins two different identities; both are `\(link.from)`", "into")
         }
         guard record(for: link.from) != nil else {
-            return fail(.unknownIdentifier, "nothing is recorded for `\(link.from)`, so there is nothing to link", "from")
+            return fail(
+                .unknownIdentifier, "nothing is recorded for `\(link.from)`, so there is nothing to link", "from")
         }
         let fromGroup = identities(linkedWith: link.from)
         if fromGroup.contains(link.into) {
@@ -57,7 +58,8 @@ extension ConsentLedger {
                 for member in members {
                     insert(
                         LedgerEntry(
-                            sequence: sequence, event: event(member), derivation: Derivation(link: link, note: note.text)
+                            sequence: sequence, event: event(member),
+                            derivation: Derivation(link: link, note: note.text)
                         ), into: member)
                 }
             }
@@ -114,11 +116,13 @@ private struct Standing {
         let mine = Set(active.flatMap(\.purposes))
         let refused = other.withdrawn.intersection(mine).sorted()
         if !refused.isEmpty {
-            result.append((
-                { .withdraw(Withdrawal(.purposes($0, refused), at: instant)) },
-                Note(text: "withdrew consent to \(list(refused)): `\(otherName)` had withdrawn it, and a link keeps "
-                    + "the more restrictive state")
-            ))
+            result.append(
+                (
+                    { .withdraw(Withdrawal(.purposes($0, refused), at: instant)) },
+                    Note(
+                        text: "withdrew consent to \(list(refused)): `\(otherName)` had withdrawn it, and a link keeps "
+                            + "the more restrictive state")
+                ))
         }
         for (grant, purposes) in other.active {
             let kept = purposes.filter { !withdrawn.contains($0) }
@@ -133,24 +137,29 @@ private struct Standing {
                 kind: grant.kind, grantor: grant.grantor, guardianID: grant.guardianID, at: instant,
                 expiresAt: grant.expiresAt, noticeVersion: grant.noticeVersion, recipients: grant.recipients,
                 destinations: grant.destinations, evidence: grant.evidence)
-            result.append((
-                { _ in .grant(carried) },
-                Note(text: "carried grant `\(grant.id)` (given to `\(grant.subject)` at \(RFC3339.format(grant.at))) "
-                    + "from `\(otherName)` for \(list(kept))\(droppedText)")
-            ))
+            result.append(
+                (
+                    { _ in .grant(carried) },
+                    Note(
+                        text:
+                            "carried grant `\(grant.id)` (given to `\(grant.subject)` at \(RFC3339.format(grant.at))) "
+                            + "from `\(otherName)` for \(list(kept))\(droppedText)")
+                ))
         }
         for kind in other.state.optedOut.subtracting(state.optedOut).sorted(by: { $0.ordinal < $1.ordinal }) {
             result.append(({ .optOut($0, kind, at: instant) }, Note(text: "carried the \(kind.rawValue) opt-out")))
         }
         for channel in other.state.channelsOptedOut.subtracting(state.channelsOptedOut).sorted() {
-            result.append((
-                { .channelOptOut($0, channel, at: instant) }, Note(text: "carried the opt-out from `\(channel)`")
-            ))
+            result.append(
+                (
+                    { .channelOptOut($0, channel, at: instant) }, Note(text: "carried the opt-out from `\(channel)`")
+                ))
         }
         for purpose in other.state.restricted.subtracting(state.restricted).sorted() {
-            result.append((
-                { .restrict($0, purpose, at: instant) }, Note(text: "carried the restriction of `\(purpose)`")
-            ))
+            result.append(
+                (
+                    { .restrict($0, purpose, at: instant) }, Note(text: "carried the restriction of `\(purpose)`")
+                ))
         }
         if other.state.erased && !state.erased {
             result.append(({ .erase($0, at: instant) }, Note(text: "carried the erasure of `\(otherName)`")))
@@ -161,10 +170,11 @@ private struct Standing {
                 birthDate: merged.facts.birthDate.map { .set($0) } ?? .keep,
                 minor: merged.facts.minor.map { .set($0) } ?? .keep,
                 guardianship: merged.facts.guardianship.map { .set($0) } ?? .keep)
-            result.append((
-                { .subjectFacts($0, change, at: instant) },
-                Note(text: "took facts from `\(otherName)`\(merged.conflict.map { ": \($0)" } ?? "")")
-            ))
+            result.append(
+                (
+                    { .subjectFacts($0, change, at: instant) },
+                    Note(text: "took facts from `\(otherName)`\(merged.conflict.map { ": \($0)" } ?? "")")
+                ))
         }
         return result
     }
@@ -179,7 +189,8 @@ private struct Standing {
         case (nil, let date): merged.birthDate = date
         case (let a?, let b?) where a != b:
             merged.birthDate = max(a, b)
-            conflict = "the birth dates \(a) and \(b) differ; the later one, \(max(a, b)), is kept as the more "
+            conflict =
+                "the birth dates \(a) and \(b) differ; the later one, \(max(a, b)), is kept as the more "
                 + "restrictive"
         default: break
         }

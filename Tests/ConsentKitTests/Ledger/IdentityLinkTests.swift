@@ -24,7 +24,8 @@ import Testing
 
     /// Asks both evaluators, expecting the same answer from each.
     func decision(_ ledger: ConsentLedger, _ subject: SubjectID, _ at: String) throws -> Decision {
-        let question = ConsentQuestion(subject: subject, purpose: "marketing.email", field: "email", at: try instant(at))
+        let question = ConsentQuestion(
+            subject: subject, purpose: "marketing.email", field: "email", at: try instant(at))
         let reference = ReferenceEvaluator(ledger: ledger).decision(for: question)
         #expect(ConsentEngine(ledger: ledger).decision(for: question) == reference, "\(subject) at \(at)")
         return reference
@@ -36,7 +37,8 @@ import Testing
         #expect(try decision(ledger, "c1", "2026-03-01T00:00:00Z") == Decision(.allowedByConsent, grant: "g-device"))
         #expect(try decision(ledger, "device-1", "2026-03-02T00:00:00Z").isAllowed)
         #expect(ledger.identities(linkedWith: "c1") == ["c1", "device-1"])
-        let carried = try #require(ledger.record(for: "c1")?.entries.first { $0.derivation != nil && $0.event.typeName == "grant" })
+        let carried = try #require(
+            ledger.record(for: "c1")?.entries.first { $0.derivation != nil && $0.event.typeName == "grant" })
         #expect(carried.derivation?.note.contains("carried grant `g-device`") == true)
     }
 
@@ -93,7 +95,8 @@ import Testing
         try ledger.append(
             .withdraw(Withdrawal(.purposes("device-1", ["marketing.email"]), at: try instant("2026-04-01T00:00:00Z"))))
         #expect(try decision(ledger, "c1", "2026-04-01T00:00:00Z").reason == .withdrawn)
-        var engine = ConsentEngine(ledger: try self.ledger(Self.grant("g-c1", "c1"), visit, Self.link("device-1", "c1")))
+        var engine = ConsentEngine(
+            ledger: try self.ledger(Self.grant("g-c1", "c1"), visit, Self.link("device-1", "c1")))
         let question = ConsentQuestion(
             subject: "c1", purpose: "marketing.email", field: "email", at: try instant("2026-04-02T00:00:00Z"))
         #expect(engine.decision(for: question).isAllowed)
@@ -156,9 +159,11 @@ import Testing
         #expect(late?.message.contains("linked with `c1`") == true)
         #expect(live.count == before)
         expectError(.inconsistentLedger) {
-            try live.append(.grant(ConsentGrant(
-                "g2", subject: "c2", purposes: ["marketing.email"], fields: ["email"], kind: .ordinary,
-                at: try instant("2026-05-01T00:00:00Z"), noticeVersion: 2)))
+            try live.append(
+                .grant(
+                    ConsentGrant(
+                        "g2", subject: "c2", purposes: ["marketing.email"], fields: ["email"], kind: .ordinary,
+                        at: try instant("2026-05-01T00:00:00Z"), noticeVersion: 2)))
             try live.append(.link(IdentityLink(from: "c2", into: "c3", at: try instant("2026-04-01T00:00:00Z"))))
         }
     }
