@@ -18,10 +18,21 @@ public final class ConsentJournal: @unchecked Sendable {
     public let path: String
     /// What opening had to repair, or `nil` when the file was intact.
     public let recovery: Recovery?
+    /// Whether opening started from the snapshot beside the journal.
+    public let snapshotUse: SnapshotUse
     private let handle: FileHandle
     private let lock = NSLock()
     /// Guarded by `lock`.
     private var current: ConsentLedger
+    /// The file's length and line count. Guarded by `lock`.
+    private var length: Int
+    private var lines: Int
+    /// The line count the last snapshot covered. Guarded by `lock`.
+    private var snapshotLines = 0
+
+    /// How many lines beyond the snapshot make opening, or an append, write a new one: opening then replays at most
+    /// this many lines of JSON after loading the snapshot.
+    public static let snapshotThreshold = 20_000
 
     /// The events read and appended so far, checked against the policy: a snapshot, unaffected by later appends.
     public var ledger: ConsentLedger {
@@ -46,7 +57,19 @@ public final class ConsentJournal: @unchecked Sendable {
         }
     }
 
-    /// Opens the journal at `path`, creating it if it does not exist, and replays it into ``ledger``.
+    /// How opening used the snapshot file (`<path>.snapshot`).
+    public enum SnapshotUse: Sendable, Hashable {
+        /// There was no snapshot: every line was replayed.
+        case none
+        /// The snapshot covered this many lines; only the lines after them were replayed.
+        case used(coveredLines: Int)
+        /// A snapshot was there but not trusted, for this reason; every line was replayed.
+        case ignored(String)
+    }
+
+    /// Opens the journal at `path`, creating it if it does not exist, and replays it into ``ledger`` — from the
+    /// snapshot beside it when that is valid, then the lines after it. When more than ``snapshotThreshold`` lines
+    /// had to be replayed, a fresh snapshot is written (if that fails, the journal still opens).
     ///
     /// - Throws: ``ConsentKitError`` for a corrupted line that is not at the tail (naming its line), for an event
     ///   the policy refuses, or when the file cannot be opened, read or repaired.
@@ -63,51 +86,69 @@ public final class ConsentJournal: @unchecked Sendable {
             throw .io("cannot open journal `\(path)` for writing", file: path)
         }
         self.handle = handle
-        let data: Data
+        let fileLength: Int
         do {
-            data = try handle.readToEnd() ?? Data()
+            fileLength = Int(try handle.seekToEnd())
         } catch {
             throw .io("cannot read journal `\(path)`: \(error.localizedDescription)", file: path)
         }
-        let (events, goodLength, recovery) = try Self.scan(Array(data), path: path)
+        var snapshot: JournalSnapshot?
+        if let bytes = manager.contents(atPath: JournalSnapshot.path(for: path)) {
+            do {
+                snapshot = try JournalSnapshot.decode(
+                    Array(bytes), policy: policy, journalLength: fileLength,
+                    guardBytes: { offset, count in try? Self.read(handle, at: offset, count: count) })
+                snapshotUse = .used(coveredLines: snapshot?.coveredLines ?? 0)
+            } catch {
+                snapshotUse = .ignored(error.reason)
+            }
+        } else {
+            snapshotUse = .none
+        }
+        let start = snapshot?.coveredLength ?? 0
+        let data: [UInt8]
+        do {
+            data = try Self.read(handle, at: start, count: fileLength - start)
+        } catch {
+            throw .io("cannot read journal `\(path)`: \(error.localizedDescription)", file: path)
+        }
+        let firstLine = (snapshot?.coveredLines ?? 0) + 1
+        let (events, goodLength, recovery) = try Self.scan(data, firstLine: firstLine, path: path)
         self.recovery = recovery
         if recovery != nil {
             do {
-                try handle.truncate(atOffset: UInt64(goodLength))
+                try handle.truncate(atOffset: UInt64(start + goodLength))
                 try handle.synchronize()
             } catch {
                 throw .io("cannot cut the torn tail of `\(path)`: \(error.localizedDescription)", file: path)
             }
         }
         do {
-            _ = try handle.seekToEnd()
+            length = Int(try handle.seekToEnd())
         } catch {
             throw .io("cannot seek in journal `\(path)`: \(error.localizedDescription)", file: path)
         }
+        lines = firstLine - 1 + events.count
+        snapshotLines = firstLine - 1
         // Events were appended in order, but a journal may have been written by hand: order as any ledger file.
-        current = try ConsentLedger(policy: policy, events: events, file: path)
+        if var ledger = snapshot?.ledger {
+            try ledger.append(lines: events, file: path)
+            current = ledger
+        } else {
+            current = try ConsentLedger(policy: policy, events: events, file: path)
+        }
+        if events.count > Self.snapshotThreshold { try? writeSnapshot() }
     }
 
     deinit { try? handle.close() }
 
-    /// Appends events durably: checked against the ledger, written, and `fsync`ed before the call returns.
+    /// Appends events durably: checked against the ledger, written, and `fsync`ed before the call returns. The
+    /// batch is all or nothing: one refused event and none is written.
     ///
     /// - Throws: the ledger's ``ConsentKitError`` for a refused event (nothing is written), or an I/O error (the
     ///   ledger is then unchanged; the file may hold a torn line that the next open cuts back).
     public func append(_ events: [ConsentEvent]) throws(ConsentKitError) {
-        lock.lock()
-        defer { lock.unlock() }
-        var checked = current
-        try checked.append(contentsOf: events)
-        var text = ""
-        for event in events { text += JournalLine.encode(event) + "\n" }
-        do {
-            try handle.write(contentsOf: Data(text.utf8))
-            try handle.synchronize()
-        } catch {
-            throw .io("cannot append to journal `\(path)`: \(error.localizedDescription)", file: path)
-        }
-        current = checked
+        _ = try appendReportingSubjects(events)
     }
 
     /// Appends one event durably.
@@ -115,19 +156,94 @@ public final class ConsentJournal: @unchecked Sendable {
         try append([event])
     }
 
+    /// ``append(_:)-([ConsentEvent])``, returning the ledger after it and the subjects whose records changed.
+    package func appendReportingSubjects(_ events: [ConsentEvent]) throws(ConsentKitError)
+        -> (ledger: ConsentLedger, subjects: [SubjectID])
+    {
+        lock.lock()
+        defer { lock.unlock() }
+        var checked = current
+        var subjects: [SubjectID] = []
+        for event in events { subjects += try checked.appendReportingSubjects(event) }
+        var text = ""
+        for event in events { text += JournalLine.encode(event) + "\n" }
+        let bytes = Data(text.utf8)
+        do {
+            try handle.write(contentsOf: bytes)
+            try handle.synchronize()
+        } catch {
+            throw .io("cannot append to journal `\(path)`: \(error.localizedDescription)", file: path)
+        }
+        length += bytes.count
+        lines += events.count
+        current = checked
+        // The events are durable already; a snapshot that cannot be written only makes the next open slower.
+        if lines - snapshotLines > Self.snapshotThreshold { try? writeSnapshotLocked() }
+        return (checked, subjects)
+    }
+
+    /// Writes the snapshot of the ledger so far beside the journal (atomically: a temporary file, `fsync`, rename),
+    /// so that the next open replays only the lines appended after now.
+    public func writeSnapshot() throws(ConsentKitError) {
+        lock.lock()
+        defer { lock.unlock() }
+        try writeSnapshotLocked()
+    }
+
+    private func writeSnapshotLocked() throws(ConsentKitError) {
+        let guardLength = min(JournalSnapshot.guardLength, length)
+        let guardBytes: [UInt8]
+        do {
+            guardBytes = try Self.read(handle, at: length - guardLength, count: guardLength)
+            _ = try handle.seekToEnd()
+        } catch {
+            throw .io("cannot read journal `\(path)`: \(error.localizedDescription)", file: path)
+        }
+        let bytes = JournalSnapshot.encode(
+            current, coveredLength: length, coveredLines: lines, guardBytes: guardBytes)
+        try Self.replace(JournalSnapshot.path(for: path), with: bytes)
+        snapshotLines = lines
+    }
+
+    /// Writes `bytes` to `path` atomically and durably: a temporary file, `fsync`, rename, `fsync` of the directory.
+    static func replace(_ path: String, with bytes: [UInt8]) throws(ConsentKitError) {
+        let temporary = path + ".tmp"
+        guard FileManager.default.createFile(atPath: temporary, contents: nil),
+            let file = FileHandle(forWritingAtPath: temporary)
+        else { throw .io("cannot create `\(temporary)`", file: temporary) }
+        do {
+            try file.write(contentsOf: Data(bytes))
+            try file.synchronize()
+            try file.close()
+        } catch {
+            try? file.close()
+            throw .io("cannot write `\(temporary)`: \(error.localizedDescription)", file: temporary)
+        }
+        guard rename(temporary, path) == 0 else {
+            throw .io("cannot rename `\(temporary)` to `\(path)` (errno \(errno))", file: path)
+        }
+        syncDirectory(of: path)
+    }
+
+    private static func read(_ handle: FileHandle, at offset: Int, count: Int) throws -> [UInt8] {
+        try handle.seek(toOffset: UInt64(offset))
+        guard count > 0 else { return [] }
+        return Array(try handle.read(upToCount: count) ?? Data())
+    }
+
     // MARK: Reading
 
     /// Splits the file into verified events, deciding where a bad tail starts; a bad line before a good one is an
     /// error.
-    private static func scan(_ bytes: [UInt8], path: String) throws(ConsentKitError)
+    private static func scan(_ bytes: [UInt8], firstLine: Int, path: String) throws(ConsentKitError)
         -> (events: [(line: Int?, path: JSONPath, event: ConsentEvent)], goodLength: Int, recovery: Recovery?)
     {
         var events: [(line: Int?, path: JSONPath, event: ConsentEvent)] = []
         var goodLength = 0
         var firstBad: (line: Int, offset: Int, message: String)?
-        var lineNumber = 0
+        var lineNumber = firstLine - 1
         var start = 0
-        var totalLines = 0
+        var totalLines = lineNumber
         while start < bytes.count {
             lineNumber += 1
             totalLines = lineNumber

@@ -53,6 +53,13 @@ extension ConsentLedger {
         policy: Policy, events: [(line: Int?, path: JSONPath, event: ConsentEvent)], file: String?
     ) throws(ConsentKitError) {
         self.init(policy: policy)
+        try append(lines: events, file: file)
+    }
+
+    /// Appends events read from a file, as ``init(policy:events:file:)`` does.
+    package mutating func append(
+        lines events: [(line: Int?, path: JSONPath, event: ConsentEvent)], file: String?
+    ) throws(ConsentKitError) {
         var grantsInFile: [GrantID: Date] = [:]
         for (_, _, event) in events {
             if case .grant(let grant) = event, grantsInFile[grant.id] == nil { grantsInFile[grant.id] = grant.at }

@@ -15,8 +15,8 @@ internal import Foundation
 public struct ConsentLedger: Sendable {
     /// The policy events are checked against.
     public let policy: Policy
-    private var records: [SubjectID: SubjectRecord] = [:]
-    private var grantSubjects: [GrantID: (subject: SubjectID, at: Date)] = [:]
+    var records: [SubjectID: SubjectRecord] = [:]
+    var grantSubjects: [GrantID: (subject: SubjectID, at: Date)] = [:]
     /// The merged group of every linked identity (identities never linked are absent).
     var identityGroups: [SubjectID: IdentityGroup] = [:]
     /// What each link resolved, by the link's sequence.

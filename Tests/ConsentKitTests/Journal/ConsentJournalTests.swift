@@ -191,3 +191,112 @@ import Testing
         #expect(acknowledged.count > 100)
     }
 }
+
+/// The snapshot beside a journal: used when valid, ignored (never trusted) otherwise.
+@Suite struct JournalSnapshotTests {
+    let policy: Policy
+    init() throws { policy = try TestSupport.retailPolicy() }
+
+    func journal(events: Int) throws -> (path: String, journal: ConsentJournal) {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("snap-\(UUID()).jsonl").path
+        let journal = try ConsentJournal(path: path, policy: policy)
+        var batch: [ConsentEvent] = []
+        let base = Date(timeIntervalSince1970: 1_767_225_600)
+        for number in 0..<events {
+            let subject = SubjectID("c\(number % 7)")
+            let at = base.addingTimeInterval(Double(number * 60))
+            switch number % 4 {
+            case 0:
+                batch.append(
+                    .grant(
+                        ConsentGrant(
+                            GrantID("g\(number)"), subject: subject, purposes: ["marketing.email"],
+                            fields: ["email"], categories: ["preference"], kind: .separate, grantor: .guardian,
+                            guardianID: "parent-\(number)", at: at, expiresAt: at.addingTimeInterval(86_400),
+                            noticeVersion: 2, evidence: ConsentEvidence(channel: "app", touchpoint: "signup"))))
+            case 1: batch.append(.optOut(subject, .directMarketing, at: at))
+            case 2:
+                batch.append(
+                    .subjectFacts(
+                        subject, SubjectFactsChange(birthDate: .set(CalendarDate(year: 2012, month: 2, day: 29)!)),
+                        at: at))
+            default: batch.append(.withdraw(Withdrawal(.purposes(subject, ["marketing.email"]), at: at)))
+            }
+        }
+        batch.append(.link(IdentityLink(from: "c1", into: "c2", at: base.addingTimeInterval(Double(events * 60)))))
+        try journal.append(batch)
+        return (path, journal)
+    }
+
+    func snapshotPath(_ path: String) -> String { path + ".snapshot" }
+
+    @Test func reopeningUsesTheSnapshotAndReplaysOnlyLaterLines() throws {
+        let (path, journal) = try journal(events: 40)
+        try journal.writeSnapshot()
+        try journal.append(.erase("c3", at: Date(timeIntervalSince1970: 1_900_000_000)))
+        let reopened = try ConsentJournal(path: path, policy: policy)
+        #expect(reopened.snapshotUse == .used(coveredLines: 41))
+        #expect(reopened.ledger.entries == journal.ledger.entries)
+        for subject in journal.ledger.subjects {
+            #expect(reopened.ledger.record(for: subject) == journal.ledger.record(for: subject))
+        }
+        #expect(reopened.ledger.identities(linkedWith: "c1") == ["c1", "c2"])
+        #expect(reopened.ledger.resolution(ofLinkAt: 40) == journal.ledger.resolution(ofLinkAt: 40))
+        // Grants are found by id after a snapshot load, so a withdrawal by id is accepted.
+        try reopened.append(.withdraw(Withdrawal(.grant("g4"), at: Date(timeIntervalSince1970: 1_900_000_001))))
+    }
+
+    @Test func aDamagedSnapshotIsIgnoredNotTrusted() throws {
+        let (path, journal) = try journal(events: 20)
+        try journal.writeSnapshot()
+        var bytes = try Array(Data(contentsOf: URL(fileURLWithPath: snapshotPath(path))))
+        for offset in stride(from: 0, to: bytes.count, by: max(1, bytes.count / 40)) {
+            var damaged = bytes
+            damaged[offset] ^= 0x10
+            try Data(damaged).write(to: URL(fileURLWithPath: snapshotPath(path)))
+            let reopened = try ConsentJournal(path: path, policy: policy)
+            guard case .ignored = reopened.snapshotUse else {
+                Issue.record("a flip at byte \(offset) was not noticed: \(reopened.snapshotUse)")
+                continue
+            }
+            #expect(reopened.ledger.entries == journal.ledger.entries)
+        }
+        bytes.removeLast(9)
+        try Data(bytes).write(to: URL(fileURLWithPath: snapshotPath(path)))
+        #expect(try ConsentJournal(path: path, policy: policy).snapshotUse != .used(coveredLines: 21))
+    }
+
+    @Test func aSnapshotForAnotherPolicyOrAnotherJournalIsIgnored() throws {
+        let (path, journal) = try journal(events: 12)
+        try journal.writeSnapshot()
+        let json = String(decoding: policy.jsonData(), as: UTF8.self)
+            .replacingOccurrences(
+                of: #""consentVersion"\s*:\s*2"#, with: #""consentVersion":3"#, options: .regularExpression)
+        let changed = try Policy(jsonData: Data(json.utf8))
+        #expect(changed.jsonData() != policy.jsonData())
+        guard case .ignored(let reason) = try ConsentJournal(path: path, policy: changed).snapshotUse else {
+            Issue.record("a snapshot for another policy was used")
+            return
+        }
+        #expect(reason.contains("different policy"))
+        // The journal rewritten under the snapshot (same length, other content): its bytes no longer match.
+        let other = try self.journal(events: 12)
+        try FileManager.default.removeItem(atPath: path)
+        try FileManager.default.copyItem(atPath: other.path, toPath: path)
+        let reopened = try ConsentJournal(path: path, policy: policy)
+        #expect(reopened.ledger.entries == other.journal.ledger.entries)
+    }
+
+    @Test func aTruncatedJournalInvalidatesItsSnapshot() throws {
+        let (path, journal) = try journal(events: 12)
+        try journal.writeSnapshot()
+        let handle = try #require(FileHandle(forUpdatingAtPath: path))
+        let size = try handle.seekToEnd()
+        try handle.truncate(atOffset: size - 10)
+        try handle.close()
+        let reopened = try ConsentJournal(path: path, policy: policy)
+        #expect(reopened.snapshotUse == .ignored("the journal no longer holds the bytes it was taken from"))
+        #expect(reopened.recovery?.firstDroppedLine == 13)
+        #expect(reopened.ledger.count == 12)
+    }
+}

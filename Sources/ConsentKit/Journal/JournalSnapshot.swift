@@ -1,0 +1,80 @@
+internal import Foundation
+
+/// The snapshot beside a journal (`<journal>.snapshot`): the replayed ledger in a binary encoding, valid for the
+/// first `coveredLength` bytes of the journal, so that opening replays only the lines after it.
+///
+/// The journal stays the record: a snapshot that is missing, damaged, written for another policy, or that no longer
+/// matches the journal's bytes is ignored (and the journal replayed in full), never trusted.
+///
+/// Layout: `CKSNAP1\n`, then a body — policy fingerprint (8 bytes), covered length and line count (LEB128), the last
+/// bytes of the covered region (which end with that line's checksum), the ledger — then the CRC-32 of the body.
+struct JournalSnapshot {
+    static let magic = Array("CKSNAP1\n".utf8)
+    /// How many bytes before the covered end are kept to recognise the journal.
+    static let guardLength = 64
+
+    let coveredLength: Int
+    let coveredLines: Int
+    let ledger: ConsentLedger
+
+    static func path(for journal: String) -> String { journal + ".snapshot" }
+
+    /// A fingerprint of the policy events were checked against: a snapshot written for another policy is ignored.
+    static func fingerprint(_ policy: Policy) -> UInt64 {
+        let json = Array(policy.jsonData())
+        return UInt64(CRC32.checksum(json)) << 32 | UInt64(json.count & 0xFFFF_FFFF)
+    }
+
+    /// The file's bytes.
+    static func encode(_ ledger: ConsentLedger, coveredLength: Int, coveredLines: Int, guardBytes: [UInt8]) -> [UInt8] {
+        var writer = BinaryWriter()
+        writer.uint64(fingerprint(ledger.policy))
+        writer.varint(coveredLength)
+        writer.varint(coveredLines)
+        writer.array(guardBytes) { $0.byte($1) }
+        ledger.encodeSnapshot(to: &writer)
+        var bytes = magic + writer.bytes
+        withUnsafeBytes(of: CRC32.checksum(writer.bytes).littleEndian) { bytes.append(contentsOf: $0) }
+        return bytes
+    }
+
+    /// Why a snapshot was not used.
+    struct Unusable: Error {
+        let reason: String
+    }
+
+    /// Reads a snapshot and checks it against the policy and the journal (`guardBytes` reads the journal's bytes
+    /// before the covered end).
+    static func decode(
+        _ bytes: [UInt8], policy: Policy, journalLength: Int, guardBytes: (Int, Int) -> [UInt8]?
+    ) throws(Unusable) -> JournalSnapshot {
+        guard bytes.count >= magic.count + 4, bytes.starts(with: magic) else {
+            throw Unusable(reason: "it is not a ConsentKit journal snapshot")
+        }
+        let body = Array(bytes[magic.count..<(bytes.count - 4)])
+        var stored: UInt32 = 0
+        for (index, byte) in bytes.suffix(4).enumerated() { stored |= UInt32(byte) << UInt32(8 * index) }
+        guard CRC32.checksum(body) == stored else { throw Unusable(reason: "its checksum does not match (damaged)") }
+        var reader = BinaryReader(body)
+        do {
+            guard try reader.uint64() == fingerprint(policy) else {
+                throw Unusable(reason: "it was written for a different policy")
+            }
+            let covered = try reader.varint()
+            let lines = try reader.varint()
+            let guardBytes0 = try reader.array { (reader) throws(BinaryReader.Damaged) in try reader.byte() }
+            guard covered <= journalLength, guardBytes0.count <= covered,
+                guardBytes(covered - guardBytes0.count, guardBytes0.count) == guardBytes0
+            else { throw Unusable(reason: "the journal no longer holds the bytes it was taken from") }
+            let ledger = try ConsentLedger(policy: policy, snapshot: &reader)
+            guard reader.isAtEnd else { throw Unusable(reason: "it has bytes after the ledger") }
+            return JournalSnapshot(coveredLength: covered, coveredLines: lines, ledger: ledger)
+        } catch let damaged as BinaryReader.Damaged {
+            throw Unusable(reason: "it is damaged at byte \(damaged.offset + magic.count): \(damaged.what)")
+        } catch let unusable as Unusable {
+            throw unusable
+        } catch {
+            throw Unusable(reason: "\(error)")
+        }
+    }
+}
