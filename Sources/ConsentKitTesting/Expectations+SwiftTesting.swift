@@ -63,4 +63,20 @@
         }
         return run
     }
+
+    /// Runs ``ConsentStoreCompatibility`` against stores made by `makeStore`, recording one issue per failed check
+    /// at the caller's line.
+    ///
+    /// ```swift
+    /// @Test func myStoreKeepsTheContract() async {
+    ///     await expectConsentStoreCompatible { policy in try await MyDatabaseStore(policy: policy) }
+    /// }
+    /// ```
+    public func expectConsentStoreCompatible(
+        sourceLocation: SourceLocation = #_sourceLocation, makeStore: @escaping ConsentStoreCompatibility.MakeStore
+    ) async {
+        for failure in await ConsentStoreCompatibility(makeStore: makeStore).run() {
+            Issue.record(Comment(rawValue: failure.description), sourceLocation: sourceLocation)
+        }
+    }
 #endif

@@ -91,6 +91,12 @@ public struct ConsentEngine: Sendable {
         for subject in try ledger.appendReportingSubjects(event) { recompile(subject) }
     }
 
+    /// Takes a subject's whole record from the ledger being followed and recompiles that subject alone.
+    package mutating func adopt(_ record: SubjectRecord) {
+        ledger.setRecord(record)
+        recompile(record.subject)
+    }
+
     /// Records a subject's facts from the beginning of time and recompiles it.
     public mutating func declare(_ subject: SubjectID, facts: SubjectFacts) throws(ConsentKitError) {
         try ledger.declare(subject, facts: facts)

@@ -1,4 +1,4 @@
-internal import Foundation
+public import Foundation
 
 /// A file-backed, append-only consent ledger: JSON Lines of FORMATS.md events, each line carrying a CRC-32, where
 /// an append is durable when the call returns.
@@ -13,14 +13,19 @@ internal import Foundation
 ///
 /// A journal is one open file shared by reference: any number of tasks may append and read; a small internal lock
 /// serialises appends and guards the ledger (a lock rather than `Mutex`, which would need iOS 18).
-public final class ConsentJournal: @unchecked Sendable {
+public final class ConsentJournal: ConsentStore, @unchecked Sendable {
     /// The file's path.
     public let path: String
+    /// The policy events are checked against.
+    public let policy: Policy
+    /// Where changes are published.
+    package let feed = ChangeFeed()
     /// What opening had to repair, or `nil` when the file was intact.
     public let recovery: Recovery?
     /// Whether opening started from the snapshot beside the journal.
     public let snapshotUse: SnapshotUse
-    private let handle: FileHandle
+    /// Guarded by `lock` (erasure replaces the file, and with it the handle).
+    private var handle: FileHandle
     private let lock = NSLock()
     /// Guarded by `lock`.
     private var current: ConsentLedger
@@ -75,6 +80,7 @@ public final class ConsentJournal: @unchecked Sendable {
     ///   the policy refuses, or when the file cannot be opened, read or repaired.
     public init(path: String, policy: Policy) throws(ConsentKitError) {
         self.path = path
+        self.policy = policy
         let manager = FileManager.default
         if !manager.fileExists(atPath: path) {
             guard manager.createFile(atPath: path, contents: nil) else {
@@ -143,7 +149,8 @@ public final class ConsentJournal: @unchecked Sendable {
     deinit { try? handle.close() }
 
     /// Appends events durably: checked against the ledger, written, and `fsync`ed before the call returns. The
-    /// batch is all or nothing: one refused event and none is written.
+    /// batch is all or nothing: one refused event and none is written. An `erase` event also removes the subject's
+    /// personal data from the file, as ``erase(_:at:)`` does.
     ///
     /// - Throws: the ledger's ``ConsentKitError`` for a refused event (nothing is written), or an I/O error (the
     ///   ledger is then unchanged; the file may hold a torn line that the next open cuts back).
@@ -156,15 +163,39 @@ public final class ConsentJournal: @unchecked Sendable {
         try append([event])
     }
 
-    /// ``append(_:)-([ConsentEvent])``, returning the ledger after it and the subjects whose records changed.
-    package func appendReportingSubjects(_ events: [ConsentEvent]) throws(ConsentKitError)
-        -> (ledger: ConsentLedger, subjects: [SubjectID])
-    {
+    /// ``append(_:)-([ConsentEvent])``, returning the changes it published.
+    @discardableResult
+    package func appendReportingSubjects(_ events: [ConsentEvent]) throws(ConsentKitError) -> [LedgerChange] {
         lock.lock()
         defer { lock.unlock() }
         var checked = current
-        var subjects: [SubjectID] = []
-        for event in events { subjects += try checked.appendReportingSubjects(event) }
+        var changes: [LedgerChange] = []
+        var erased: Set<SubjectID> = []
+        for event in events {
+            let sequence = checked.count
+            changes.append(
+                LedgerChange(sequence: sequence, event: event, subjects: try checked.appendReportingSubjects(event)))
+            if case .erase(let subject, _) = event {
+                checked.removePersonalData(of: subject)
+                erased.formUnion(checked.identities(linkedWith: subject))
+            }
+        }
+        try write(events)
+        current = checked
+        if !erased.isEmpty {
+            feed.publish(changes)
+            // The erasure is durable and in force; if rewriting fails, erasing again retries it.
+            try redactFile(identities: erased)
+            return changes
+        }
+        // The events are durable already; a snapshot that cannot be written only makes the next open slower.
+        if lines - snapshotLines > Self.snapshotThreshold { try? writeSnapshotLocked() }
+        feed.publish(changes)
+        return changes
+    }
+
+    /// Writes lines and `fsync`s. Called with `lock` held.
+    private func write(_ events: [ConsentEvent]) throws(ConsentKitError) {
         var text = ""
         for event in events { text += JournalLine.encode(event) + "\n" }
         let bytes = Data(text.utf8)
@@ -176,10 +207,87 @@ public final class ConsentJournal: @unchecked Sendable {
         }
         length += bytes.count
         lines += events.count
-        current = checked
-        // The events are durable already; a snapshot that cannot be written only makes the next open slower.
-        if lines - snapshotLines > Self.snapshotThreshold { try? writeSnapshotLocked() }
-        return (checked, subjects)
+    }
+
+    /// The changes appended from now on.
+    public func changes() -> LedgerChanges { feed.subscribe() }
+
+    /// Records `erase` durably, then removes the subject's personal data from the journal file and its snapshot
+    /// (see ``ConsentStore/erase(_:at:)``). The file is rewritten atomically — a temporary file, `fsync`, rename —
+    /// copying every line byte for byte except those that carried the data, so a crash leaves either the old file
+    /// with the `erase` line or the redacted one.
+    ///
+    /// - Throws: ``ConsentKitError/Code/unknownIdentifier`` when nothing is held about `subject`, or an I/O error.
+    public func erase(_ subject: SubjectID, at instant: Date) throws(ConsentKitError) {
+        guard ledger.record(for: subject) != nil else {
+            throw ConsentKitError(
+                code: .unknownIdentifier, message: "nothing is held about subject `\(subject)`",
+                location: InputLocation(path: "subject"))
+        }
+        try appendReportingSubjects([.erase(subject, at: instant)])
+    }
+
+    /// Rewrites the journal without the personal data of `identities`, then its snapshot. Called with `lock` held.
+    private func redactFile(identities: Set<SubjectID>) throws(ConsentKitError) {
+        let bytes: [UInt8]
+        do {
+            bytes = try Self.read(handle, at: 0, count: length)
+        } catch {
+            throw .io("cannot read journal `\(path)`: \(error.localizedDescription)", file: path)
+        }
+        var output: [UInt8] = []
+        output.reserveCapacity(bytes.count)
+        let birth = Array("irth".utf8)
+        let escape = Array(#"\u"#.utf8)
+        for line in bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).dropLast() {
+            // Only a line spelling `birthDate` (or hiding it behind an escape) can hold a birth date: parse those.
+            if Self.contains(line, birth) || Self.contains(line, escape),
+                let event = Self.anyEvent(line), let redacted = event.withoutPersonalData,
+                let who = event.namedSubject, identities.contains(who)
+            {
+                output += Array(JournalLine.encode(redacted).utf8)
+            } else {
+                output += line
+            }
+            output.append(UInt8(ascii: "\n"))
+        }
+        try Self.replace(path, with: output)
+        guard let reopened = FileHandle(forUpdatingAtPath: path) else {
+            throw .io("cannot reopen journal `\(path)` after erasure", file: path)
+        }
+        try? handle.close()
+        handle = reopened
+        do {
+            length = Int(try handle.seekToEnd())
+        } catch {
+            throw .io("cannot seek in journal `\(path)`: \(error.localizedDescription)", file: path)
+        }
+        // The old snapshot holds the erased data too: replace it (and if that fails, remove it).
+        do {
+            try writeSnapshotLocked()
+        } catch {
+            try? FileManager.default.removeItem(atPath: JournalSnapshot.path(for: path))
+            throw error
+        }
+    }
+
+    private static func contains(_ line: ArraySlice<UInt8>, _ needle: [UInt8]) -> Bool {
+        guard line.count >= needle.count else { return false }
+        var index = line.startIndex
+        while index <= line.endIndex - needle.count {
+            if line[index] == needle[0], line[index..<index + needle.count].elementsEqual(needle) { return true }
+            index += 1
+        }
+        return false
+    }
+
+    /// The event on a line, with or without a checksum.
+    private static func anyEvent(_ line: ArraySlice<UInt8>) -> ConsentEvent? {
+        switch JournalLine.verify(line) {
+        case .plain: event(Array(line), line: 0, path: "")
+        case .verified(let json): event(json, line: 0, path: "")
+        case .corrupt: nil
+        }
     }
 
     /// Writes the snapshot of the ledger so far beside the journal (atomically: a temporary file, `fsync`, rename),

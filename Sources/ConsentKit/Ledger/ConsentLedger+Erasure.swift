@@ -1,0 +1,53 @@
+package import Foundation
+
+extension ConsentLedger {
+    /// Records `erase` for `subject` and removes the personal data the ledger holds about it and every identity
+    /// linked with it: birth dates, in `subject` events and initial facts. Grants (with their grantor, guardian and
+    /// evidence), withdrawals, objections and the erasure stay: they prove what was consented to, by whom and when,
+    /// which PIPL Art. 47 lets a processor keep.
+    ///
+    /// - Returns: the subjects whose records changed.
+    /// - Throws: ``ConsentKitError/Code/unknownIdentifier`` when the ledger holds nothing about `subject`; the
+    ///   ledger is then unchanged.
+    package mutating func erase(_ subject: SubjectID, at instant: Date) throws(ConsentKitError) -> [SubjectID] {
+        guard record(for: subject) != nil else {
+            throw ConsentKitError(
+                code: .unknownIdentifier, message: "nothing is held about subject `\(subject)`",
+                location: InputLocation(path: "subject"))
+        }
+        let changed = try appendReportingSubjects(.erase(subject, at: instant))
+        removePersonalData(of: subject)
+        return changed
+    }
+
+    /// Removes the birth dates held about `subject` and every identity linked with it, as ``erase(_:at:)`` does
+    /// after recording the event. Stores call it for every `erase` event they accept.
+    package mutating func removePersonalData(of subject: SubjectID) {
+        for identity in identities(linkedWith: subject) {
+            guard var record = records[identity] else { continue }
+            record.initialFacts.birthDate = nil
+            record.entries = record.entries.map { entry in
+                guard let redacted = entry.event.withoutPersonalData else { return entry }
+                return LedgerEntry(sequence: entry.sequence, event: redacted, derivation: entry.derivation)
+            }
+            records[identity] = record
+        }
+    }
+
+    /// Replaces a subject's whole record (how a layered engine copies a record from the ledger it follows).
+    package mutating func setRecord(_ record: SubjectRecord) {
+        records[record.subject] = record
+    }
+}
+
+extension ConsentEvent {
+    /// The event with the personal data it carries removed, or `nil` when it carries none. Only a `subject` event's
+    /// birth date is personal data here; ids are the pseudonymous keys consent proof needs.
+    var withoutPersonalData: ConsentEvent? {
+        guard case .subjectFacts(let subject, var change, let at) = self, case .set = change.birthDate else {
+            return nil
+        }
+        change.birthDate = .keep
+        return .subjectFacts(subject, change, at: at)
+    }
+}

@@ -1,0 +1,153 @@
+public import Foundation
+
+/// A compiled evaluator that follows a ``ConsentStore``: every change the store accepts is applied, so a
+/// withdrawal recorded anywhere in the process is honoured by the next decision.
+///
+/// ```swift
+/// let live = try await LiveConsentEngine(following: journal)
+/// try journal.append(.withdraw(Withdrawal(.grant("g1"), at: .now)))
+/// live.decision(for: question)            // already sees the withdrawal
+/// ```
+///
+/// - **Freshness.** With the shipped stores (``InMemoryConsentStore``, ``ConsentJournal``), changes are applied
+///   synchronously inside the store's append, before it returns. With another store, changes arrive through its
+///   ``ConsentStore/changes()`` sequence, in a task; ``waitUntilCurrent()`` waits for them.
+/// - **Readers never wait for writers.** Updates are built aside and published by swapping one reference, under a
+///   lock held for that swap alone; ``current`` returns a ``LayeredConsentEngine`` value to decide with, lock-free.
+/// - **Cost of an update.** The changed subjects are recompiled into a small overlay (copied per update: O(*k*) for
+///   *k* changed subjects). When the overlay outgrows an eighth of the base, it is folded into the base (one copy of
+///   the base's arrays, then O(*k*) recompiles), so updates cost O(1) amortised in the number of subjects.
+public final class LiveConsentEngine: @unchecked Sendable {
+    /// Guards `published` only, for the time of a reference copy.
+    private let publishLock = NSLock()
+    private var published: LayeredConsentEngine
+    /// Serialises updates; never taken by readers. Guards everything below.
+    private let updateLock = NSLock()
+    private var ledger: ConsentLedger
+    private var base: ConsentEngine
+    private var overlay: ConsentEngine
+    private var applied: Int
+    private var ready = false
+    private var pending: [LedgerChange] = []
+    private var problem: ConsentKitError?
+    private var follower: Task<Void, Never>?
+    private var observation: (feed: ChangeFeed, token: Int)?
+
+    /// Compiles the store's ledger and starts following its changes.
+    ///
+    /// - Throws: the store's ``ConsentKitError`` if its ledger cannot be read.
+    public init(following store: some ConsentStore) async throws(ConsentKitError) {
+        let empty = ConsentEngine(ledger: ConsentLedger(policy: store.policy))
+        published = LayeredConsentEngine(base: empty, overlay: empty, sequence: -1)
+        ledger = ConsentLedger(policy: store.policy)
+        base = empty
+        overlay = empty
+        applied = -1
+        // Follow first, then read: a change in between is both in the ledger and delivered, and is skipped by its
+        // sequence; none is missed.
+        let feed = (store as? InMemoryConsentStore)?.feed ?? (store as? ConsentJournal)?.feed
+        if let feed {
+            let token = feed.observe { [weak self] changes in self?.receive(changes) }
+            observation = (feed, token)
+        } else {
+            let changes = store.changes()
+            follower = Task { [weak self] in
+                for await change in changes {
+                    guard let self else { return }
+                    self.receive([change])
+                }
+            }
+        }
+        start(with: try await store.ledger)
+    }
+
+    /// Compiles the ledger read at start and applies what arrived meanwhile.
+    private func start(with ledger: ConsentLedger) {
+        updateLock.lock()
+        defer { updateLock.unlock() }
+        self.ledger = ledger
+        base = ConsentEngine(ledger: ledger)
+        overlay = ConsentEngine(compiled: base.compiled, ledger: ConsentLedger(policy: ledger.policy))
+        applied = ledger.count - 1
+        ready = true
+        apply(pending)
+        pending = []
+        publish()
+    }
+
+    deinit {
+        follower?.cancel()
+        if let observation { observation.feed.removeObserver(observation.token) }
+    }
+
+    /// The engine to decide with now: a value, unaffected by later changes.
+    public var current: LayeredConsentEngine {
+        publishLock.lock()
+        defer { publishLock.unlock() }
+        return published
+    }
+
+    /// Decides one question with ``current``.
+    public func decision(for question: ConsentQuestion) -> Decision { current.decision(for: question) }
+
+    /// The first change that could not be applied (the store accepted it but it does not fit the ledger this engine
+    /// followed, which means the store broke its contract), or `nil`.
+    public var failure: ConsentKitError? {
+        updateLock.lock()
+        defer { updateLock.unlock() }
+        return problem
+    }
+
+    /// Waits until every change the store had accepted when called has been applied (needed only for stores
+    /// other than the shipped ones, whose changes arrive asynchronously).
+    public func waitUntilCurrent(of store: some ConsentStore) async throws(ConsentKitError) {
+        let target = try await store.ledger.count - 1
+        while current.sequence < target && failure == nil { await Task.yield() }
+    }
+
+    // MARK: Updating
+
+    private func receive(_ changes: [LedgerChange]) {
+        updateLock.lock()
+        defer { updateLock.unlock() }
+        guard ready else {
+            pending += changes
+            return
+        }
+        apply(changes)
+        publish()
+    }
+
+    /// Applies changes not yet applied. Called with `updateLock` held.
+    private func apply(_ changes: [LedgerChange]) {
+        var changed: Set<SubjectID> = []
+        for change in changes where change.sequence > applied && problem == nil {
+            do {
+                changed.formUnion(try ledger.appendReportingSubjects(change.event))
+                if case .erase(let subject, _) = change.event { ledger.removePersonalData(of: subject) }
+                applied = change.sequence
+            } catch {
+                problem = error
+            }
+        }
+        guard !changed.isEmpty else { return }
+        for subject in changed {
+            if let record = ledger.record(for: subject) { overlay.adopt(record) }
+        }
+        if overlay.subjectCount > max(1024, base.subjectCount / 8) {
+            // Fold: bring the base up to date with the overlay's subjects and start a new overlay.
+            for subject in overlay.ledger.subjects {
+                if let record = ledger.record(for: subject) { base.adopt(record) }
+            }
+            overlay = ConsentEngine(compiled: base.compiled, ledger: ConsentLedger(policy: ledger.policy))
+        }
+    }
+
+    /// Publishes the current engines. Called with `updateLock` held.
+    private func publish() {
+        let next = LayeredConsentEngine(base: base, overlay: overlay, sequence: applied)
+        publishLock.lock()
+        published = next
+        publishLock.unlock()
+    }
+}

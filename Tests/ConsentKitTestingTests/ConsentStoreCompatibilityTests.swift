@@ -1,0 +1,66 @@
+import ConsentKit
+import ConsentKitTesting
+import Foundation
+import Testing
+
+@Suite struct ConsentStoreCompatibilityTests {
+    @Test func theInMemoryStoreKeepsTheContract() async {
+        await expectConsentStoreCompatible { policy in InMemoryConsentStore(policy: policy) }
+    }
+
+    @Test func theJournalKeepsTheContract() async {
+        await expectConsentStoreCompatible { policy in
+            let path = FileManager.default.temporaryDirectory.appendingPathComponent("compat-\(UUID()).jsonl").path
+            return try ConsentJournal(path: path, policy: policy)
+        }
+    }
+
+    @Test func aStoreThatBreaksTheContractFailsTheRightChecks() async {
+        let failures = await ConsentStoreCompatibility { policy in CarelessStore(policy: policy) }.run()
+        let failed = Set(failures.map(\.check))
+        #expect(failed == ["aRefusedBatchKeepsNothing", "erasureKeepsProofAndRemovesBirthDates"])
+        #expect(failures.contains { $0.message.contains("left 1 events behind") }, "\(failures)")
+        #expect(failures.contains { $0.message.contains("birth date is still held") }, "\(failures)")
+    }
+
+    @Test func theChecksAreNamedAndRunInOrder() {
+        #expect(ConsentStoreCompatibility.checks.count == 10)
+        #expect(Set(ConsentStoreCompatibility.checks).count == 10)
+    }
+}
+
+/// A store that keeps the accepted part of a refused batch and "erases" by restricting: the mistakes a hand-written
+/// database store is likely to make.
+private final class CarelessStore: ConsentStore, @unchecked Sendable {
+    let policy: Policy
+    private let inner: InMemoryConsentStore
+
+    init(policy: Policy) {
+        self.policy = policy
+        inner = InMemoryConsentStore(policy: policy)
+    }
+
+    func append(_ events: [ConsentEvent]) async throws(ConsentKitError) {
+        for event in events {
+            if case .erase = event {
+                // Records the erasure but keeps the data.
+                var ledger = try inner.ledger
+                try ledger.append(event)
+                continue
+            }
+            try inner.append([event])
+        }
+    }
+
+    var ledger: ConsentLedger { get async throws(ConsentKitError) { inner.ledger } }
+
+    func erase(_ subject: SubjectID, at instant: Date) async throws(ConsentKitError) {
+        guard inner.ledger.record(for: subject) != nil else {
+            throw ConsentKitError(code: .unknownIdentifier, message: "unknown subject `\(subject)`")
+        }
+        // Restricts instead of erasing: the data stays, and no `erase` event is recorded.
+        try inner.append([.restrict(subject, "newsletter", at: instant)])
+    }
+
+    func changes() -> LedgerChanges { inner.changes() }
+}
