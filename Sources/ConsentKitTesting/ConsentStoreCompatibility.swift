@@ -129,14 +129,14 @@ public struct ConsentStoreCompatibility: Sendable {
         switch check {
         case "appendedEventsAreHeld":
             try await store.append([Self.grant("g1", "c1", day: 0), .optOut("c1", .directMarketing, at: Self.at(1))])
-            try await store.append(.channelOptOut("c2", "sms", at: Self.at(2)))
+            try await store.append([.channelOptOut("c2", "sms", at: Self.at(2))])
             let ledger = try await store.ledger
             expect(ledger.count == 3, "the ledger holds \(ledger.count) events after appending 3")
             expect(ledger.grant("g1")?.evidence?.touchpoint == "settings", "grant `g1` was not held whole")
             expect(ledger.events(for: "c2") == [.channelOptOut("c2", "sms", at: Self.at(2))], "c2's event differs")
 
         case "aRefusedBatchKeepsNothing":
-            try await store.append(Self.grant("g1", "c1", day: 0))
+            try await store.append([Self.grant("g1", "c1", day: 0)])
             do {
                 try await store.append([
                     Self.grant("g2", "c1", day: 1), Self.grant("g3", "c1", day: 1, purposes: ["nope"]),
@@ -146,7 +146,7 @@ public struct ConsentStoreCompatibility: Sendable {
                 expect(error.code == .unknownIdentifier, "an unknown purpose threw `\(error.code)`")
             }
             do {
-                try await store.append(Self.grant("g1", "c9", day: 2))
+                try await store.append([Self.grant("g1", "c9", day: 2)])
                 problems.append("a duplicate grant id was accepted")
             } catch {
                 expect(error.code == .duplicateIdentifier, "a duplicate grant id threw `\(error.code)`")
@@ -156,9 +156,9 @@ public struct ConsentStoreCompatibility: Sendable {
             expect(ledger.grant("g2") == nil, "the accepted half of a refused batch was kept")
 
         case "aLedgerReadIsASnapshot":
-            try await store.append(Self.grant("g1", "c1", day: 0))
+            try await store.append([Self.grant("g1", "c1", day: 0)])
             let before = try await store.ledger
-            try await store.append(.withdraw(Withdrawal(.grant("g1"), at: Self.at(1))))
+            try await store.append([.withdraw(Withdrawal(.grant("g1"), at: Self.at(1)))])
             expect(before.count == 1, "a ledger already read changed after an append")
             expect(try await store.ledger.count == 2, "the append is not visible in a new read")
 
@@ -167,7 +167,7 @@ public struct ConsentStoreCompatibility: Sendable {
             let second = store.changes()
             let events = [Self.grant("g1", "c1", day: 0), .optOut("c1", .directMarketing, at: Self.at(1))]
             try await store.append(events)
-            try await store.append(.restrict("c1", "surveys", at: Self.at(2)))
+            try await store.append([.restrict("c1", "surveys", at: Self.at(2))])
             for (name, follower) in [("first", first), ("second", second)] {
                 let received = await Self.collect(3, from: follower)
                 expect(
@@ -234,8 +234,9 @@ public struct ConsentStoreCompatibility: Sendable {
                 for task in 0..<8 {
                     group.addTask {
                         for number in 0..<25 {
-                            try await store.append(
-                                Self.grant("g\(task)-\(number)", SubjectID("c\(task)"), day: Double(number)))
+                            try await store.append([
+                                Self.grant("g\(task)-\(number)", SubjectID("c\(task)"), day: Double(number))
+                            ])
                         }
                     }
                 }
@@ -246,11 +247,11 @@ public struct ConsentStoreCompatibility: Sendable {
             expect(ledger.events(for: "c3").count == 25, "subject c3 holds \(ledger.events(for: "c3").count) of 25")
 
         case "aLiveEngineHonoursAWithdrawal":
-            try await store.append(Self.grant("g1", "c1", day: 0))
+            try await store.append([Self.grant("g1", "c1", day: 0)])
             let live = try await LiveConsentEngine(following: store)
             expect(
                 live.decision(for: Self.question("c1", day: 2)).isAllowed, "the live engine denied a granted purpose")
-            try await store.append(.withdraw(Withdrawal(.grant("g1"), at: Self.at(1))))
+            try await store.append([.withdraw(Withdrawal(.grant("g1"), at: Self.at(1)))])
             let caughtUp = await Self.withinTimeLimit { try? await live.waitUntilCurrent(of: store) }
             expect(caughtUp, "the live engine did not catch up within \(Self.timeLimit) seconds")
             let decision = live.decision(for: Self.question("c1", day: 2))

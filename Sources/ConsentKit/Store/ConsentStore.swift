@@ -37,11 +37,6 @@ public protocol ConsentStore: Sendable {
 }
 
 extension ConsentStore {
-    /// Appends one event.
-    public func append(_ event: ConsentEvent) async throws(ConsentKitError) {
-        try await append([event])
-    }
-
     /// A subject's consent state as of `instant` (see ``ConsentLedger/state(of:at:)``).
     public func state(of subject: SubjectID, at instant: Date) async throws(ConsentKitError) -> ConsentState {
         try await ledger.state(of: subject, at: instant)

@@ -42,6 +42,11 @@ public final class InMemoryConsentStore: ConsentStore, @unchecked Sendable {
         feed.publish(changes)
     }
 
+    /// Appends one event.
+    public func append(_ event: ConsentEvent) throws(ConsentKitError) {
+        try append([event])
+    }
+
     /// Everything held, as a snapshot.
     public var ledger: ConsentLedger {
         lock.lock()

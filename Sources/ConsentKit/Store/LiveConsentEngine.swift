@@ -90,6 +90,9 @@ public final class LiveConsentEngine: @unchecked Sendable {
     /// Decides one question with ``current``.
     public func decision(for question: ConsentQuestion) -> Decision { current.decision(for: question) }
 
+    /// Explains one question's decision with ``current``.
+    public func explanation(for question: ConsentQuestion) -> Explanation { current.explanation(for: question) }
+
     /// The first change that could not be applied (the store accepted it but it does not fit the ledger this engine
     /// followed, which means the store broke its contract), or `nil`.
     public var failure: ConsentKitError? {

@@ -233,7 +233,7 @@ import Testing
     @Test func reopeningUsesTheSnapshotAndReplaysOnlyLaterLines() throws {
         let (path, journal) = try journal(events: 40)
         try journal.writeSnapshot()
-        try journal.append(.erase("c3", at: Date(timeIntervalSince1970: 1_900_000_000)))
+        try journal.append(.restrict("c3", "hq.analytics", at: Date(timeIntervalSince1970: 1_900_000_000)))
         let reopened = try ConsentJournal(path: path, policy: policy)
         #expect(reopened.snapshotUse == .used(coveredLines: 41))
         #expect(reopened.ledger.entries == journal.ledger.entries)
