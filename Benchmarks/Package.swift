@@ -18,6 +18,13 @@ let package = Package(
             ],
             path: "Benchmarks/ConsentBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
-        )
+        ),
+        // Durable-ledger figures (append throughput, open time, memory per event): a plain executable, since a
+        // million-event journal is too slow to build inside the sampling harness.
+        .executableTarget(
+            name: "JournalBenchmark",
+            dependencies: [.product(name: "ConsentKit", package: "ConsentKit")],
+            path: "JournalBenchmark"
+        ),
     ]
 )
