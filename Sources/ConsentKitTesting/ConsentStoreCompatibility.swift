@@ -1,5 +1,5 @@
 public import ConsentKit
-public import Foundation
+internal import Foundation
 
 /// The contract of ``ConsentKit/ConsentStore``, as checks a store of your own runs to show it keeps it — the same
 /// checks ``ConsentKit/InMemoryConsentStore`` and ``ConsentKit/ConsentJournal`` pass.

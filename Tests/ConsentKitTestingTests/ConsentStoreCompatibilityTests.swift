@@ -41,15 +41,8 @@ private final class CarelessStore: ConsentStore, @unchecked Sendable {
     }
 
     func append(_ events: [ConsentEvent]) async throws(ConsentKitError) {
-        for event in events {
-            if case .erase = event {
-                // Records the erasure but keeps the data.
-                var ledger = try inner.ledger
-                try ledger.append(event)
-                continue
-            }
-            try inner.append([event])
-        }
+        // One at a time: a refused event leaves the ones before it behind.
+        for event in events { try inner.append([event]) }
     }
 
     var ledger: ConsentLedger { get async throws(ConsentKitError) { inner.ledger } }

@@ -4,7 +4,7 @@ public import Foundation
 /// version of it — as one JSON document: PIPL Art. 45, the right to access and copy, and to have the data
 /// transferred to another processor.
 ///
-/// The document's `events` are the record: reading it back (``init(jsonData:policy:)``) replays them into a fresh
+/// The document's `events` are the record: reading it back (``init(jsonData:policy:file:)``) replays them into a fresh
 /// ledger, so another system holding the same policy gets the same state and history. `state` and `history` are
 /// written for people and recomputed on reading.
 ///

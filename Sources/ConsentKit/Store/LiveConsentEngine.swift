@@ -1,4 +1,4 @@
-public import Foundation
+internal import Foundation
 
 /// A compiled evaluator that follows a ``ConsentStore``: every change the store accepts is applied, so a
 /// withdrawal recorded anywhere in the process is honoured by the next decision.
@@ -11,7 +11,7 @@ public import Foundation
 ///
 /// - **Freshness.** With the shipped stores (``InMemoryConsentStore``, ``ConsentJournal``), changes are applied
 ///   synchronously inside the store's append, before it returns. With another store, changes arrive through its
-///   ``ConsentStore/changes()`` sequence, in a task; ``waitUntilCurrent()`` waits for them.
+///   ``ConsentStore/changes()`` sequence, in a task; ``waitUntilCurrent(of:)`` waits for them.
 /// - **Readers never wait for writers.** Updates are built aside and published by swapping one reference, under a
 ///   lock held for that swap alone; ``current`` returns a ``LayeredConsentEngine`` value to decide with, lock-free.
 /// - **Cost of an update.** The changed subjects are recompiled into a small overlay (copied per update: O(*k*) for
