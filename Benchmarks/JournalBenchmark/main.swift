@@ -99,6 +99,7 @@ while number < events {
     number += batch.count
 }
 let batchedCount = events - durableCount
+let snapshotSeconds = try seconds { try durable.writeSnapshot() }
 let fileBytes = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
 
 // 3. Opening, in fresh processes: from the snapshot appends keep, then with the snapshot removed (full replay,
@@ -135,6 +136,7 @@ if batchedCount > 0 {
 print(
     "journal file:              \(fileBytes / max(events, 1)) bytes/event; snapshot \(snapshotBytes / max(events, 1)) bytes/event"
 )
+print(String(format: "snapshot write:            %.2f s", snapshotSeconds))
 print(String(format: "open after appends:        %.2f s (%@)", afterAppends.seconds, afterAppends.snapshot))
 print(String(format: "open, full JSON replay:    %.2f s (%@)", fullReplay.seconds, fullReplay.snapshot))
 print(String(format: "open from snapshot:        %.2f s (%@)", fromSnapshot.seconds, fromSnapshot.snapshot))

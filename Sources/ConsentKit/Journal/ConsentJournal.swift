@@ -32,11 +32,20 @@ public final class ConsentJournal: ConsentStore, @unchecked Sendable {
     /// The file's length and line count. Guarded by `lock`.
     private var length: Int
     private var lines: Int
-    /// The line count the last snapshot covered. Guarded by `lock`.
+    /// The line count the last snapshot covered, and whether one is being written in the background. Guarded by
+    /// `lock`.
     private var snapshotLines = 0
+    private var snapshotInFlight = false
+    /// Serialises writes of the snapshot file. Taken after `lock` when both are held, never before it.
+    private let snapshotFileLock = NSLock()
+    /// Bumped by every erasure, so that a snapshot encoded before it is never written after it. Guarded by
+    /// `snapshotFileLock`.
+    private var snapshotGeneration = 0
 
-    /// How many lines beyond the snapshot make opening, or an append, write a new one: opening then replays at most
-    /// this many lines of JSON after loading the snapshot.
+    /// How many lines beyond the snapshot make opening, or an append, write a new one. Appends write it in the
+    /// background once the lines beyond it exceed this or a thirty-second of the journal, whichever is more, so
+    /// that opening replays few lines of JSON after loading the snapshot, and snapshots cost appends O(1)
+    /// amortised.
     public static let snapshotThreshold = 20_000
 
     /// The events read and appended so far, checked against the policy: a snapshot, unaffected by later appends.
@@ -168,20 +177,25 @@ public final class ConsentJournal: ConsentStore, @unchecked Sendable {
     package func appendReportingSubjects(_ events: [ConsentEvent]) throws(ConsentKitError) -> [LedgerChange] {
         lock.lock()
         defer { lock.unlock() }
-        var checked = current
+        let first = current.count
+        // Appended in place and taken back if refused: a copy would duplicate every record per batch.
+        let (changed, undo) = try current.appendAtomically(events)
         var changes: [LedgerChange] = []
         var erased: Set<SubjectID> = []
-        for event in events {
-            let sequence = checked.count
-            changes.append(
-                LedgerChange(sequence: sequence, event: event, subjects: try checked.appendReportingSubjects(event)))
+        for (offset, event) in events.enumerated() {
+            changes.append(LedgerChange(sequence: first + offset, event: event, subjects: changed[offset]))
             if case .erase(let subject, _) = event {
-                checked.removePersonalData(of: subject)
-                erased.formUnion(checked.identities(linkedWith: subject))
+                current.removePersonalData(of: subject)
+                erased.formUnion(current.identities(linkedWith: subject))
             }
         }
-        try write(events)
-        current = checked
+        do {
+            try write(events)
+        } catch {
+            // Not written, so not appended.
+            current.undo(undo)
+            throw error
+        }
         if !erased.isEmpty {
             feed.publish(changes)
             // The erasure is durable and in force; if rewriting fails, erasing again retries it.
@@ -189,7 +203,9 @@ public final class ConsentJournal: ConsentStore, @unchecked Sendable {
             return changes
         }
         // The events are durable already; a snapshot that cannot be written only makes the next open slower.
-        if lines - snapshotLines > Self.snapshotThreshold { try? writeSnapshotLocked() }
+        if lines - snapshotLines > max(Self.snapshotThreshold, lines / 32) && !snapshotInFlight {
+            snapshotInBackground()
+        }
         feed.publish(changes)
         return changes
     }
@@ -262,7 +278,11 @@ public final class ConsentJournal: ConsentStore, @unchecked Sendable {
         } catch {
             throw .io("cannot seek in journal `\(path)`: \(error.localizedDescription)", file: path)
         }
-        // The old snapshot holds the erased data too: replace it (and if that fails, remove it).
+        // The old snapshot holds the erased data too: replace it (and if that fails, remove it). A snapshot being
+        // encoded in the background from before the erasure is not written.
+        snapshotFileLock.lock()
+        snapshotGeneration += 1
+        snapshotFileLock.unlock()
         do {
             try writeSnapshotLocked()
         } catch {
@@ -299,18 +319,58 @@ public final class ConsentJournal: ConsentStore, @unchecked Sendable {
     }
 
     private func writeSnapshotLocked() throws(ConsentKitError) {
+        let parts = try snapshotParts()
+        snapshotFileLock.lock()
+        defer { snapshotFileLock.unlock() }
+        try Self.replace(JournalSnapshot.path(for: path), with: parts.encode())
+        snapshotLines = lines
+    }
+
+    /// What a snapshot of the ledger now is made of; encoding it can happen without the lock. Called with `lock`
+    /// held.
+    private func snapshotParts() throws(ConsentKitError) -> SnapshotParts {
         let guardLength = min(JournalSnapshot.guardLength, length)
-        let guardBytes: [UInt8]
         do {
-            guardBytes = try Self.read(handle, at: length - guardLength, count: guardLength)
+            let guardBytes = try Self.read(handle, at: length - guardLength, count: guardLength)
             _ = try handle.seekToEnd()
+            return SnapshotParts(ledger: current, length: length, lines: lines, guardBytes: guardBytes)
         } catch {
             throw .io("cannot read journal `\(path)`: \(error.localizedDescription)", file: path)
         }
-        let bytes = JournalSnapshot.encode(
-            current, coveredLength: length, coveredLines: lines, guardBytes: guardBytes)
-        try Self.replace(JournalSnapshot.path(for: path), with: bytes)
-        snapshotLines = lines
+    }
+
+    private struct SnapshotParts: Sendable {
+        let ledger: ConsentLedger
+        let length: Int
+        let lines: Int
+        let guardBytes: [UInt8]
+
+        func encode() -> [UInt8] {
+            JournalSnapshot.encode(ledger, coveredLength: length, coveredLines: lines, guardBytes: guardBytes)
+        }
+    }
+
+    /// Encodes and writes a snapshot on another thread, so the append that triggered it does not wait. Called with
+    /// `lock` held.
+    private func snapshotInBackground() {
+        guard let parts = try? snapshotParts() else { return }
+        snapshotInFlight = true
+        snapshotFileLock.lock()
+        let generation = snapshotGeneration
+        snapshotFileLock.unlock()
+        DispatchQueue.global(qos: .utility).async { [self] in
+            let bytes = parts.encode()
+            snapshotFileLock.lock()
+            // An erasure since the snapshot was taken: its data must not be written back.
+            let written =
+                generation == snapshotGeneration
+                && (try? Self.replace(JournalSnapshot.path(for: path), with: bytes)) != nil
+            snapshotFileLock.unlock()
+            lock.lock()
+            snapshotInFlight = false
+            if written { snapshotLines = max(snapshotLines, parts.lines) }
+            lock.unlock()
+        }
     }
 
     /// Writes `bytes` to `path` atomically and durably: a temporary file, `fsync`, rename, `fsync` of the directory.

@@ -119,6 +119,56 @@ public struct ConsentLedger: Sendable {
         records[subject, default: SubjectRecord(subject: subject)].insert(entry)
     }
 
+    /// What ``appendAtomically(_:)`` needs to take a batch back: the state before it of everything it touched.
+    package struct Undo: Sendable {
+        fileprivate var count: Int
+        fileprivate var records: [SubjectID: SubjectRecord?] = [:]
+        fileprivate var groups: [SubjectID: IdentityGroup?] = [:]
+        fileprivate var grants: [GrantID] = []
+    }
+
+    /// Appends a batch in place, all or nothing: when an event is refused, the events of the batch before it are
+    /// taken back and the ledger is as it was. Returns, per event, the subjects whose records changed, and what
+    /// ``undo(_:)`` needs to take the whole batch back later (when writing it to storage fails).
+    ///
+    /// Stores use it rather than appending to a copy, which would copy every record of a large ledger per batch.
+    package mutating func appendAtomically(_ events: [ConsentEvent]) throws(ConsentKitError)
+        -> (changed: [[SubjectID]], undo: Undo)
+    {
+        var saved = Undo(count: count)
+        var changed: [[SubjectID]] = []
+        changed.reserveCapacity(events.count)
+        for event in events {
+            let touched: [SubjectID]
+            if case .link(let link) = event {
+                touched = identities(linkedWith: link.from) + identities(linkedWith: link.into)
+            } else {
+                touched = identities(linkedWith: owner(of: event))
+            }
+            for subject in touched where saved.records[subject] == nil {
+                saved.records[subject] = .some(records[subject])
+                saved.groups[subject] = .some(identityGroups[subject])
+            }
+            do {
+                changed.append(try appendReportingSubjects(event))
+            } catch {
+                undo(saved)
+                throw error
+            }
+            if case .grant(let grant) = event { saved.grants.append(grant.id) }
+        }
+        return (changed, saved)
+    }
+
+    /// Takes back a batch appended by ``appendAtomically(_:)`` (and any erasure of personal data since).
+    package mutating func undo(_ saved: Undo) {
+        for (subject, record) in saved.records { records[subject] = record }
+        for (subject, group) in saved.groups { identityGroups[subject] = group }
+        for grant in saved.grants { grantSubjects[grant] = nil }
+        for sequence in saved.count..<max(saved.count, count) { linkResolutions[sequence] = nil }
+        count = saved.count
+    }
+
     /// Appends several events; stops at the first that fails, keeping those before it.
     public mutating func append(contentsOf events: some Sequence<ConsentEvent>) throws(ConsentKitError) {
         for event in events { try append(event) }

@@ -30,15 +30,13 @@ public final class InMemoryConsentStore: ConsentStore, @unchecked Sendable {
     public func append(_ events: [ConsentEvent]) throws(ConsentKitError) {
         lock.lock()
         defer { lock.unlock() }
-        var checked = current
+        let first = current.count
+        let changed = try current.appendAtomically(events).changed
         var changes: [LedgerChange] = []
-        for event in events {
-            let sequence = checked.count
-            changes.append(
-                LedgerChange(sequence: sequence, event: event, subjects: try checked.appendReportingSubjects(event)))
-            if case .erase(let subject, _) = event { checked.removePersonalData(of: subject) }
+        for (offset, event) in events.enumerated() {
+            changes.append(LedgerChange(sequence: first + offset, event: event, subjects: changed[offset]))
+            if case .erase(let subject, _) = event { current.removePersonalData(of: subject) }
         }
-        current = checked
         feed.publish(changes)
     }
 
@@ -58,10 +56,8 @@ public final class InMemoryConsentStore: ConsentStore, @unchecked Sendable {
     public func erase(_ subject: SubjectID, at instant: Date) throws(ConsentKitError) {
         lock.lock()
         defer { lock.unlock() }
-        var checked = current
-        let sequence = checked.count
-        let subjects = try checked.erase(subject, at: instant)
-        current = checked
+        let sequence = current.count
+        let subjects = try current.erase(subject, at: instant)
         feed.publish([LedgerChange(sequence: sequence, event: .erase(subject, at: instant), subjects: subjects)])
     }
 

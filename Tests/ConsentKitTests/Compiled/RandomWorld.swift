@@ -148,6 +148,9 @@ struct RandomWorld {
                     .subjectFacts(
                         subject, SubjectFactsChange(birthDate: birth, minor: minor, guardianship: guardianship), at: at)
                 )
+            case 18:
+                // Progressive identity: the ledger refuses links it cannot place (self-links, late links).
+                events.append(.link(IdentityLink(from: subject, into: pick(subjectIDs), at: at)))
             default:
                 break
             }

@@ -168,3 +168,51 @@ import Testing
         }
     }
 }
+
+@Suite struct AtomicAppendTests {
+    @Test func aRefusedBatchIsTakenBackWhole() throws {
+        let policy = try TestSupport.retailPolicy()
+        var ledger = ConsentLedger(policy: policy)
+        let at = try instant("2026-01-01T00:00:00Z")
+        func grant(_ id: GrantID, _ subject: SubjectID) -> ConsentEvent {
+            .grant(
+                ConsentGrant(
+                    id, subject: subject, purposes: ["marketing.email"], fields: ["email"], kind: .ordinary, at: at,
+                    noticeVersion: 2))
+        }
+        _ = try ledger.appendAtomically([grant("g1", "device-1"), grant("g2", "c1")])
+        let before = ledger
+        let refused = expectError(.unknownIdentifier) {
+            _ = try ledger.appendAtomically([
+                grant("g3", "c1"), .link(IdentityLink(from: "device-1", into: "c1", at: at.addingTimeInterval(60))),
+                .optOut("c2", .directMarketing, at: at.addingTimeInterval(61)),
+                .withdraw(Withdrawal(.grant("nope"), at: at.addingTimeInterval(62))),
+            ])
+        }
+        #expect(refused != nil)
+        #expect(ledger.count == before.count)
+        #expect(ledger.subjects == before.subjects)
+        for subject in before.subjects { #expect(ledger.record(for: subject) == before.record(for: subject)) }
+        #expect(ledger.identities(linkedWith: "c1") == ["c1"])
+        #expect(ledger.grant("g3") == nil)
+        #expect(ledger.resolution(ofLinkAt: 3) == nil)
+        // And the ledger goes on as if the batch had never been offered.
+        let changed = try ledger.appendAtomically([grant("g3", "c1")]).changed
+        #expect(changed == [["c1"]])
+        #expect(ledger.entries.map(\.sequence) == [0, 1, 2])
+    }
+
+    @Test func undoTakesBackABatchThatWasAccepted() throws {
+        let policy = try TestSupport.retailPolicy()
+        var ledger = ConsentLedger(policy: policy)
+        let at = try instant("2026-01-01T00:00:00Z")
+        try ledger.append(.optOut("c1", .directMarketing, at: at))
+        let before = ledger
+        let undo = try ledger.appendAtomically([.erase("c1", at: at), .channelOptOut("c9", "sms", at: at)]).undo
+        ledger.removePersonalData(of: "c1")
+        ledger.undo(undo)
+        #expect(ledger.count == 1)
+        #expect(ledger.record(for: "c1") == before.record(for: "c1"))
+        #expect(ledger.record(for: "c9") == nil)
+    }
+}
