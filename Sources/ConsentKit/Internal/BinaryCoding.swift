@@ -111,6 +111,20 @@ struct BinaryReader {
         }
     }
 
+    /// A string whose bytes must be valid UTF-8: a replacement character would let two byte strings read equal.
+    mutating func validString() throws(Damaged) -> String {
+        let length = try count()
+        let start = offset
+        offset += length
+        let (value, valid) = bytes.withUnsafeBufferPointer { buffer in
+            let raw = UnsafeBufferPointer(rebasing: buffer[start..<start + length])
+            let value = String(decoding: raw, as: UTF8.self)
+            return (value, value.utf8.elementsEqual(raw))
+        }
+        guard valid else { throw damaged("invalid UTF-8") }
+        return value
+    }
+
     mutating func optional<T>(_ read: (inout Self) throws(Damaged) -> T) throws(Damaged) -> T? {
         switch try byte() {
         case 0: return nil
