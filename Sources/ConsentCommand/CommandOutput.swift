@@ -4,14 +4,17 @@ package struct CommandOutput {
     package var err: (String) -> Void
     /// Heap allocations made by the process so far, where the executable can count them (`consent bench`).
     package var allocationCount: () -> Int64?
+    /// The environment variables commands may read (`consent token --key-env`).
+    package var environment: [String: String]
 
     package init(
         out: @escaping (String) -> Void, err: @escaping (String) -> Void,
-        allocationCount: @escaping () -> Int64? = { nil }
+        allocationCount: @escaping () -> Int64? = { nil }, environment: [String: String] = [:]
     ) {
         self.out = out
         self.err = err
         self.allocationCount = allocationCount
+        self.environment = environment
     }
 }
 

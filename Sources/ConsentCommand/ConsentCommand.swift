@@ -14,6 +14,8 @@ package enum ConsentCommand {
                                      [--at T] [--recipient R] [--destination D] [--channel C] [--json]
           bench                      the standard benchmark workload [--subjects N] [--queries M] [--seed S]
                                      [--json] [--export DIR]
+          token issue|verify         signed consent tokens: issue one for a grant or a subject's snapshot,
+                                     or verify one (key from --key-file or --key-env, never an argument)
           help [COMMAND]             this text, or a command's
 
         Run `consent <command> --help` for a command's options.
@@ -36,6 +38,7 @@ package enum ConsentCommand {
             case "check": return try CheckCommand.run(rest, output: output)
             case "evaluate": return try EvaluateCommand.run(rest, output: output)
             case "bench": return try BenchCommand.run(rest, output: output)
+            case "token": return try TokenCommand.run(rest, output: output)
             case "help", "--help", "-h": return help(rest, output: output)
             default:
                 output.err("consent: unknown command `\(command)`\n\n" + usage + "\n")
@@ -54,6 +57,7 @@ package enum ConsentCommand {
         case "check": output.out(CheckCommand.usage + "\n")
         case "evaluate": output.out(EvaluateCommand.usage + "\n")
         case "bench": output.out(BenchCommand.usage + "\n")
+        case "token": output.out(TokenCommand.usage + "\n")
         case nil, "help": output.out(usage + "\n")
         case let other?:
             output.err("consent help: unknown command `\(other)`\n")

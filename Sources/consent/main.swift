@@ -10,5 +10,6 @@ let status = ConsentCommand.run(
         allocationCount: {
             let count = consentkit_allocation_count()
             return count >= 0 ? count : nil
-        }))
+        },
+        environment: ProcessInfo.processInfo.environment))
 exit(status.rawValue)

@@ -10,8 +10,9 @@ final class Captured {
     var err = ""
     var status = ExitCode.success
 
-    init(_ arguments: [String]) {
-        let output = CommandOutput(out: { [unowned self] in out += $0 }, err: { [unowned self] in err += $0 })
+    init(_ arguments: [String], environment: [String: String] = [:]) {
+        let output = CommandOutput(
+            out: { [unowned self] in out += $0 }, err: { [unowned self] in err += $0 }, environment: environment)
         status = ConsentCommand.run(arguments, output: output)
     }
 }

@@ -1,0 +1,97 @@
+import ConsentKit
+import Foundation
+import Testing
+
+@testable import ConsentCommand
+
+@Suite struct TokenCommandTests {
+    static let retail = ConsentCommandTests.retail
+    let keyFile: String
+    let secret = "a-demo-secret-that-is-long-enough-32+"
+
+    init() throws {
+        keyFile = FileManager.default.temporaryDirectory.appendingPathComponent("key-\(UUID())").path
+        try Data((secret + "\n").utf8).write(to: URL(fileURLWithPath: keyFile))
+    }
+
+    func issue(_ extra: [String]) -> Captured {
+        Captured(
+            [
+                "token", "issue", "--policy", Self.retail + "/retail.policy.json", "--ledger",
+                Self.retail + "/retail.ledger.jsonl", "--issuer", "shop", "--audience", "ads", "--key-id", "k1",
+                "--key-file", keyFile, "--at", "2026-06-01T00:00:00Z",
+            ] + extra)
+    }
+
+    @Test func issuesAndVerifiesAGrantToken() throws {
+        let issued = issue(["--grant", "alice-hq", "--ttl", "600"])
+        #expect(issued.status == .success, "\(issued.err)")
+        let token = issued.out.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(token.hasPrefix("ckt1."))
+        // The key from the environment verifies what the key file signed.
+        let verified = Captured(
+            [
+                "token", "verify", token, "--audience", "ads", "--key-id", "k1", "--key-env", "CONSENT_KEY",
+                "--at", "2026-06-01T00:05:00Z", "--json",
+            ], environment: ["CONSENT_KEY": secret])
+        #expect(verified.status == .success, "\(verified.err)")
+        #expect(verified.out.contains(#""valid":true"#))
+        #expect(verified.out.contains(#""id":"alice-hq""#))
+        let late = Captured([
+            "token", "verify", token, "--audience", "ads", "--key-id", "k1", "--key-file", keyFile,
+            "--at", "2026-06-01T00:10:00Z", "--json",
+        ])
+        #expect(late.status == .failure)
+        #expect(late.out.contains(#""reason":"expired""#))
+        let wrongAudience = Captured([
+            "token", "verify", token, "--audience", "pos", "--key-id", "k1", "--key-file", keyFile,
+            "--at", "2026-06-01T00:05:00Z",
+        ])
+        #expect(wrongAudience.status == .failure)
+        #expect(wrongAudience.err.contains("wrongAudience"))
+    }
+
+    @Test func issuesASnapshotToken() {
+        let issued = issue(["--subject", "alice"])
+        #expect(issued.status == .success, "\(issued.err)")
+        let verified = Captured([
+            "token", "verify", issued.out.trimmingCharacters(in: .whitespacesAndNewlines), "--audience", "ads",
+            "--key-id", "k1", "--key-file", keyFile, "--at", "2026-06-01T00:00:01Z",
+        ])
+        #expect(verified.status == .success)
+        #expect(verified.out.contains(#""snapshot""#) && verified.out.contains(#""subject": "alice""#))
+    }
+
+    @Test func refusesKeysOnTheCommandLineAndOtherBadInput() {
+        for arguments in [
+            ["token", "issue", "--key", "secret"], ["token", "verify", "x", "--key=secret"], ["token"],
+            ["token", "mint"],
+        ] {
+            let run = Captured(arguments)
+            #expect(run.status == .invalidInput, "\(arguments)")
+        }
+        #expect(Captured(["token", "issue", "--key", "s"]).err.contains("never given on the command line"))
+        let unknownGrant = issue(["--grant", "nope"])
+        #expect(unknownGrant.status == .invalidInput)
+        #expect(unknownGrant.err.contains("no grant `nope`"))
+        let both = issue(["--grant", "alice-hq", "--subject", "alice"])
+        #expect(both.status == .invalidInput)
+        let unset = Captured([
+            "token", "verify", "ckt1.AA", "--audience", "a", "--key-id", "k", "--key-env", "NOT_SET",
+        ])
+        #expect(unset.status == .invalidInput)
+        #expect(unset.err.contains("`NOT_SET`"))
+        let shortKey = FileManager.default.temporaryDirectory.appendingPathComponent("short-\(UUID())").path
+        try? Data("short".utf8).write(to: URL(fileURLWithPath: shortKey))
+        let short = Captured([
+            "token", "verify", "ckt1.AA", "--audience", "a", "--key-id", "k", "--key-file", shortKey,
+        ])
+        #expect(short.status == .invalidInput)
+        #expect(short.err.contains("32 bytes"))
+        let garbage = Captured([
+            "token", "verify", "not-a-token", "--audience", "a", "--key-id", "k", "--key-file", keyFile, "--json",
+        ])
+        #expect(garbage.status == .failure)
+        #expect(garbage.out.contains(#""reason":"malformed""#))
+    }
+}
