@@ -79,7 +79,11 @@ struct BinaryReader {
             let next = try byte()
             guard shift < 64 else { throw damaged("overlong integer") }
             result |= UInt64(next & 0x7F) << shift
-            if next < 0x80 { return Int(Int64(bitPattern: result)) }
+            if next < 0x80 {
+                // One encoding per number: a trailing zero group would make two byte strings mean one value.
+                guard next != 0 || shift == 0 else { throw damaged("overlong integer") }
+                return Int(Int64(bitPattern: result))
+            }
             shift += 7
         }
     }

@@ -127,7 +127,7 @@ extension ConsentToken {
             content = .grant(try decodeGrant(&reader, subject: nil, base: base))
         } else {
             let subject = SubjectID(try reader.text())
-            let at = try reader.signed() + base
+            let at = try reader.instantOffset() + base
             let flags = try reader.byte()
             guard flags & ~7 == 0 else { throw reader.damaged("reserved snapshot flags set") }
             let kinds = try reader.byte()
@@ -165,7 +165,7 @@ extension ConsentToken {
         let flags = try reader.byte()
         guard flags & 3 < 3, flags & 0x80 == 0 else { throw reader.damaged("bad grant flags") }
         let guardian = flags & 1 << 3 != 0 ? try reader.text() : nil
-        let at = try reader.signed() + base
+        let at = try reader.instantOffset() + base
         let expiry: Int? = flags & 1 << 4 != 0 ? try reader.varint() : nil
         if let expiry, expiry <= 0 || expiry > 1 << 50 { throw reader.damaged("impossible expiry") }
         let notice = try reader.varint()
@@ -205,6 +205,13 @@ extension BinaryReader {
     mutating func signed() throws(Damaged) -> Int {
         let raw = UInt(bitPattern: try varint())
         return Int(bitPattern: raw >> 1) ^ -Int(bitPattern: raw & 1)
+    }
+
+    /// Milliseconds relative to the issue time, within ±2^45 (about 1,100 years), so that sums cannot overflow.
+    mutating func instantOffset() throws(Damaged) -> Int {
+        let value = try signed()
+        guard value > -(1 << 45), value < 1 << 45 else { throw damaged("an instant out of range") }
+        return value
     }
 
     /// A valid UTF-8 string that, unless allowed, is not empty.
