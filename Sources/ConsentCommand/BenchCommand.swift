@@ -5,6 +5,7 @@ internal import Foundation
 enum BenchCommand {
     static let usage = """
         usage: consent bench [--subjects N] [--queries M] [--seed S] [--json] [--export DIR]
+               consent bench --tokens [--json]
 
         Generates the standard workload from the seed (default 42): a policy of 40 fields (8 sensitive) and 12
         purposes, N subjects (default 100000, about 5% minors) with 0-12 events each, and M questions (default
@@ -15,6 +16,8 @@ enum BenchCommand {
           ledgerCompile, policyCompile, bytes of compiled state per subject, allocations per decision,
           allowed/denied counts and a checksum of every reason code in question order.
         --export DIR writes policy.json, ledger.jsonl, queries.jsonl and decisions.jsonl for other engines.
+        --tokens instead times issuing and verifying a one-purpose grant token and compares SHA-256 throughput with
+        the system's sha256sum on the same 256 MiB (their digests must agree).
         Build with `swift build -c release` for meaningful figures.
         """
 
@@ -35,8 +38,10 @@ enum BenchCommand {
     }
 
     static func run(_ arguments: [String], output: CommandOutput) throws(ConsentKitError) -> ExitCode {
-        let parsed = try Arguments(arguments, options: ["subjects", "queries", "seed", "export"], flags: ["json"])
+        let parsed = try Arguments(
+            arguments, options: ["subjects", "queries", "seed", "export"], flags: ["json", "tokens"])
         guard parsed.positional.isEmpty else { throw .argument("unexpected argument `\(parsed.positional[0])`") }
+        if parsed.flag("tokens") { return try TokenBench.run(json: parsed.flag("json"), output: output) }
         func number(_ name: String, _ fallback: Int, _ range: ClosedRange<Int>) throws(ConsentKitError) -> Int {
             guard let text = parsed.option(name) else { return fallback }
             guard let value = Int(text), range.contains(value) else {
