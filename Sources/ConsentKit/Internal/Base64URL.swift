@@ -8,50 +8,67 @@ package enum Base64URL {
         return table
     }()
 
-    package static func encode(_ bytes: [UInt8]) -> String {
-        var output: [UInt8] = []
-        output.reserveCapacity((bytes.count * 4 + 2) / 3)
-        var index = 0
-        while index + 3 <= bytes.count {
-            let value = UInt32(bytes[index]) << 16 | UInt32(bytes[index + 1]) << 8 | UInt32(bytes[index + 2])
-            output += [
-                alphabet[Int(value >> 18 & 63)], alphabet[Int(value >> 12 & 63)], alphabet[Int(value >> 6 & 63)],
-                alphabet[Int(value & 63)],
-            ]
-            index += 3
+    /// The text of `bytes`, after `prefix` (ASCII), built in place.
+    package static func encode(_ bytes: [UInt8], prefix: StaticString = "") -> String {
+        let tail = bytes.count % 3 == 0 ? 0 : bytes.count % 3 + 1
+        let length = prefix.utf8CodeUnitCount + bytes.count / 3 * 4 + tail
+        return String(unsafeUninitializedCapacity: length) { output in
+            alphabet.withUnsafeBufferPointer { alphabet in
+                var written = prefix.utf8CodeUnitCount
+                for index in 0..<written { output[index] = prefix.utf8Start[index] }
+                func put(_ value: UInt32) {
+                    output[written] = alphabet[Int(value & 63)]
+                    written += 1
+                }
+                var index = 0
+                while index + 3 <= bytes.count {
+                    let value = UInt32(bytes[index]) << 16 | UInt32(bytes[index + 1]) << 8 | UInt32(bytes[index + 2])
+                    put(value >> 18)
+                    put(value >> 12)
+                    put(value >> 6)
+                    put(value)
+                    index += 3
+                }
+                if bytes.count - index == 1 {
+                    let value = UInt32(bytes[index]) << 16
+                    put(value >> 18)
+                    put(value >> 12)
+                } else if bytes.count - index == 2 {
+                    let value = UInt32(bytes[index]) << 16 | UInt32(bytes[index + 1]) << 8
+                    put(value >> 18)
+                    put(value >> 12)
+                    put(value >> 6)
+                }
+                return written
+            }
         }
-        switch bytes.count - index {
-        case 1:
-            let value = UInt32(bytes[index]) << 16
-            output += [alphabet[Int(value >> 18 & 63)], alphabet[Int(value >> 12 & 63)]]
-        case 2:
-            let value = UInt32(bytes[index]) << 16 | UInt32(bytes[index + 1]) << 8
-            output += [
-                alphabet[Int(value >> 18 & 63)], alphabet[Int(value >> 12 & 63)], alphabet[Int(value >> 6 & 63)],
-            ]
-        default: break
-        }
-        return String(decoding: output, as: UTF8.self)
     }
 
     /// The bytes, or `nil` for a character outside the alphabet, an impossible length, or non-zero unused bits.
     package static func decode(_ text: some Collection<UInt8>) -> [UInt8]? {
+        if let result = text.withContiguousStorageIfAvailable({ decode($0) }) { return result }
+        return Array(text).withUnsafeBufferPointer { decode($0) }
+    }
+
+    package static func decode(_ text: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
         guard text.count % 4 != 1 else { return nil }
-        var output: [UInt8] = []
-        output.reserveCapacity(text.count * 3 / 4)
-        var accumulator: UInt32 = 0
-        var bits = 0
-        for character in text {
-            let value = values[Int(character)]
-            guard value != 0xFF else { return nil }
-            accumulator = accumulator << 6 | UInt32(value)
-            bits += 6
-            if bits >= 8 {
-                bits -= 8
-                output.append(UInt8(truncatingIfNeeded: accumulator >> UInt32(bits)))
-                accumulator &= (1 << UInt32(bits)) - 1
+        return values.withUnsafeBufferPointer { values -> [UInt8]? in
+            var output: [UInt8] = []
+            output.reserveCapacity(text.count * 3 / 4)
+            var accumulator: UInt32 = 0
+            var bits: UInt32 = 0
+            for character in text {
+                let value = values[Int(character)]
+                guard value != 0xFF else { return nil }
+                accumulator = accumulator << 6 | UInt32(value)
+                bits += 6
+                if bits >= 8 {
+                    bits -= 8
+                    output.append(UInt8(truncatingIfNeeded: accumulator >> bits))
+                    accumulator &= (1 << bits) - 1
+                }
             }
+            return accumulator == 0 ? output : nil
         }
-        return accumulator == 0 ? output : nil
     }
 }

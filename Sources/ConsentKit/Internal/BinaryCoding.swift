@@ -123,7 +123,8 @@ struct BinaryReader {
         let (value, valid) = bytes.withUnsafeBufferPointer { buffer in
             let raw = UnsafeBufferPointer(rebasing: buffer[start..<start + length])
             let value = String(decoding: raw, as: UTF8.self)
-            return (value, value.utf8.elementsEqual(raw))
+            // ASCII is valid UTF-8 as it stands; anything else must come back unchanged.
+            return (value, raw.allSatisfy { $0 < 0x80 } || value.utf8.elementsEqual(raw))
         }
         guard valid else { throw damaged("invalid UTF-8") }
         return value

@@ -12,14 +12,17 @@ package struct SHA256: Sendable {
         0x748f_82ee, 0x78a5_636f, 0x84c8_7814, 0x8cc7_0208, 0x90be_fffa, 0xa450_6ceb, 0xbef9_a3f7, 0xc671_78f2,
     ]
 
-    private var state: (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32) = (
+    package typealias State = (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32)
+
+    private var state: State = (
         0x6a09_e667, 0xbb67_ae85, 0x3c6e_f372, 0xa54f_f53a, 0x510e_527f, 0x9b05_688c, 0x1f83_d9ab, 0x5be0_cd19
     )
-    /// Bytes waiting for a full 64-byte block.
-    private var buffer: [UInt8] = []
+    /// Bytes waiting for a full 64-byte block, kept inline so that hashing never allocates.
+    private var pending: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0, 0)
+    private var pendingCount = 0
     private var length: UInt64 = 0
 
-    package init() { buffer.reserveCapacity(64) }
+    package init() {}
 
     /// The digest of `bytes`.
     package static func hash(_ bytes: some Collection<UInt8>) -> [UInt8] {
@@ -29,106 +32,93 @@ package struct SHA256: Sendable {
     }
 
     package mutating func update(_ bytes: some Collection<UInt8>) {
-        length &+= UInt64(bytes.count)
-        var rest = bytes[...]
-        if !buffer.isEmpty {
-            let take = min(64 - buffer.count, rest.count)
-            buffer.append(contentsOf: rest.prefix(take))
-            rest = rest.dropFirst(take)
-            guard buffer.count == 64 else { return }
-            buffer.withUnsafeBufferPointer { compress($0.baseAddress!) }
-            buffer.removeAll(keepingCapacity: true)
-        }
-        let whole = rest.count / 64 * 64
-        if whole > 0 {
-            let handled = rest.prefix(whole).withContiguousStorageIfAvailable { storage -> Bool in
-                var offset = 0
-                while offset < whole {
-                    compress(storage.baseAddress! + offset)
-                    offset += 64
-                }
-                return true
+        let done = bytes.withContiguousStorageIfAvailable { update(UnsafeRawBufferPointer($0)) }
+        if done == nil { Array(bytes).withUnsafeBytes { update($0) } }
+    }
+
+    package mutating func update(_ bytes: UnsafeRawBufferPointer) {
+        guard var next = bytes.baseAddress else { return }
+        var remaining = bytes.count
+        length &+= UInt64(remaining)
+        if pendingCount > 0 {
+            let take = min(64 - pendingCount, remaining)
+            let count = pendingCount
+            withUnsafeMutableBytes(of: &pending) { buffer in
+                buffer.baseAddress!.advanced(by: count).copyMemory(from: next, byteCount: take)
             }
-            if handled == nil {
-                var block = [UInt8](repeating: 0, count: 64)
-                var index = rest.startIndex
-                for _ in 0..<(whole / 64) {
-                    for position in 0..<64 {
-                        block[position] = rest[index]
-                        index = rest.index(after: index)
-                    }
-                    block.withUnsafeBufferPointer { compress($0.baseAddress!) }
-                }
-            }
-            rest = rest.dropFirst(whole)
+            pendingCount += take
+            next += take
+            remaining -= take
+            guard pendingCount == 64 else { return }
+            var block = pending
+            withUnsafeBytes(of: &block) { compress($0.baseAddress!.assumingMemoryBound(to: UInt8.self)) }
+            pendingCount = 0
         }
-        buffer.append(contentsOf: rest)
+        while remaining >= 64 {
+            compress(next.assumingMemoryBound(to: UInt8.self))
+            next += 64
+            remaining -= 64
+        }
+        if remaining > 0 {
+            withUnsafeMutableBytes(of: &pending) { buffer in
+                buffer.baseAddress!.copyMemory(from: next, byteCount: remaining)
+            }
+            pendingCount = remaining
+        }
     }
 
     package mutating func finalize() -> [UInt8] {
-        let bits = length &* 8
-        var tail = buffer
-        tail.append(0x80)
-        while tail.count % 64 != 56 { tail.append(0) }
-        for shift in stride(from: 56, through: 0, by: -8) {
-            tail.append(UInt8(truncatingIfNeeded: bits >> UInt64(shift)))
-        }
-        tail.withUnsafeBufferPointer { pointer in
-            var offset = 0
-            while offset < pointer.count {
-                compress(pointer.baseAddress! + offset)
-                offset += 64
-            }
-        }
-        var digest: [UInt8] = []
-        digest.reserveCapacity(32)
-        for word in [state.0, state.1, state.2, state.3, state.4, state.5, state.6, state.7] {
-            digest.append(UInt8(truncatingIfNeeded: word >> 24))
-            digest.append(UInt8(truncatingIfNeeded: word >> 16))
-            digest.append(UInt8(truncatingIfNeeded: word >> 8))
-            digest.append(UInt8(truncatingIfNeeded: word))
-        }
-        return digest
+        let words = finalizeWords()
+        return withUnsafeBytes(of: words) { Array($0) }
     }
 
-    /// One 64-byte block.
-    private mutating func compress(_ block: UnsafePointer<UInt8>) {
-        var w = (
-            UInt32(0), UInt32(0), UInt32(0), UInt32(0), UInt32(0), UInt32(0), UInt32(0), UInt32(0),
-            UInt32(0), UInt32(0), UInt32(0), UInt32(0), UInt32(0), UInt32(0), UInt32(0), UInt32(0)
-        )
-        withUnsafeMutableBytes(of: &w) { raw in
-            let words = raw.bindMemory(to: UInt32.self)
-            for index in 0..<16 {
-                let base = index * 4
-                words[index] =
-                    UInt32(block[base]) << 24 | UInt32(block[base + 1]) << 16 | UInt32(block[base + 2]) << 8
-                    | UInt32(block[base + 3])
+    /// The digest as it is laid out in memory: eight big-endian words, 32 bytes, without allocating.
+    package mutating func finalizeWords() -> State {
+        let bits = length &* 8
+        var block = pending
+        var count = pendingCount
+        withUnsafeMutableBytes(of: &block) { buffer in
+            buffer[count] = 0x80
+            count += 1
+            if count > 56 {
+                for index in count..<64 { buffer[index] = 0 }
+                compress(UnsafeRawPointer(buffer.baseAddress!).assumingMemoryBound(to: UInt8.self))
+                count = 0
             }
+            for index in count..<56 { buffer[index] = 0 }
+            for index in 0..<8 { buffer[56 + index] = UInt8(truncatingIfNeeded: bits >> UInt64(56 - 8 * index)) }
+            compress(UnsafeRawPointer(buffer.baseAddress!).assumingMemoryBound(to: UInt8.self))
         }
-        var (a, b, c, d, e, f, g, h) = state
-        Self.roundConstants.withUnsafeBufferPointer { k in
-            withUnsafeMutableBytes(of: &w) { raw in
-                let words = raw.bindMemory(to: UInt32.self)
+        return (
+            state.0.bigEndian, state.1.bigEndian, state.2.bigEndian, state.3.bigEndian, state.4.bigEndian,
+            state.5.bigEndian, state.6.bigEndian, state.7.bigEndian
+        )
+    }
+
+    /// One 64-byte block: the whole message schedule first, then the 64 rounds.
+    private mutating func compress(_ block: UnsafePointer<UInt8>) {
+        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { w in
+            for index in 0..<16 {
+                let base = index &* 4
+                w[index] =
+                    UInt32(block[base]) << 24 | UInt32(block[base &+ 1]) << 16 | UInt32(block[base &+ 2]) << 8
+                    | UInt32(block[base &+ 3])
+            }
+            for index in 16..<64 {
+                let w15 = w[index &- 15]
+                let w2 = w[index &- 2]
+                let s0 = w15.rotated(7) ^ w15.rotated(18) ^ (w15 >> 3)
+                let s1 = w2.rotated(17) ^ w2.rotated(19) ^ (w2 >> 10)
+                w[index] = w[index &- 16] &+ s0 &+ w[index &- 7] &+ s1
+            }
+            var (a, b, c, d, e, f, g, h) = state
+            Self.roundConstants.withUnsafeBufferPointer { k in
                 for round in 0..<64 {
-                    let word: UInt32
-                    if round < 16 {
-                        word = words[round]
-                    } else {
-                        // The schedule kept in a 16-word ring.
-                        let w15 = words[(round - 15) & 15]
-                        let w2 = words[(round - 2) & 15]
-                        let s0 = w15.rotated(7) ^ w15.rotated(18) ^ (w15 >> 3)
-                        let s1 = w2.rotated(17) ^ w2.rotated(19) ^ (w2 >> 10)
-                        word = words[round & 15] &+ s0 &+ words[(round - 7) & 15] &+ s1
-                        words[round & 15] = word
-                    }
                     let s1 = e.rotated(6) ^ e.rotated(11) ^ e.rotated(25)
                     let choice = (e & f) ^ (~e & g)
-                    let t1 = h &+ s1 &+ choice &+ k[round] &+ word
+                    let t1 = h &+ s1 &+ choice &+ k[round] &+ w[round]
                     let s0 = a.rotated(2) ^ a.rotated(13) ^ a.rotated(22)
                     let majority = (a & b) ^ (a & c) ^ (b & c)
-                    let t2 = s0 &+ majority
                     h = g
                     g = f
                     f = e
@@ -136,14 +126,14 @@ package struct SHA256: Sendable {
                     d = c
                     c = b
                     b = a
-                    a = t1 &+ t2
+                    a = t1 &+ s0 &+ majority
                 }
             }
+            state = (
+                state.0 &+ a, state.1 &+ b, state.2 &+ c, state.3 &+ d, state.4 &+ e, state.5 &+ f, state.6 &+ g,
+                state.7 &+ h
+            )
         }
-        state = (
-            state.0 &+ a, state.1 &+ b, state.2 &+ c, state.3 &+ d, state.4 &+ e, state.5 &+ f, state.6 &+ g,
-            state.7 &+ h
-        )
     }
 }
 
@@ -164,7 +154,8 @@ package enum HMACSHA256 {
         inner.update(message)
         var outer = SHA256()
         outer.update(block.map { $0 ^ 0x5c })
-        outer.update(inner.finalize())
+        let digest = inner.finalizeWords()
+        withUnsafeBytes(of: digest) { outer.update($0) }
         return outer.finalize()
     }
 

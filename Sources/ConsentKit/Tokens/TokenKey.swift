@@ -36,10 +36,32 @@ public struct TokenKey: Sendable {
 
     /// HMAC-SHA256 of `message`, truncated to ``ConsentToken/tagLength`` bytes.
     func tag(_ message: ArraySlice<UInt8>) -> [UInt8] {
+        var tagged: [UInt8] = []
+        appendTag(of: message, to: &tagged)
+        return tagged
+    }
+
+    /// Appends the tag of `message` to `bytes` (`message` may be all of `bytes`).
+    func appendTag(of message: ArraySlice<UInt8>, to bytes: inout [UInt8]) {
         var inner = self.inner
-        inner.update(message)
+        message.withUnsafeBytes { inner.update($0) }
         var outer = self.outer
-        outer.update(inner.finalize())
-        return Array(outer.finalize().prefix(ConsentToken.tagLength))
+        let digest = inner.finalizeWords()
+        withUnsafeBytes(of: digest) { outer.update($0) }
+        let tag = outer.finalizeWords()
+        withUnsafeBytes(of: tag) { bytes.append(contentsOf: $0.prefix(ConsentToken.tagLength)) }
+    }
+
+    /// Whether `tag` is the tag of `message`, compared in constant time, without allocating.
+    func verify(_ message: ArraySlice<UInt8>, tag expected: ArraySlice<UInt8>) -> Bool {
+        var inner = self.inner
+        message.withUnsafeBytes { inner.update($0) }
+        var outer = self.outer
+        let digest = inner.finalizeWords()
+        withUnsafeBytes(of: digest) { outer.update($0) }
+        let tag = outer.finalizeWords()
+        return withUnsafeBytes(of: tag) {
+            HMACSHA256.constantTimeEquals($0.prefix(ConsentToken.tagLength), expected)
+        }
     }
 }

@@ -50,8 +50,9 @@ public struct TokenKeyRing: Sendable {
             issuedAt: Date(timeIntervalSince1970: seconds),
             expiresAt: Date(timeIntervalSince1970: seconds + lifetime.rounded(.down)), content: content)
         var bytes = try token.encoded()
-        bytes += keys[signingKeyID]!.tag(bytes[...])
-        return ConsentToken.prefix + Base64URL.encode(bytes)
+        bytes.reserveCapacity(bytes.count + ConsentToken.tagLength)
+        keys[signingKeyID]!.appendTag(of: bytes[...], to: &bytes)
+        return Base64URL.encode(bytes, prefix: "ckt1.")
     }
 
     /// Verifies a token's text and returns what it carries.
@@ -63,12 +64,16 @@ public struct TokenKeyRing: Sendable {
     public func verify(_ text: String, audience: String, at instant: Date, leeway: TimeInterval = 0)
         throws(TokenError) -> ConsentToken
     {
-        let utf8 = text.utf8
-        let prefix = ConsentToken.prefix.utf8
-        guard utf8.starts(with: prefix) else {
+        var text = text
+        let prefixLength = ConsentToken.prefix.utf8.count
+        let decoded = text.withUTF8 { utf8 -> [UInt8]?? in
+            guard utf8.starts(with: ConsentToken.prefix.utf8) else { return .none }
+            return .some(Base64URL.decode(UnsafeBufferPointer(rebasing: utf8[prefixLength...])))
+        }
+        guard let decoded else {
             throw TokenError(.malformed, "a consent token starts with `\(ConsentToken.prefix)`")
         }
-        guard let bytes = Base64URL.decode(utf8.dropFirst(prefix.count)) else {
+        guard let bytes = decoded else {
             throw TokenError(.malformed, "the text after `\(ConsentToken.prefix)` is not canonical base64url")
         }
         guard bytes.count > 2 + ConsentToken.tagLength else {
@@ -77,8 +82,8 @@ public struct TokenKeyRing: Sendable {
         guard bytes[0] == ConsentToken.version else {
             throw TokenError(.unsupportedVersion, "version \(bytes[0]); this library reads version 1")
         }
-        let body = bytes[..<(bytes.count - ConsentToken.tagLength)]
-        var reader = BinaryReader(Array(body), offset: 2)
+        let body = Array(bytes[..<(bytes.count - ConsentToken.tagLength)])
+        var reader = BinaryReader(body, offset: 2)
         let keyID: String
         do {
             keyID = try reader.string()
@@ -88,10 +93,10 @@ public struct TokenKeyRing: Sendable {
         guard let key = keys[keyID] else {
             throw TokenError(.unknownKey, "signed with key `\(keyID)`, which this ring does not hold")
         }
-        guard HMACSHA256.constantTimeEquals(key.tag(body), bytes[(bytes.count - ConsentToken.tagLength)...]) else {
+        guard key.verify(body[...], tag: bytes[(bytes.count - ConsentToken.tagLength)...]) else {
             throw TokenError(.badSignature, "the tag does not match the token under key `\(keyID)`")
         }
-        let token = try ConsentToken(decoding: Array(body))
+        let token = try ConsentToken(decoding: body)
         if instant.timeIntervalSince(token.issuedAt) < -leeway {
             throw TokenError(
                 .notYetValid, "issued at \(RFC3339.format(token.issuedAt)), after \(RFC3339.format(instant))")
