@@ -9,11 +9,20 @@
 // Any crash, hang, sanitizer report or broken invariant is a finding.
 import Foundation
 
-private let ring: TokenKeyRing = {
-    let key = try! TokenKey(id: "k1", secret: Array("fuzzing-key-fuzzing-key-fuzzing!".utf8))
-    return try! TokenKeyRing(keys: [key], signingKeyID: "k1")
+private let key: TokenKey = {
+    do {
+        return try TokenKey(id: "k1", secret: Array("fuzzing-key-fuzzing-key-fuzzing!".utf8))
+    } catch {
+        fatalError("the fuzzer's key: \(error)")
+    }
 }()
-private let key = try! TokenKey(id: "k1", secret: Array("fuzzing-key-fuzzing-key-fuzzing!".utf8))
+private let ring: TokenKeyRing = {
+    do {
+        return try TokenKeyRing(keys: [key], signingKeyID: "k1")
+    } catch {
+        fatalError("the fuzzer's key ring: \(error)")
+    }
+}()
 private let now = Date(timeIntervalSince1970: 1_790_000_000)
 
 @_cdecl("LLVMFuzzerTestOneInput")
