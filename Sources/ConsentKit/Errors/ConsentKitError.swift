@@ -97,6 +97,13 @@ extension ConsentKitError {
         ConsentKitError(code: .fileNotFound, message: message, location: InputLocation(file: file))
     }
 
+    /// A subject-rights request (export, erasure, snapshot) about a subject the ledger holds nothing about.
+    package static func unknownSubject(_ subject: SubjectID) -> ConsentKitError {
+        ConsentKitError(
+            code: .unknownIdentifier, message: "nothing is held about subject `\(subject)`",
+            location: InputLocation(path: "subject"))
+    }
+
     @inline(never)
     package static func argument(_ message: String) -> ConsentKitError {
         ConsentKitError(code: .invalidArgument, message: message)

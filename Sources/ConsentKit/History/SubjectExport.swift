@@ -34,9 +34,7 @@ public struct SubjectExport: Sendable, Hashable {
     /// - Throws: ``ConsentKitError/Code/unknownIdentifier`` when the ledger holds nothing about `subject`.
     public init(_ subject: SubjectID, from ledger: ConsentLedger, at instant: Date) throws(ConsentKitError) {
         guard ledger.record(for: subject) != nil else {
-            throw ConsentKitError(
-                code: .unknownIdentifier, message: "nothing is held about subject `\(subject)`",
-                location: InputLocation(path: "subject"))
+            throw .unknownSubject(subject)
         }
         let identities = ledger.identities(linkedWith: subject)
         let entries = identities.flatMap { ledger.record(for: $0)?.entries ?? [] }.filter { $0.derivation == nil }

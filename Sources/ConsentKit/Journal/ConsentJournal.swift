@@ -236,9 +236,7 @@ public final class ConsentJournal: ConsentStore, @unchecked Sendable {
     /// - Throws: ``ConsentKitError/Code/unknownIdentifier`` when nothing is held about `subject`, or an I/O error.
     public func erase(_ subject: SubjectID, at instant: Date) throws(ConsentKitError) {
         guard ledger.record(for: subject) != nil else {
-            throw ConsentKitError(
-                code: .unknownIdentifier, message: "nothing is held about subject `\(subject)`",
-                location: InputLocation(path: "subject"))
+            throw .unknownSubject(subject)
         }
         try appendReportingSubjects([.erase(subject, at: instant)])
     }

@@ -11,9 +11,7 @@ extension ConsentLedger {
     ///   ledger is then unchanged.
     package mutating func erase(_ subject: SubjectID, at instant: Date) throws(ConsentKitError) -> [SubjectID] {
         guard record(for: subject) != nil else {
-            throw ConsentKitError(
-                code: .unknownIdentifier, message: "nothing is held about subject `\(subject)`",
-                location: InputLocation(path: "subject"))
+            throw .unknownSubject(subject)
         }
         let changed = try appendReportingSubjects(.erase(subject, at: instant))
         removePersonalData(of: subject)

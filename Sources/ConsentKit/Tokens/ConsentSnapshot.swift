@@ -50,9 +50,7 @@ public struct ConsentSnapshot: Sendable, Hashable {
     /// - Throws: ``ConsentKitError/Code/unknownIdentifier`` when the ledger holds nothing about `subject`.
     public init(_ subject: SubjectID, from ledger: ConsentLedger, at instant: Date) throws(ConsentKitError) {
         guard ledger.record(for: subject) != nil else {
-            throw ConsentKitError(
-                code: .unknownIdentifier, message: "nothing is held about subject `\(subject)`",
-                location: InputLocation(path: "subject"))
+            throw .unknownSubject(subject)
         }
         let state = ledger.state(of: subject, at: instant)
         var grants: [ConsentGrant] = []

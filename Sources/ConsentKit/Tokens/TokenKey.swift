@@ -43,25 +43,22 @@ public struct TokenKey: Sendable {
 
     /// Appends the tag of `message` to `bytes` (`message` may be all of `bytes`).
     func appendTag(of message: ArraySlice<UInt8>, to bytes: inout [UInt8]) {
-        var inner = self.inner
-        message.withUnsafeBytes { inner.update($0) }
-        var outer = self.outer
-        let digest = inner.finalizeWords()
-        withUnsafeBytes(of: digest) { outer.update($0) }
-        let tag = outer.finalizeWords()
-        withUnsafeBytes(of: tag) { bytes.append(contentsOf: $0.prefix(ConsentToken.tagLength)) }
+        withUnsafeBytes(of: code(message)) { bytes.append(contentsOf: $0.prefix(ConsentToken.tagLength)) }
     }
 
     /// Whether `tag` is the tag of `message`, compared in constant time, without allocating.
     func verify(_ message: ArraySlice<UInt8>, tag expected: ArraySlice<UInt8>) -> Bool {
+        withUnsafeBytes(of: code(message)) {
+            HMACSHA256.constantTimeEquals($0.prefix(ConsentToken.tagLength), expected)
+        }
+    }
+
+    /// The full HMAC-SHA256 of `message`, from the precomputed key schedule.
+    private func code(_ message: ArraySlice<UInt8>) -> SHA256.State {
         var inner = self.inner
         message.withUnsafeBytes { inner.update($0) }
         var outer = self.outer
-        let digest = inner.finalizeWords()
-        withUnsafeBytes(of: digest) { outer.update($0) }
-        let tag = outer.finalizeWords()
-        return withUnsafeBytes(of: tag) {
-            HMACSHA256.constantTimeEquals($0.prefix(ConsentToken.tagLength), expected)
-        }
+        withUnsafeBytes(of: inner.finalizeWords()) { outer.update($0) }
+        return outer.finalizeWords()
     }
 }
