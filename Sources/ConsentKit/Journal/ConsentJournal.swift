@@ -83,7 +83,8 @@ public final class ConsentJournal: ConsentStore, @unchecked Sendable {
 
     /// Opens the journal at `path`, creating it if it does not exist, and replays it into ``ledger`` — from the
     /// snapshot beside it when that is valid, then the lines after it. When more than ``snapshotThreshold`` lines
-    /// had to be replayed, a fresh snapshot is written (if that fails, the journal still opens).
+    /// had to be replayed, a fresh snapshot is written (if that fails, the journal still opens). An erasure whose
+    /// rewrite a crash interrupted is finished.
     ///
     /// - Throws: ``ConsentKitError`` for a corrupted line that is not at the tail (naming its line), for an event
     ///   the policy refuses, or when the file cannot be opened, read or repaired.
@@ -152,7 +153,18 @@ public final class ConsentJournal: ConsentStore, @unchecked Sendable {
         } else {
             current = try ConsentLedger(policy: policy, events: events, file: path)
         }
-        if events.count > Self.snapshotThreshold { try? writeSnapshot() }
+        // An erasure recorded by a process that died before rewriting the file: finish it now.
+        let unfinished = current.erasedSubjectsStillHoldingPersonalData
+        if !unfinished.isEmpty {
+            var identities: Set<SubjectID> = []
+            for subject in unfinished {
+                current.removePersonalData(of: subject)
+                identities.formUnion(current.identities(linkedWith: subject))
+            }
+            try redactFile(identities: identities)
+        } else if events.count > Self.snapshotThreshold {
+            try? writeSnapshot()
+        }
     }
 
     deinit { try? handle.close() }
@@ -410,6 +422,7 @@ public final class ConsentJournal: ConsentStore, @unchecked Sendable {
         var lineNumber = firstLine - 1
         var start = 0
         var totalLines = lineNumber
+        var completeBadLine = false
         while start < bytes.count {
             lineNumber += 1
             totalLines = lineNumber
@@ -424,10 +437,18 @@ public final class ConsentJournal: ConsentStore, @unchecked Sendable {
             if newline == nil {
                 problem = "the last line has no newline (a write was cut off)"
             } else if !blank {
+                let json: [UInt8]?
                 switch JournalLine.verify(line) {
-                case .plain, .corrupt:
-                    problem = "the line's checksum is missing or does not match (corrupted)"
-                case .verified(let json):
+                case .corrupt:
+                    json = nil
+                    problem = "the line's checksum does not match its content (corrupted)"
+                case .plain:
+                    // A line without a checksum (written by hand or by another tool): kept if it is a valid event.
+                    json = Array(line)
+                case .verified(let verified):
+                    json = verified
+                }
+                if let json {
                     if let event = Self.event(json, line: lineNumber, path: path) {
                         if let bad = firstBad {
                             // A good line after a bad one: the bad one is not a torn tail but corruption.
@@ -439,15 +460,24 @@ public final class ConsentJournal: ConsentStore, @unchecked Sendable {
                         }
                         events.append((lineNumber, JSONPath(), event))
                     } else {
-                        problem = "the line's checksum matches but it is not a valid event"
+                        problem = "the line is not a valid event (corrupted, or not a journal line)"
                     }
                 }
+                if problem != nil { completeBadLine = true }
             }
             if let problem, firstBad == nil {
                 firstBad = (lineNumber, start, problem)
             }
             if firstBad == nil { goodLength = next }
             start = next
+        }
+        if let bad = firstBad, events.isEmpty, firstLine == 1, completeBadLine {
+            // Not one valid line: this is not a journal with a torn tail but another file; cutting would destroy it.
+            throw ConsentKitError(
+                code: .malformedJSON,
+                message: "\(bad.message); no line of the file is a valid event, so it is not a ConsentKit journal, "
+                    + "and it was left unchanged",
+                location: InputLocation(file: path, line: bad.line))
         }
         let recovery = firstBad.map { bad in
             Recovery(

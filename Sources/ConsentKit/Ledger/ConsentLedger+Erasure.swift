@@ -32,6 +32,17 @@ extension ConsentLedger {
         }
     }
 
+    /// Subjects erased whose personal data is still held: what a store must finish removing (a journal whose
+    /// process died between recording an erasure and rewriting its file).
+    package var erasedSubjectsStillHoldingPersonalData: [SubjectID] {
+        records.values.compactMap { record in
+            let erased = record.entries.contains { if case .erase = $0.event { true } else { false } }
+            let holding =
+                record.initialFacts.birthDate != nil || record.entries.contains { $0.event.withoutPersonalData != nil }
+            return erased && holding ? record.subject : nil
+        }
+    }
+
     /// Replaces a subject's whole record (how a layered engine copies a record from the ledger it follows).
     package mutating func setRecord(_ record: SubjectRecord) {
         records[record.subject] = record

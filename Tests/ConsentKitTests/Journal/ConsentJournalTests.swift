@@ -136,6 +136,22 @@ import Testing
         }
     }
 
+    @Test func aPlainLedgerFileOpensAsAJournalAndAnotherFileIsNeverCut() throws {
+        // Lines without checksums (a ledger written by hand or by `jsonLines()`) are events like any other.
+        let path = temporaryPath()
+        try FileManager.default.copyItem(atPath: TestSupport.retailLedgerPath, toPath: path)
+        let journal = try ConsentJournal(path: path, policy: policy)
+        #expect(journal.recovery == nil)
+        #expect(journal.ledger.count == 19)
+        // A file that is not a journal at all (here, the policy) is an error and is left exactly as it was.
+        let other = temporaryPath()
+        try FileManager.default.copyItem(atPath: TestSupport.retailPolicyPath, toPath: other)
+        let before = try Data(contentsOf: URL(fileURLWithPath: other))
+        let error = expectError(.malformedJSON) { _ = try ConsentJournal(path: other, policy: policy) }
+        #expect(error?.message.contains("not a ConsentKit journal") == true)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: other)) == before)
+    }
+
     // MARK: Crash tests
 
     static let helper: URL = {
@@ -189,6 +205,60 @@ import Testing
         }
         #expect(kills >= 10, "the helper should have been killed mid-run most rounds")
         #expect(acknowledged.count > 100)
+    }
+
+    @Test func killingAWriterDuringErasureLosesNothingAndLeavesNoErasedData() throws {
+        var random = SplitMix64(seed: 4_711)
+        var start = 0
+        let path = temporaryPath()
+        var acknowledged: Set<String> = []
+        var erased: Set<SubjectID> = []
+        for round in 0..<12 {
+            let process = Process()
+            process.executableURL = Self.helper
+            process.arguments = [path, TestSupport.retailPolicyPath, String(start), "100000", "1", "erase"]
+            let output = Pipe()
+            process.standardOutput = output
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            usleep(UInt32(20_000 + random.next() % 200_000))
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            let printed = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            for line in printed.split(separator: "\n") {
+                if line.hasPrefix("erased:") {
+                    erased.insert(SubjectID(String(line.dropFirst("erased:".count))))
+                } else {
+                    acknowledged.insert(String(line))
+                }
+            }
+            // A rewrite cut short must leave a journal that opens: the old file or the new one, never a mix.
+            let journal = try ConsentJournal(path: path, policy: policy)
+            let ledger = journal.ledger
+            let present = Set(
+                ledger.entries.compactMap { entry -> String? in
+                    if case .grant(let grant) = entry.event { grant.id.rawValue } else { nil }
+                })
+            #expect(acknowledged.isSubset(of: present), "round \(round): acknowledged grants lost")
+            // Every erasure recorded — acknowledged or cut short before its rewrite — has removed the birth date.
+            #expect(ledger.erasedSubjectsStillHoldingPersonalData.isEmpty, "round \(round)")
+            for subject in erased {
+                #expect(
+                    ledger.state(of: subject, at: Date(timeIntervalSince1970: 1_767_225_600)).facts.birthDate == nil)
+            }
+            start += 100_000
+        }
+        #expect(erased.count > 3, "too few erasures completed to test anything")
+        // And the bytes: no erased subject's birth date is left in the journal.
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        let erasedInFile = Set(
+            try ConsentJournal(path: path, policy: policy).ledger.entries.compactMap { entry -> SubjectID? in
+                if case .erase(let subject, _) = entry.event { subject } else { nil }
+            })
+        #expect(erasedInFile.isSuperset(of: erased))
+        for line in text.split(separator: "\n") where line.contains("2001-02-03") {
+            #expect(!erasedInFile.contains { line.contains("\"subject\":\"\($0)\"") }, "\(line)")
+        }
     }
 }
 

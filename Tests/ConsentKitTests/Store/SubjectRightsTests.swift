@@ -171,4 +171,22 @@ import Testing
             #expect(store.ledger.history(of: subject).versions.allSatisfy { $0.state.facts.birthDate == nil })
         }
     }
+
+    @Test func openingFinishesAnErasureACrashInterrupted() throws {
+        // The erase line is durable but the process died before rewriting the file: the birth date is still there.
+        let path = temporaryPath()
+        let lines = [
+            #"{"type":"subject","subject":"c1","birthDate":"1987-11-03","at":"2026-01-01T00:00:00Z"}"#,
+            #"{"type":"subject","subject":"c2","birthDate":"1990-04-04","at":"2026-01-01T00:00:00Z"}"#,
+            #"{"type":"erase","subject":"c1","at":"2026-02-01T00:00:00Z"}"#,
+        ]
+        try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: URL(fileURLWithPath: path))
+        let journal = try ConsentJournal(path: path, policy: policy)
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(!text.contains("1987-11-03"))
+        #expect(text.contains("1990-04-04"))
+        #expect(journal.ledger.count == 3)
+        #expect(journal.ledger.erasedSubjectsStillHoldingPersonalData.isEmpty)
+    }
+
 }
