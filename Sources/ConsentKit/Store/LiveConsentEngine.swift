@@ -56,6 +56,13 @@ public final class LiveConsentEngine: @unchecked Sendable {
                     guard let self else { return }
                     self.receive([change])
                 }
+                // A sequence that ends while followed means changes will no longer arrive: say so rather than
+                // serve an ageing state as if it were current.
+                guard !Task.isCancelled, let self else { return }
+                self.fail(
+                    ConsentKitError(
+                        code: .inconsistentLedger,
+                        message: "the store's change sequence ended; decisions no longer follow the store"))
             }
         }
         start(with: try await store.ledger)
@@ -88,13 +95,28 @@ public final class LiveConsentEngine: @unchecked Sendable {
     }
 
     /// Decides one question with ``current``.
+    ///
+    /// After a ``failure`` this keeps answering from the last state the engine could follow; use
+    /// ``checkedDecision(for:)`` where a stale answer must not pass as a current one.
     public func decision(for question: ConsentQuestion) -> Decision { current.decision(for: question) }
+
+    /// Decides one question with ``current``, or throws ``failure`` once the engine has stopped following its
+    /// store — the fail-closed form of ``decision(for:)``.
+    ///
+    /// - Throws: ``failure``, when set.
+    public func checkedDecision(for question: ConsentQuestion) throws(ConsentKitError) -> Decision {
+        let engine = current
+        if let problem = failure { throw problem }
+        return engine.decision(for: question)
+    }
 
     /// Explains one question's decision with ``current``.
     public func explanation(for question: ConsentQuestion) -> Explanation { current.explanation(for: question) }
 
-    /// The first change that could not be applied (the store accepted it but it does not fit the ledger this engine
-    /// followed, which means the store broke its contract), or `nil`.
+    /// Why the engine stopped following its store, or `nil`: a change that could not be applied (the store
+    /// accepted it but it does not fit the ledger this engine followed), a change missing from the sequence, or the
+    /// end of a store's change sequence. Both mean the store broke its contract; from then on ``current`` stays at
+    /// the last state the engine could follow.
     public var failure: ConsentKitError? {
         updateLock.lock()
         defer { updateLock.unlock() }
@@ -103,9 +125,15 @@ public final class LiveConsentEngine: @unchecked Sendable {
 
     /// Waits until every change the store had accepted when called has been applied (needed only for stores
     /// other than the shipped ones, whose changes arrive asynchronously).
+    ///
+    /// - Throws: the store's error if its ledger cannot be read, or ``failure`` if the engine stopped following.
     public func waitUntilCurrent(of store: some ConsentStore) async throws(ConsentKitError) {
         let target = try await store.ledger.count - 1
-        while current.sequence < target && failure == nil { await Task.yield() }
+        while current.sequence < target {
+            if let problem = failure { throw problem }
+            await Task.yield()
+        }
+        if let problem = failure { throw problem }
     }
 
     // MARK: Updating
@@ -121,10 +149,25 @@ public final class LiveConsentEngine: @unchecked Sendable {
         publish()
     }
 
+    private func fail(_ error: ConsentKitError) {
+        updateLock.lock()
+        defer { updateLock.unlock() }
+        if problem == nil { problem = error }
+    }
+
     /// Applies changes not yet applied. Called with `updateLock` held.
     private func apply(_ changes: [LedgerChange]) {
         var changed: Set<SubjectID> = []
         for change in changes where change.sequence > applied && problem == nil {
+            guard change.sequence == applied + 1 else {
+                // Applying past a gap would decide without the missing change — perhaps a withdrawal.
+                problem = ConsentKitError(
+                    code: .inconsistentLedger,
+                    message:
+                        "change \(applied + 1) never arrived (the next was \(change.sequence)); decisions stop following"
+                )
+                break
+            }
             do {
                 changed.formUnion(try ledger.appendReportingSubjects(change.event))
                 if case .erase(let subject, _) = change.event { ledger.removePersonalData(of: subject) }

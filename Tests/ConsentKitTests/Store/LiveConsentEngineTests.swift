@@ -78,6 +78,44 @@ import Testing
         #expect(live.failure == nil)
     }
 
+    @Test func aStoreWhoseChangesEndIsReportedNotFollowedSilently() async throws {
+        let store = ForwardingStore(InMemoryConsentStore(policy: policy), changes: .finished)
+        try await store.append([grant("g1", "c1", second: 0)])
+        let live = try await LiveConsentEngine(following: store)
+        try await store.append([.withdraw(Withdrawal(.grant("g1"), at: Self.base.addingTimeInterval(5)))])
+        let error = await #expect(throws: ConsentKitError.self) { try await live.waitUntilCurrent(of: store) }
+        #expect(error?.code == .inconsistentLedger)
+        #expect(error?.message.contains("change sequence ended") == true)
+        // The plain form still answers from the last state followed; the checked form refuses to.
+        #expect(live.decision(for: question("c1", second: 10)).isAllowed)
+        #expect(throws: ConsentKitError.self) { try live.checkedDecision(for: question("c1", second: 10)) }
+    }
+
+    @Test func aChangeMissingFromTheSequenceStopsTheEngineBeforeTheGap() async throws {
+        let store = ForwardingStore(InMemoryConsentStore(policy: policy), changes: .skippingFirst)
+        try await store.append([grant("g1", "c1", second: 0)])
+        let live = try await LiveConsentEngine(following: store)
+        // The withdrawal (sequence 1) is lost; the grant after it (sequence 2) must not be applied over the gap.
+        try await store.append([.withdraw(Withdrawal(.grant("g1"), at: Self.base.addingTimeInterval(5)))])
+        try await store.append([grant("g2", "c2", second: 6)])
+        await #expect(throws: ConsentKitError.self) { try await live.waitUntilCurrent(of: store) }
+        #expect(live.failure?.message.contains("change 1 never arrived (the next was 2)") == true)
+        #expect(live.current.sequence == 0)
+        #expect(throws: ConsentKitError.self) { try live.checkedDecision(for: question("c1", second: 10)) }
+    }
+
+    @Test func aCheckedDecisionMatchesThePlainOneWhileFollowing() async throws {
+        let store = InMemoryConsentStore(policy: policy)
+        try store.append([grant("g1", "c1", second: 0)])
+        let live = try await LiveConsentEngine(following: store)
+        try store.append(.withdraw(Withdrawal(.grant("g1"), at: Self.base.addingTimeInterval(5))))
+        for second in [1.0, 10.0] {
+            let question = question("c1", second: second)
+            #expect(try live.checkedDecision(for: question) == live.decision(for: question))
+        }
+        #expect(try live.checkedDecision(for: question("c1", second: 10)).reason == .withdrawn)
+    }
+
     /// Writers append while readers decide; run under `--sanitize=thread` to check the locking.
     @Test func readersAndWritersRunConcurrently() async throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("stress-\(UUID()).jsonl").path
@@ -120,13 +158,38 @@ import Testing
 
 /// A store ConsentKit does not know: the live engine must follow it through `changes()`.
 private struct ForwardingStore: ConsentStore {
+    /// How the store's change sequence behaves: as the inner store's, or broken in one of two ways.
+    enum Changes { case forwarded, finished, skippingFirst }
+
     let inner: InMemoryConsentStore
-    init(_ inner: InMemoryConsentStore) { self.inner = inner }
+    let behaviour: Changes
+    init(_ inner: InMemoryConsentStore, changes: Changes = .forwarded) {
+        self.inner = inner
+        behaviour = changes
+    }
     var policy: Policy { inner.policy }
     func append(_ events: [ConsentEvent]) async throws(ConsentKitError) { try inner.append(events) }
     var ledger: ConsentLedger { get async throws(ConsentKitError) { inner.ledger } }
     func erase(_ subject: SubjectID, at instant: Date) async throws(ConsentKitError) {
         try inner.erase(subject, at: instant)
     }
-    func changes() -> LedgerChanges { inner.changes() }
+    func changes() -> LedgerChanges {
+        switch behaviour {
+        case .forwarded: return inner.changes()
+        case .finished: return LedgerChanges(AsyncStream { $0.finish() })
+        case .skippingFirst:
+            let source = inner.changes()
+            return LedgerChanges(
+                AsyncStream { continuation in
+                    let task = Task {
+                        var skipped = false
+                        for await change in source {
+                            if skipped { continuation.yield(change) } else { skipped = true }
+                        }
+                        continuation.finish()
+                    }
+                    continuation.onTermination = { _ in task.cancel() }
+                })
+        }
+    }
 }
