@@ -152,14 +152,32 @@ package struct JSONParser {
 
     private mutating func parseString() throws(SyntaxError) -> String {
         index += 1
-        var utf8: [UInt8] = []
+        // Fast path: most strings have no escape, so they are validated and copied once, straight from the input.
+        let start = index
+        var bits: UInt8 = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "\"") {
+                let string = bytes.withUnsafeBufferPointer { buffer in
+                    let content = UnsafeBufferPointer(rebasing: buffer[start..<index])
+                    return bits < 0x80 ? String(decoding: content, as: UTF8.self) : Self.validatedString(content)
+                }
+                guard let string else { throw syntaxError("a string is not valid UTF-8") }
+                index += 1
+                return string
+            }
+            if byte == UInt8(ascii: "\\") || byte < 0x20 { break }
+            bits |= byte
+            index += 1
+        }
+        var utf8 = Array(bytes[start..<index])
         while true {
             guard index < bytes.count else { throw syntaxError("the JSON ends inside a string (is it cut off?)") }
             let byte = bytes[index]
             switch byte {
             case UInt8(ascii: "\""):
                 index += 1
-                guard let string = String(validating: utf8, as: UTF8.self) else {
+                guard let string = utf8.withUnsafeBufferPointer(Self.validatedString) else {
                     throw syntaxError("a string is not valid UTF-8")
                 }
                 return string
@@ -173,6 +191,15 @@ package struct JSONParser {
                 index += 1
             }
         }
+    }
+
+    /// The string `bytes` encode, or `nil` if they are not valid UTF-8.
+    ///
+    /// `String(validating:as:)` needs macOS 15 and iOS 18. Decoding instead replaces each ill-formed sequence with
+    /// U+FFFD, and its output is always valid UTF-8, so output bytes equal to the input prove the input valid.
+    private static func validatedString(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
+        let string = String(decoding: bytes, as: UTF8.self)
+        return string.utf8.count == bytes.count && string.utf8.elementsEqual(bytes) ? string : nil
     }
 
     private mutating func parseEscape() throws(SyntaxError) -> Unicode.Scalar {

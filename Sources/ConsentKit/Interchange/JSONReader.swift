@@ -83,7 +83,10 @@ package struct JSONReader {
     /// A string that is usable as an identifier: not empty, no surrounding white space.
     package mutating func identifier(_ value: JSONValue, at path: JSONPath) -> String? {
         guard let text = string(value, at: path) else { return nil }
-        guard !text.isEmpty, text.trimmingCharacters(in: .whitespacesAndNewlines) == text else {
+        // White_Space is the set `CharacterSet.whitespacesAndNewlines` holds, without bridging to NSString.
+        guard let first = text.unicodeScalars.first, let last = text.unicodeScalars.last,
+            !first.properties.isWhitespace, !last.properties.isWhitespace
+        else {
             fail(.invalidValue, "`\(text)` is not a valid identifier (empty or surrounded by white space)", at: path)
             return nil
         }

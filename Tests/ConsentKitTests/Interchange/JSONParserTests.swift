@@ -60,4 +60,51 @@ import Testing
         #expect(value.serialized() == text)
         #expect(try parse(value.serialized(pretty: true)) == value)
     }
+    /// Strings are validated as UTF-8 whether or not they hold an escape (two paths in the parser).
+    @Test(
+        arguments: [
+            [0xFF],  // never valid
+            [0xC3],  // a lead byte cut off by the closing quote
+            [0xC0, 0xAF],  // overlong "/"
+            [0xED, 0xA0, 0x80],  // a surrogate encoded directly
+            [0xF4, 0x90, 0x80, 0x80],  // beyond U+10FFFF
+            [0x80],  // a lone continuation byte
+        ] as [[UInt8]])
+    func refusesInvalidUTF8InStrings(invalid: [UInt8]) {
+        for (prefix, suffix) in [(#""a"#, #"b""#), (#""\n"#, #"""#), (#"""#, #"\t""#)] {
+            let bytes = Array(prefix.utf8) + invalid + Array(suffix.utf8)
+            let error = expectError(.malformedJSON) { _ = try JSONParser.parse(bytes) }
+            #expect(error?.message.contains("not valid UTF-8") == true, "\(invalid) in \(prefix)…\(suffix)")
+        }
+    }
+
+    @Test func keepsValidUTF8WithAndWithoutEscapes() throws {
+        for text in ["张三", "é😀", "a\u{3000}b", "\u{FFFD}"] {
+            #expect(try parse("\"\(text)\"") == .string(text))
+            #expect(try parse(#""\n"# + text + #"""#) == .string("\n" + text))
+        }
+    }
+}
+
+@Suite struct JSONReaderIdentifierTests {
+    func identifier(_ text: String) -> (String?, [Diagnostic]) {
+        var reader = JSONReader(file: nil)
+        let result = reader.identifier(.string(text), at: JSONPath())
+        return (result, reader.diagnostics)
+    }
+
+    @Test(arguments: ["", " a", "a ", "\ta", "a\n", "\u{3000}客户", "客户\u{00A0}", "a\u{2028}", "\u{85}a"])
+    func refusesEmptyOrWhiteSpaceEdgedIdentifiers(text: String) {
+        let (result, diagnostics) = identifier(text)
+        #expect(result == nil)
+        #expect(diagnostics.first?.code == .invalidValue)
+        #expect(diagnostics.first?.message.contains("not a valid identifier") == true)
+    }
+
+    @Test(arguments: ["a", "customer-1", "a b", "客户 一", "😀"])
+    func acceptsIdentifiersWithInnerWhiteSpace(text: String) {
+        let (result, diagnostics) = identifier(text)
+        #expect(result == text)
+        #expect(diagnostics.isEmpty)
+    }
 }
