@@ -10,7 +10,13 @@ package enum JournalLine {
     package static func encode(_ event: ConsentEvent) -> String {
         let json = event.jsonLine
         let checksum = CRC32.hex(CRC32.checksum(json.utf8))
-        return String(json.dropLast()) + #","checksum":"crc32:"# + checksum + #""}"#
+        // Cut the closing brace by bytes: `String.dropLast()` walks grapheme clusters.
+        var line = Array(json.utf8.dropLast())
+        line.reserveCapacity(line.count + suffixLength)
+        line += prefix
+        line += checksum.utf8
+        line += #""}"#.utf8
+        return String(decoding: line, as: UTF8.self)
     }
 
     /// What a line holds once its checksum is checked.
