@@ -1,20 +1,34 @@
 #!/usr/bin/env bash
-# Fuzzes the consent token decoder with libFuzzer for a bounded time (default 60 s):
+# Fuzzes ConsentKit's decoders with libFuzzer for a bounded time (default 60 s per target):
 #
-#     bash Fuzz/run.sh [SECONDS]
+#     bash Fuzz/run.sh [SECONDS] [TARGET...]
 #
-# The fuzzer is compiled with the ConsentKit sources into one module (so it can reach the decoder below the
-# signature check) with -sanitize=fuzzer,address. New inputs it finds go to Fuzz/Corpus/ — commit interesting ones.
+# Targets: `token` (Fuzz/TokenFuzzer.swift: the consent token decoder, corpus Fuzz/Corpus) and `ledger`
+# (Fuzz/LedgerFuzzer.swift: the JSON parser, JSON Lines ledgers and policies, corpus Fuzz/LedgerCorpus); both when
+# none is named. Each fuzzer is compiled with the ConsentKit sources into one module (so it can reach internals)
+# with -sanitize=fuzzer,address. New inputs it finds go to its corpus — commit interesting ones.
 # Exits non-zero on a crash, a hang (over 2 s for one input), a sanitizer report or a broken invariant.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${1:-60}"
-mkdir -p .build/fuzz Fuzz/Corpus
-swiftc -O -sanitize=fuzzer,address -parse-as-library -swift-version 6 -module-name ConsentKit \
-    -package-name consentkit \
-    -enable-upcoming-feature ExistentialAny -enable-upcoming-feature MemberImportVisibility \
-    -enable-upcoming-feature InternalImportsByDefault \
-    $(find Sources/ConsentKit -name '*.swift') Fuzz/TokenFuzzer.swift \
-    -o .build/fuzz/token-fuzzer 2> >(grep -v "Cannot export local symbol" >&2)
-.build/fuzz/token-fuzzer Fuzz/Corpus -max_total_time="$seconds" -timeout=2 -max_len=4096 \
-    -print_final_stats=1
+shift || true
+targets=("$@")
+[ ${#targets[@]} -eq 0 ] && targets=(token ledger)
+mkdir -p .build/fuzz
+for target in "${targets[@]}"; do
+    case "$target" in
+    token) source=Fuzz/TokenFuzzer.swift corpus=Fuzz/Corpus max_len=4096 ;;
+    ledger) source=Fuzz/LedgerFuzzer.swift corpus=Fuzz/LedgerCorpus max_len=8192 ;;
+    *) echo "unknown fuzz target \`$target\` (token or ledger)" >&2; exit 2 ;;
+    esac
+    mkdir -p "$corpus"
+    swiftc -O -sanitize=fuzzer,address -parse-as-library -swift-version 6 -module-name ConsentKit \
+        -package-name consentkit \
+        -enable-upcoming-feature ExistentialAny -enable-upcoming-feature MemberImportVisibility \
+        -enable-upcoming-feature InternalImportsByDefault \
+        $(find Sources/ConsentKit -name '*.swift') "$source" \
+        -o ".build/fuzz/$target-fuzzer" 2> >(grep -v "Cannot export local symbol" >&2)
+    echo "==> fuzzing $target for $seconds s ($corpus)"
+    ".build/fuzz/$target-fuzzer" "$corpus" -max_total_time="$seconds" -timeout=2 -max_len="$max_len" \
+        -print_final_stats=1
+done

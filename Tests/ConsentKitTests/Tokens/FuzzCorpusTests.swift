@@ -32,3 +32,33 @@ import Testing
         #expect(decoded > 0)
     }
 }
+
+/// Replays the committed corpus of the JSON fuzzer (Fuzz/LedgerCorpus) through its checks: what parses, loads as a
+/// ledger or loads as a policy writes out to something that reads back the same.
+@Suite struct LedgerFuzzCorpusTests {
+    @Test func everyCorpusInputIsHandledAndWhatLoadsReadsBack() throws {
+        let directory = TestSupport.path("Fuzz/LedgerCorpus")
+        let names = try FileManager.default.contentsOfDirectory(atPath: directory)
+        #expect(names.count > 20)
+        let policy = try TestSupport.retailPolicy()
+        var loaded = (json: 0, ledgers: 0, policies: 0)
+        for name in names {
+            let bytes = Array(try Data(contentsOf: URL(fileURLWithPath: directory + "/" + name)))
+            if let value = try? JSONParser.parse(bytes) {
+                loaded.json += 1
+                #expect(try JSONParser.parse(Array(value.serialized().utf8)) == value, "\(name)")
+            }
+            if let ledger = try? ConsentLedger(policy: policy, jsonLines: Data(bytes)) {
+                loaded.ledgers += 1
+                let written = ledger.jsonLines()
+                #expect(try ConsentLedger(policy: policy, jsonLines: written).jsonLines() == written, "\(name)")
+            }
+            if let document = try? Policy(jsonData: Data(bytes)) {
+                loaded.policies += 1
+                let written = document.jsonData()
+                #expect(try Policy(jsonData: written).jsonData() == written, "\(name)")
+            }
+        }
+        #expect(loaded.json > 0 && loaded.ledgers > 0 && loaded.policies > 0, "\(loaded)")
+    }
+}

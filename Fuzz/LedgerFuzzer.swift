@@ -1,0 +1,45 @@
+// libFuzzer target for ConsentKit's readers of JSON input, compiled together with the ConsentKit sources by
+// Fuzz/run.sh (`swiftc -sanitize=fuzzer,address`). Each input is tried three ways:
+//
+// 1. as one JSON document: whatever parses must write out and parse back to the same value;
+// 2. as a JSON Lines ledger against the retail example's policy: whatever loads must write out (`jsonLines()`) and load back
+//    to the same lines, checksummed journal lines included;
+// 3. as a policy document: whatever loads must write out (`jsonData()`) and load back to the same document.
+//
+// Any crash, hang, sanitizer report or broken invariant is a finding.
+import Foundation
+
+/// The retail example's policy (Fuzz/run.sh runs from the package root): 23 fields, 20 purposes.
+private let policy: Policy = {
+    do {
+        return try Policy(contentsOfFile: "Documentation/Examples/retail/retail.policy.json")
+    } catch {
+        fatalError("the fuzzer's policy: \(error)")
+    }
+}()
+
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzOne(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+    let bytes = Array(UnsafeBufferPointer(start: data, count: size))
+    if let value = try? JSONParser.parse(bytes) {
+        let written = value.serialized()
+        guard let again = try? JSONParser.parse(Array(written.utf8)), again == value else {
+            fatalError("a parsed JSON value does not read back from what it writes: \(written)")
+        }
+    }
+    if let ledger = try? ConsentLedger(policy: policy, jsonLines: Data(bytes)) {
+        let written = ledger.jsonLines()
+        guard let again = try? ConsentLedger(policy: policy, jsonLines: written), again.jsonLines() == written else {
+            fatalError(
+                "a loaded ledger does not read back from what it writes: \(String(decoding: written, as: UTF8.self))")
+        }
+    }
+    if let loaded = try? Policy(jsonData: Data(bytes)) {
+        let written = loaded.jsonData()
+        guard let again = try? Policy(jsonData: written), again.jsonData() == written else {
+            fatalError(
+                "a loaded policy does not read back from what it writes: \(String(decoding: written, as: UTF8.self))")
+        }
+    }
+    return 0
+}
