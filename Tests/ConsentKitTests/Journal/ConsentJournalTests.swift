@@ -154,6 +154,23 @@ import Testing
 
     // MARK: Crash tests
 
+    /// Runs the crash helper, lets it write for `microseconds`, then kills it without warning (`SIGKILL`, possibly
+    /// mid-append). Returns whether the kill cut it short, and what it printed.
+    static func runHelperUntilKilled(_ arguments: [String], after microseconds: UInt32) throws -> (Bool, String) {
+        let process = Process()
+        process.executableURL = helper
+        process.arguments = arguments
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        usleep(microseconds)
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        let printed = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        return (process.terminationReason == .uncaughtSignal, printed)
+    }
+
     static let helper: URL = {
         // The test bundle and the helper are built into the same folder.
         let bundle = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
@@ -178,20 +195,11 @@ import Testing
         var acknowledged: Set<String> = []
         var kills = 0
         for round in 0..<15 {
-            let process = Process()
-            process.executableURL = Self.helper
-            process.arguments = [path, TestSupport.retailPolicyPath, String(start), "100000", String(batch)]
-            let output = Pipe()
-            process.standardOutput = output
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            // Let it write for a random while, then kill it mid-append without warning.
-            usleep(UInt32(20_000 + random.next() % 150_000))
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-            if process.terminationReason == .uncaughtSignal { kills += 1 }
+            let (killed, printed) = try Self.runHelperUntilKilled(
+                [path, TestSupport.retailPolicyPath, String(start), "100000", String(batch)],
+                after: UInt32(20_000 + random.next() % 150_000))
+            if killed { kills += 1 }
             // Every id printed was printed after its append returned: durable.
-            let printed = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
             let ids = printed.split(separator: "\n").map(String.init)
             acknowledged.formUnion(ids)
             let journal = try ConsentJournal(path: path, policy: policy)
@@ -214,17 +222,9 @@ import Testing
         var acknowledged: Set<String> = []
         var erased: Set<SubjectID> = []
         for round in 0..<12 {
-            let process = Process()
-            process.executableURL = Self.helper
-            process.arguments = [path, TestSupport.retailPolicyPath, String(start), "100000", "1", "erase"]
-            let output = Pipe()
-            process.standardOutput = output
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            usleep(UInt32(20_000 + random.next() % 200_000))
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-            let printed = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            let (_, printed) = try Self.runHelperUntilKilled(
+                [path, TestSupport.retailPolicyPath, String(start), "100000", "1", "erase"],
+                after: UInt32(20_000 + random.next() % 200_000))
             for line in printed.split(separator: "\n") {
                 if line.hasPrefix("erased:") {
                     erased.insert(SubjectID(String(line.dropFirst("erased:".count))))
