@@ -18,9 +18,10 @@ internal import Foundation
 ///   *k* changed subjects). When the overlay outgrows an eighth of the base, it is folded into the base (one copy of
 ///   the base's arrays, then O(*k*) recompiles), so updates cost O(1) amortised in the number of subjects.
 public final class LiveConsentEngine: @unchecked Sendable {
-    /// Guards `published` only, for the time of a reference copy.
+    /// Guards `published` and `publishedFailure` only, for the time of a reference copy.
     private let publishLock = NSLock()
     private var published: LayeredConsentEngine
+    private var publishedFailure: ConsentKitError?
     /// Serialises updates; never taken by readers. Guards everything below.
     private let updateLock = NSLock()
     private var ledger: ConsentLedger
@@ -88,10 +89,13 @@ public final class LiveConsentEngine: @unchecked Sendable {
     }
 
     /// The engine to decide with now: a value, unaffected by later changes.
-    public var current: LayeredConsentEngine {
+    public var current: LayeredConsentEngine { latest().engine }
+
+    /// The published engine and failure, read together under one brief lock.
+    private func latest() -> (engine: LayeredConsentEngine, failure: ConsentKitError?) {
         publishLock.lock()
         defer { publishLock.unlock() }
-        return published
+        return (published, publishedFailure)
     }
 
     /// Decides one question with ``current``.
@@ -105,8 +109,8 @@ public final class LiveConsentEngine: @unchecked Sendable {
     ///
     /// - Throws: ``failure``, when set.
     public func checkedDecision(for question: ConsentQuestion) throws(ConsentKitError) -> Decision {
-        let engine = current
-        if let problem = failure { throw problem }
+        let (engine, failure) = latest()
+        if let failure { throw failure }
         return engine.decision(for: question)
     }
 
@@ -115,13 +119,9 @@ public final class LiveConsentEngine: @unchecked Sendable {
 
     /// Why the engine stopped following its store, or `nil`: a change that could not be applied (the store
     /// accepted it but it does not fit the ledger this engine followed), a change missing from the sequence, or the
-    /// end of a store's change sequence. Both mean the store broke its contract; from then on ``current`` stays at
+    /// end of a store's change sequence. Each means the store broke its contract; from then on ``current`` stays at
     /// the last state the engine could follow.
-    public var failure: ConsentKitError? {
-        updateLock.lock()
-        defer { updateLock.unlock() }
-        return problem
-    }
+    public var failure: ConsentKitError? { latest().failure }
 
     /// Waits until every change the store had accepted when called has been applied (needed only for stores
     /// other than the shipped ones, whose changes arrive asynchronously).
@@ -153,6 +153,7 @@ public final class LiveConsentEngine: @unchecked Sendable {
         updateLock.lock()
         defer { updateLock.unlock() }
         if problem == nil { problem = error }
+        publish()
     }
 
     /// Applies changes not yet applied. Called with `updateLock` held.
@@ -189,11 +190,12 @@ public final class LiveConsentEngine: @unchecked Sendable {
         }
     }
 
-    /// Publishes the current engines. Called with `updateLock` held.
+    /// Publishes the current engines and failure. Called with `updateLock` held.
     private func publish() {
         let next = LayeredConsentEngine(base: base, overlay: overlay, sequence: applied)
         publishLock.lock()
         published = next
+        publishedFailure = problem
         publishLock.unlock()
     }
 }
