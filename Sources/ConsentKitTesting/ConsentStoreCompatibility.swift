@@ -15,8 +15,9 @@ internal import Foundation
 /// readable; a batch with one refused event keeps nothing and throws the right error; a ledger already read is not
 /// changed by later appends; every follower of `changes()` gets every change, in order; erasure records the event,
 /// removes birth dates and keeps grants, and refuses an unknown subject; exports read back equal; links carry
-/// consent; concurrent appends from many tasks all land; and a ``ConsentKit/LiveConsentEngine`` following the store
-/// honours a withdrawal.
+/// consent; concurrent appends from many tasks all land; a ``ConsentKit/LiveConsentEngine`` following the store
+/// honours a withdrawal; and the store's `changeFeed` has every accepted batch before `append` returns, so that the
+/// live engine's very next decision sees it.
 public struct ConsentStoreCompatibility: Sendable {
     /// Makes a fresh, empty store for a policy.
     public typealias MakeStore = @Sendable (Policy) async throws -> any ConsentStore
@@ -52,6 +53,7 @@ public struct ConsentStoreCompatibility: Sendable {
         "appendedEventsAreHeld", "aRefusedBatchKeepsNothing", "aLedgerReadIsASnapshot", "changesReachEveryFollower",
         "erasureKeepsProofAndRemovesBirthDates", "erasingAnUnknownSubjectIsAnError", "exportsReadBackEqual",
         "linksCarryConsent", "concurrentAppendsAllLand", "aLiveEngineHonoursAWithdrawal",
+        "theFeedIsPublishedBeforeAppendReturns",
     ]
 
     /// Runs every check and returns the failures: none means the store keeps the contract.
@@ -256,6 +258,23 @@ public struct ConsentStoreCompatibility: Sendable {
             expect(caughtUp, "the live engine did not catch up within \(Self.timeLimit) seconds")
             let decision = live.decision(for: Self.question("c1", day: 2))
             expect(decision.reason == .withdrawn, "after a withdrawal the live engine answered `\(decision)`")
+
+        case "theFeedIsPublishedBeforeAppendReturns":
+            let box = ChangeBox()
+            let token = store.changeFeed.observe { changes in for change in changes { _ = box.add(change) } }
+            defer { store.changeFeed.removeObserver(token) }
+            try await store.append([Self.grant("g1", "c1", day: 0)])
+            try await store.append([.withdraw(Withdrawal(.grant("g1"), at: Self.at(1)))])
+            // No waiting: what a live engine decides right after `append` returns is what the feed had by then.
+            let received = box.changes
+            expect(
+                received.map(\.sequence) == [0, 1],
+                "when append returned, the change feed had published sequences \(received.map(\.sequence))")
+            let live = try await LiveConsentEngine(following: store)
+            try await store.append([Self.grant("g2", "c2", day: 0)])
+            expect(
+                live.decision(for: Self.question("c2", day: 2)).isAllowed,
+                "a live engine did not see a grant in the decision right after append returned")
 
         default:
             problems.append("unknown check")

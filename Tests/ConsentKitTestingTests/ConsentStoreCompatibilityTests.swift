@@ -24,8 +24,8 @@ import Testing
     }
 
     @Test func theChecksAreNamedAndRunInOrder() {
-        #expect(ConsentStoreCompatibility.checks.count == 10)
-        #expect(Set(ConsentStoreCompatibility.checks).count == 10)
+        #expect(ConsentStoreCompatibility.checks.count == 11)
+        #expect(Set(ConsentStoreCompatibility.checks).count == 11)
     }
 }
 
@@ -55,5 +55,5 @@ private final class CarelessStore: ConsentStore, @unchecked Sendable {
         try inner.append([.restrict(subject, "newsletter", at: instant)])
     }
 
-    func changes() -> LedgerChanges { inner.changes() }
+    var changeFeed: ChangeFeed { inner.changeFeed }
 }

@@ -41,3 +41,10 @@ func expectError(
         return nil
     }
 }
+
+extension ConsentLedger {
+    /// The grants held, in append order.
+    var grants: [ConsentGrant] {
+        entries.compactMap { entry in if case .grant(let grant) = entry.event { grant } else { nil } }
+    }
+}

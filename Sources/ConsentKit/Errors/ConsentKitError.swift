@@ -54,7 +54,7 @@ extension ConsentKitError {
         private enum Base: String, Hashable, Sendable {
             case malformedJSON, unknownKey, missingKey, wrongType, invalidValue, invalidDate
             case unknownIdentifier, duplicateIdentifier, unsupportedFormat, inconsistentLedger, fileNotFound
-            case invalidArgument, lint
+            case invalidArgument, lint, storageFailure, locked, corruptedData
         }
         private let base: Base
         private init(_ base: Base) { self.base = base }
@@ -85,6 +85,14 @@ extension ConsentKitError {
         public static let invalidArgument = Code(.invalidArgument)
         /// A policy lint: legal but against a rule of the regime (a marketing purpose claiming `contract`).
         public static let lint = Code(.lint)
+        /// Storage failed: a write, `fsync`, truncation or rename did not complete (a full disk, an I/O error). What
+        /// failed to be written was not acknowledged.
+        public static let storageFailure = Code(.storageFailure)
+        /// Another writer holds the store (a journal already open for writing, in this process or another).
+        public static let locked = Code(.locked)
+        /// Stored data fails its checksum or does not read back as what was written: corruption, not a crash. Nothing
+        /// was changed; repairing it is an operator's explicit choice.
+        public static let corruptedData = Code(.corruptedData)
 
         /// The code's name, such as `unknownKey`.
         public var description: String { base.rawValue }
@@ -95,6 +103,12 @@ extension ConsentKitError {
     @inline(never)
     package static func io(_ message: String, file: String) -> ConsentKitError {
         ConsentKitError(code: .fileNotFound, message: message, location: InputLocation(file: file))
+    }
+
+    /// A storage failure (``Code/storageFailure``): what was being written was not acknowledged.
+    @inline(never)
+    package static func storage(_ message: String, file: String) -> ConsentKitError {
+        ConsentKitError(code: .storageFailure, message: message, location: InputLocation(file: file))
     }
 
     /// A subject-rights request (export, erasure, snapshot) about a subject the ledger holds nothing about.

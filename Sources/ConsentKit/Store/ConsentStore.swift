@@ -12,6 +12,9 @@ public import Foundation
 /// - ``ledger`` is a consistent snapshot: later appends never change a ledger already returned.
 /// - ``erase(_:at:)`` records an `erase` event and removes the subject's personal data from the store, keeping
 ///   what proves past consent (PIPL Art. 47).
+/// - ``changeFeed`` is published to with every accepted batch, in append order, before ``append(_:)`` returns — so
+///   a ``LiveConsentEngine`` following any conforming store honours a withdrawal in the very next decision — and
+///   failed when the store can no longer vouch for what it published.
 /// - ``changes()`` delivers every change appended after the call, in append order, to every follower.
 public protocol ConsentStore: Sendable {
     /// The policy events are checked against.
@@ -32,11 +35,17 @@ public protocol ConsentStore: Sendable {
     /// - Throws: ``ConsentKitError/Code/unknownIdentifier`` when nothing is held about `subject`.
     func erase(_ subject: SubjectID, at instant: Date) async throws(ConsentKitError)
 
+    /// Where the store publishes every batch it accepts, synchronously inside ``append(_:)``, before returning.
+    var changeFeed: ChangeFeed { get }
+
     /// The changes appended from now on, for as long as the sequence is iterated.
     func changes() -> LedgerChanges
 }
 
 extension ConsentStore {
+    /// The changes appended from now on: a subscription to ``changeFeed``.
+    public func changes() -> LedgerChanges { changeFeed.subscribe() }
+
     /// A subject's consent state as of `instant` (see ``ConsentLedger/state(of:at:)``).
     public func state(of subject: SubjectID, at instant: Date) async throws(ConsentKitError) -> ConsentState {
         try await ledger.state(of: subject, at: instant)

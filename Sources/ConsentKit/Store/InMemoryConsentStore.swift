@@ -10,8 +10,8 @@ public final class InMemoryConsentStore: ConsentStore, @unchecked Sendable {
     private let lock = NSLock()
     /// Guarded by `lock`.
     private var current: ConsentLedger
-    /// Where changes are published.
-    package let feed = ChangeFeed()
+    /// Where accepted changes are published, inside ``append(_:)-([ConsentEvent])`` before it returns.
+    public let changeFeed = ChangeFeed()
 
     /// Creates an empty store.
     public init(policy: Policy) {
@@ -37,7 +37,7 @@ public final class InMemoryConsentStore: ConsentStore, @unchecked Sendable {
             changes.append(LedgerChange(sequence: first + offset, event: event, subjects: changed[offset]))
             if case .erase(let subject, _) = event { current.removePersonalData(of: subject) }
         }
-        feed.publish(changes)
+        changeFeed.publish(changes)
     }
 
     /// Appends one event.
@@ -58,9 +58,6 @@ public final class InMemoryConsentStore: ConsentStore, @unchecked Sendable {
         defer { lock.unlock() }
         let sequence = current.count
         let subjects = try current.erase(subject, at: instant)
-        feed.publish([LedgerChange(sequence: sequence, event: .erase(subject, at: instant), subjects: subjects)])
+        changeFeed.publish([LedgerChange(sequence: sequence, event: .erase(subject, at: instant), subjects: subjects)])
     }
-
-    /// The changes appended from now on.
-    public func changes() -> LedgerChanges { feed.subscribe() }
 }

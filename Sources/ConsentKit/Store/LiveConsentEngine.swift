@@ -9,9 +9,11 @@ internal import Foundation
 /// live.decision(for: question)            // already sees the withdrawal
 /// ```
 ///
-/// - **Freshness.** With the shipped stores (``InMemoryConsentStore``, ``ConsentJournal``), changes are applied
-///   synchronously inside the store's append, before it returns. With another store, changes arrive through its
-///   ``ConsentStore/changes()`` sequence, in a task; ``waitUntilCurrent(of:)`` waits for them.
+/// - **Freshness.** Changes are applied synchronously inside the store's append, before it returns: every
+///   ``ConsentStore`` publishes to its ``ConsentStore/changeFeed`` there. A store that learns of changes from
+///   elsewhere (another process) publishes them when it learns of them; ``waitUntilCurrent(of:)`` waits for that.
+/// - **Fails closed.** When the store fails its feed (a journal whose snapshot turned out not to match it, a closed
+///   store), or a change is missing, ``failure`` is set and ``checkedDecision(for:)`` throws.
 /// - **Readers never wait for writers.** Updates are built aside and published by swapping one reference, under a
 ///   lock held for that swap alone; ``current`` returns a ``LayeredConsentEngine`` value to decide with, lock-free.
 /// - **Cost of an update.** The changed subjects are recompiled into a small overlay (copied per update: O(*k*) for
@@ -31,7 +33,6 @@ public final class LiveConsentEngine: @unchecked Sendable {
     private var ready = false
     private var pending: [LedgerChange] = []
     private var problem: ConsentKitError?
-    private var follower: Task<Void, Never>?
     private var observation: (feed: ChangeFeed, token: Int)?
 
     /// Compiles the store's ledger and starts following its changes.
@@ -46,26 +47,11 @@ public final class LiveConsentEngine: @unchecked Sendable {
         applied = -1
         // Follow first, then read: a change in between is both in the ledger and delivered, and is skipped by its
         // sequence; none is missed.
-        let feed = (store as? InMemoryConsentStore)?.feed ?? (store as? ConsentJournal)?.feed
-        if let feed {
-            let token = feed.observe { [weak self] changes in self?.receive(changes) }
-            observation = (feed, token)
-        } else {
-            let changes = store.changes()
-            follower = Task { [weak self] in
-                for await change in changes {
-                    guard let self else { return }
-                    self.receive([change])
-                }
-                // A sequence that ends while followed means changes will no longer arrive: say so rather than
-                // serve an ageing state as if it were current.
-                guard !Task.isCancelled, let self else { return }
-                self.fail(
-                    ConsentKitError(
-                        code: .inconsistentLedger,
-                        message: "the store's change sequence ended; decisions no longer follow the store"))
-            }
-        }
+        let feed = store.changeFeed
+        let token = feed.observe(
+            { [weak self] changes in self?.receive(changes) },
+            failure: { [weak self] error in self?.fail(error) })
+        observation = (feed, token)
         start(with: try await store.ledger)
     }
 
@@ -84,7 +70,6 @@ public final class LiveConsentEngine: @unchecked Sendable {
     }
 
     deinit {
-        follower?.cancel()
         if let observation { observation.feed.removeObserver(observation.token) }
     }
 

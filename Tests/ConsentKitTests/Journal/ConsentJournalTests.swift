@@ -27,15 +27,19 @@ import Testing
     func write(_ count: Int, to path: String) throws {
         let journal = try ConsentJournal(path: path, policy: policy)
         for number in 0..<count { try journal.append(grant(number)) }
+        journal.close()
     }
+
+    func bytes(_ path: String) throws -> [UInt8] { try Array(Data(contentsOf: URL(fileURLWithPath: path))) }
 
     @Test func appendsAreReadBackInOrder() throws {
         let path = temporaryPath()
         try write(5, to: path)
         let journal = try ConsentJournal(path: path, policy: policy)
         #expect(journal.recovery == nil)
-        #expect(journal.ledger.count == 5)
+        #expect(try journal.ledger.count == 5)
         try journal.append([grant(5), grant(6)])
+        journal.close()
         #expect(try ConsentJournal(path: path, policy: policy).ledger.count == 7)
         // A journal is a ledger file too: the checksums are verified and the events read.
         #expect(try ConsentLedger(policy: policy, contentsOfFile: path).count == 7)
@@ -56,59 +60,112 @@ import Testing
     @Test func aRefusedEventWritesNothing() throws {
         let path = temporaryPath()
         try write(2, to: path)
-        let before = try Data(contentsOf: URL(fileURLWithPath: path))
+        let before = try bytes(path)
         let journal = try ConsentJournal(path: path, policy: policy)
         #expect(throws: ConsentKitError(code: .duplicateIdentifier)) { try journal.append([grant(2), grant(0)]) }
-        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before)
-        #expect(journal.ledger.count == 2)
+        #expect(try bytes(path) == before)
+        #expect(try journal.ledger.count == 2)
     }
 
+    /// Only bytes after the last newline are a torn write: every cut inside a line is cut back to the line before.
     @Test func everyTruncationKeepsTheCompleteLinesBeforeIt() throws {
         let path = temporaryPath()
         try write(4, to: path)
-        let full = try Data(contentsOf: URL(fileURLWithPath: path))
+        let full = try bytes(path)
         let lineEnds = full.indices.filter { full[$0] == UInt8(ascii: "\n") }
         for length in 0...full.count {
             let cut = temporaryPath()
-            try full.prefix(length).write(to: URL(fileURLWithPath: cut))
+            try Data(full.prefix(length)).write(to: URL(fileURLWithPath: cut))
             let journal = try ConsentJournal(path: cut, policy: policy)
             let complete = lineEnds.filter { $0 < length }.count
-            #expect(journal.ledger.count == complete, "cut at \(length)")
-            #expect((journal.recovery != nil) == (length != (complete == 0 ? 0 : lineEnds[complete - 1] + 1)))
+            #expect(try journal.ledger.count == complete, "cut at \(length)")
+            let atLineEnd = length == (complete == 0 ? 0 : lineEnds[complete - 1] + 1)
+            #expect((journal.recovery != nil) == !atLineEnd)
+            if let recovery = journal.recovery {
+                #expect(recovery.firstDroppedLine == complete + 1 && recovery.droppedLines == 1)
+            }
             // The cut tail is gone from the file, so the next append starts on a clean line.
             try journal.append(grant(100))
+            journal.close()
             #expect(try ConsentJournal(path: cut, policy: policy).ledger.count == complete + 1)
         }
     }
 
-    @Test func aFlippedBitAtTheTailIsCutAndInsideIsAnErrorThatChangesNothing() throws {
+    /// A complete line that fails its checksum is corruption wherever it is — the last line included, which a crash
+    /// cannot produce — so opening refuses, names the line, and changes nothing.
+    @Test func aFlippedBitInAnyCompleteLineIsAnErrorThatChangesNothing() throws {
         let path = temporaryPath()
         try write(3, to: path)
-        let full = try Data(contentsOf: URL(fileURLWithPath: path))
-        let lastLineStart = (full.dropLast().lastIndex(of: UInt8(ascii: "\n")) ?? -1) + 1
-        for offset in stride(from: 0, to: full.count - 1, by: 7) {
+        let full = try bytes(path)
+        for offset in stride(from: 0, to: full.count - 1, by: 5) {
             for bit in [0, 5] {
                 var damaged = full
                 damaged[offset] ^= 1 << UInt8(bit)
                 if damaged[offset] == UInt8(ascii: "\n") || full[offset] == UInt8(ascii: "\n") { continue }
                 let file = temporaryPath()
-                try damaged.write(to: URL(fileURLWithPath: file))
-                if offset >= lastLineStart {
-                    let journal = try ConsentJournal(path: file, policy: policy)
-                    #expect(journal.ledger.count == 2, "flip at \(offset)")
-                    #expect(journal.recovery?.firstDroppedLine == 3)
-                } else {
-                    let line = full[..<offset].filter { $0 == UInt8(ascii: "\n") }.count + 1
-                    do {
-                        _ = try ConsentJournal(path: file, policy: policy)
-                        Issue.record("a flip at \(offset) inside the journal was accepted")
-                    } catch {
-                        #expect(error.location.line == line, "flip at \(offset)")
-                    }
-                    #expect(try Data(contentsOf: URL(fileURLWithPath: file)) == damaged, "the file must be unchanged")
-                }
+                try Data(damaged).write(to: URL(fileURLWithPath: file))
+                let line = full[..<offset].filter { $0 == UInt8(ascii: "\n") }.count + 1
+                let error = expectError(.corruptedData) { _ = try ConsentJournal(path: file, policy: policy) }
+                #expect(error?.location.line == line, "flip at \(offset)")
+                #expect(try bytes(file) == damaged, "the file must be unchanged")
             }
         }
+    }
+
+    /// A withdrawal on the last line with an unknown key: it must not be cut as a torn tail (the grant would read
+    /// allowed again).
+    @Test func aCompleteLastLineThatIsNotAnEventIsNotCut() throws {
+        let path = temporaryPath()
+        try write(1, to: path)
+        let line = #"{"type":"withdraw","grant":"g0","at":"2026-01-02T00:00:00Z","note":"x"}"# + "\n"
+        let handle = try #require(FileHandle(forWritingAtPath: path))
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data(line.utf8))
+        try handle.close()
+        let before = try bytes(path)
+        let error = expectError(.corruptedData) { _ = try ConsentJournal(path: path, policy: policy) }
+        #expect(error?.location.line == 2)
+        #expect(error?.message.contains("not a valid event") == true)
+        #expect(try bytes(path) == before)
+    }
+
+    @Test func repairDropsOnlyTheBadLinesAndReportsThem() throws {
+        let path = temporaryPath()
+        try write(4, to: path)
+        var lines = try bytes(path).split(separator: UInt8(ascii: "\n")).map(Array.init)
+        lines[1][20] ^= 0x01  // line 2: checksum fails
+        let damaged = Array(lines.joined(separator: [UInt8(ascii: "\n")])) + Array("\n{\"type\":\u{1B}[2J".utf8)
+        try Data(damaged).write(to: URL(fileURLWithPath: path))
+        let report = try ConsentJournal.repair(path: path, policy: policy)
+        #expect(report.droppedLines.map(\.line) == [2, 5])
+        #expect(report.droppedLines[0].bytes == lines[1])
+        #expect(report.droppedLines[0].reason.contains("checksum"))
+        #expect(report.droppedLines[1].reason.contains("incomplete"))
+        #expect(report.keptEvents == 3)
+        // The report is safe to print: the escape sequence in the dropped bytes is shown, not sent.
+        #expect(!report.description.contains("\u{1B}") && report.description.contains("\\u{1B}"))
+        let journal = try ConsentJournal(path: path, policy: policy)
+        #expect(try journal.ledger.grants.map(\.id) == ["g0", "g2", "g3"])
+        journal.close()
+        // A second repair finds nothing and does not touch the file.
+        let again = try ConsentJournal.repair(path: path, policy: policy)
+        #expect(again.droppedLines.isEmpty)
+    }
+
+    @Test func repairRefusesWhatWouldLeaveAnInvalidLedgerAndWhileAWriterHoldsTheJournal() throws {
+        let path = temporaryPath()
+        let journal = try ConsentJournal(path: path, policy: policy)
+        try journal.append([
+            grant(0), .withdraw(Withdrawal(.grant("g0"), at: Date(timeIntervalSince1970: 1_767_300_000))),
+        ])
+        expectError(.locked) { _ = try ConsentJournal.repair(path: path, policy: policy) }
+        journal.close()
+        var lines = try bytes(path).split(separator: UInt8(ascii: "\n")).map(Array.init)
+        lines[0][20] ^= 0x01  // the grant: dropping it would leave a withdrawal of nothing
+        let damaged = Array(lines.joined(separator: [UInt8(ascii: "\n")])) + [UInt8(ascii: "\n")]
+        try Data(damaged).write(to: URL(fileURLWithPath: path))
+        expectError(.unknownIdentifier) { _ = try ConsentJournal.repair(path: path, policy: policy) }
+        #expect(try bytes(path) == damaged)
     }
 
     @Test func concurrentAppendsFromManyTasksAreAllKept() async throws {
@@ -121,9 +178,10 @@ import Testing
                 }
             }
         }
-        #expect(journal.ledger.count == 200)
+        #expect(try journal.ledger.count == 200)
+        journal.close()
         let reopened = try ConsentJournal(path: path, policy: policy)
-        #expect(reopened.ledger.count == 200)
+        #expect(try reopened.ledger.count == 200)
         #expect(reopened.recovery == nil)
     }
 
@@ -142,231 +200,149 @@ import Testing
         try FileManager.default.copyItem(atPath: TestSupport.retailLedgerPath, toPath: path)
         let journal = try ConsentJournal(path: path, policy: policy)
         #expect(journal.recovery == nil)
-        #expect(journal.ledger.count == 19)
+        #expect(try journal.ledger.count == 19)
         // A file that is not a journal at all (here, the policy) is an error and is left exactly as it was.
         let other = temporaryPath()
         try FileManager.default.copyItem(atPath: TestSupport.retailPolicyPath, toPath: other)
-        let before = try Data(contentsOf: URL(fileURLWithPath: other))
-        let error = expectError(.malformedJSON) { _ = try ConsentJournal(path: other, policy: policy) }
-        #expect(error?.message.contains("not a ConsentKit journal") == true)
-        #expect(try Data(contentsOf: URL(fileURLWithPath: other)) == before)
+        let before = try bytes(other)
+        expectError(.corruptedData) { _ = try ConsentJournal(path: other, policy: policy) }
+        #expect(try bytes(other) == before)
     }
 
-    // MARK: Crash tests
+    // MARK: One writer
 
-    /// Runs the crash helper, lets it write for `microseconds`, then kills it without warning (`SIGKILL`, possibly
-    /// mid-append). Returns whether the kill cut it short, and what it printed.
-    static func runHelperUntilKilled(_ arguments: [String], after microseconds: UInt32) throws -> (Bool, String) {
-        let process = Process()
-        process.executableURL = helper
-        process.arguments = arguments
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        usleep(microseconds)
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
-        let printed = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        return (process.terminationReason == .uncaughtSignal, printed)
-    }
-
-    static let helper: URL = {
-        // The test bundle and the helper are built into the same folder.
-        let bundle = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        for candidate in [
-            bundle, bundle.deletingLastPathComponent(), bundle.deletingLastPathComponent().deletingLastPathComponent(),
-        ] {
-            let url = candidate.appendingPathComponent("JournalCrashHelper")
-            if FileManager.default.isExecutableFile(atPath: url.path) { return url }
-        }
-        return URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent(
-                ".build/debug/JournalCrashHelper")
-    }()
-
-    @Test(arguments: [1, 7])
-    func killingAWriterNeverLosesAnAcknowledgedEvent(batch: Int) throws {
+    @Test func aSecondWriterInTheSameProcessIsRefusedUntilTheFirstCloses() throws {
+        let path = temporaryPath()
+        let first = try ConsentJournal(path: path, policy: policy)
+        try first.append(grant(0))
+        let error = expectError(.locked) { _ = try ConsentJournal(path: path, policy: policy) }
         #expect(
-            FileManager.default.isExecutableFile(atPath: Self.helper.path), "helper not found at \(Self.helper.path)")
-        var random = SplitMix64(seed: UInt64(batch) &* 7919)
-        var start = 0
-        let path = temporaryPath()
-        var acknowledged: Set<String> = []
-        var kills = 0
-        for round in 0..<15 {
-            let (killed, printed) = try Self.runHelperUntilKilled(
-                [path, TestSupport.retailPolicyPath, String(start), "100000", String(batch)],
-                after: UInt32(20_000 + random.next() % 150_000))
-            if killed { kills += 1 }
-            // Every id printed was printed after its append returned: durable.
-            let ids = printed.split(separator: "\n").map(String.init)
-            acknowledged.formUnion(ids)
-            let journal = try ConsentJournal(path: path, policy: policy)
-            let present = Set(
-                journal.ledger.entries.compactMap { entry -> String? in
-                    if case .grant(let grant) = entry.event { grant.id.rawValue } else { nil }
-                })
-            let lost = acknowledged.subtracting(present)
-            #expect(lost.isEmpty, "round \(round): acknowledged but lost: \(lost.sorted().prefix(5))")
-            start += 100_000
-        }
-        #expect(kills >= 10, "the helper should have been killed mid-run most rounds")
-        #expect(acknowledged.count > 100)
+            error?.message.contains("process \(getpid())") == true, "the holder is named: \(String(describing: error))")
+        // The refused writer wrote nothing and the first still appends.
+        try first.append(grant(1))
+        first.close()
+        #expect(throws: ConsentKitError(code: .storageFailure)) { try first.append(grant(2)) }
+        let second = try ConsentJournal(path: path, policy: policy)
+        #expect(try second.ledger.count == 2)
     }
 
-    @Test func killingAWriterDuringErasureLosesNothingAndLeavesNoErasedData() throws {
-        var random = SplitMix64(seed: 4_711)
-        var start = 0
+    @Test func releasingAJournalReleasesItsLock() throws {
         let path = temporaryPath()
-        var acknowledged: Set<String> = []
-        var erased: Set<SubjectID> = []
-        for round in 0..<12 {
-            let (_, printed) = try Self.runHelperUntilKilled(
-                [path, TestSupport.retailPolicyPath, String(start), "100000", "1", "erase"],
-                after: UInt32(20_000 + random.next() % 200_000))
-            for line in printed.split(separator: "\n") {
-                if line.hasPrefix("erased:") {
-                    erased.insert(SubjectID(String(line.dropFirst("erased:".count))))
-                } else {
-                    acknowledged.insert(String(line))
-                }
-            }
-            // A rewrite cut short must leave a journal that opens: the old file or the new one, never a mix.
+        do {
             let journal = try ConsentJournal(path: path, policy: policy)
-            let ledger = journal.ledger
-            let present = Set(
-                ledger.entries.compactMap { entry -> String? in
-                    if case .grant(let grant) = entry.event { grant.id.rawValue } else { nil }
-                })
-            #expect(acknowledged.isSubset(of: present), "round \(round): acknowledged grants lost")
-            // Every erasure recorded — acknowledged or cut short before its rewrite — has removed the birth date.
-            #expect(ledger.erasedSubjectsStillHoldingPersonalData.isEmpty, "round \(round)")
-            for subject in erased {
-                #expect(
-                    ledger.state(of: subject, at: Date(timeIntervalSince1970: 1_767_225_600)).facts.birthDate == nil)
-            }
-            start += 100_000
+            try journal.append(grant(0))
         }
-        #expect(erased.count > 3, "too few erasures completed to test anything")
-        // And the bytes: no erased subject's birth date is left in the journal.
-        let text = try String(contentsOfFile: path, encoding: .utf8)
-        let erasedInFile = Set(
-            try ConsentJournal(path: path, policy: policy).ledger.entries.compactMap { entry -> SubjectID? in
-                if case .erase(let subject, _) = entry.event { subject } else { nil }
-            })
-        #expect(erasedInFile.isSuperset(of: erased))
-        for line in text.split(separator: "\n") where line.contains("2001-02-03") {
-            #expect(!erasedInFile.contains { line.contains("\"subject\":\"\($0)\"") }, "\(line)")
-        }
+        #expect(try ConsentJournal(path: path, policy: policy).ledger.count == 1)
     }
-}
 
-/// The snapshot beside a journal: used when valid, ignored (never trusted) otherwise.
-@Suite struct JournalSnapshotTests {
-    let policy: Policy
-    init() throws { policy = try TestSupport.retailPolicy() }
+    // MARK: Write failures
 
-    func journal(events: Int) throws -> (path: String, journal: ConsentJournal) {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("snap-\(UUID()).jsonl").path
+    func faultyJournal(_ path: String) throws -> (ConsentJournal, FaultyFileOperations) {
+        let operations = FaultyFileOperations()
+        return (try ConsentJournal(path: path, policy: policy, operations: operations), operations)
+    }
+
+    @Test(arguments: [ENOSPC, EIO, EFBIG])
+    func aShortWriteIsCutBackAndLeavesNoTrace(errno code: Int32) throws {
+        let path = temporaryPath()
+        let (journal, faults) = try faultyJournal(path)
+        try journal.append(grant(0))
+        let good = try bytes(path)
+        faults.inject(.shortWrite(bytes: 37, then: code))
+        let error = expectError(.storageFailure) { try journal.append([grant(1), grant(2)]) }
+        #expect(error?.message.contains("nothing was appended") == true)
+        #expect(try bytes(path) == good, "the fragment of the failed write is gone")
+        #expect(try journal.ledger.count == 1)
+        // The next append starts on a clean line, and the journal reopens with exactly what was acknowledged.
+        try journal.append(grant(3))
+        journal.close()
+        let reopened = try ConsentJournal(path: path, policy: policy)
+        #expect(try reopened.ledger.grants.map(\.id) == ["g0", "g3"])
+        #expect(reopened.recovery == nil)
+    }
+
+    @Test func aWriteThatFailsOutrightChangesNothing() throws {
+        let path = temporaryPath()
+        let (journal, faults) = try faultyJournal(path)
+        try journal.append(grant(0))
+        faults.inject(.failWrite(EIO))
+        expectError(.storageFailure) { try journal.append(grant(1)) }
+        try journal.append(grant(1))
+        #expect(try journal.ledger.count == 2)
+    }
+
+    /// The PostgreSQL "fsyncgate" lesson: after a failed `fsync`, a later one that succeeds proves nothing.
+    @Test func aFailedFsyncRefusesAppendsUntilReopened() throws {
+        let path = temporaryPath()
+        let (journal, faults) = try faultyJournal(path)
+        try journal.append(grant(0))
+        faults.inject(.failSync(EIO))
+        let error = expectError(.storageFailure) { try journal.append(grant(1)) }
+        #expect(error?.message.contains("until reopened") == true)
+        #expect(try journal.ledger.count == 1)
+        expectError(.storageFailure) { try journal.append(grant(2)) }
+        #expect(journal.failure?.code == .storageFailure)
+        journal.close()
+        let reopened = try ConsentJournal(path: path, policy: policy)
+        #expect(try reopened.ledger.grants.map(\.id) == ["g0"])
+        try reopened.append(grant(2))
+    }
+
+    @Test func aPartialWriteThatCannotBeCutBackRefusesAppendsAndReopensCleanly() throws {
+        let path = temporaryPath()
+        let (journal, faults) = try faultyJournal(path)
+        try journal.append(grant(0))
+        faults.inject(.shortWriteAndFailTruncate(bytes: 50))
+        expectError(.storageFailure) { try journal.append(grant(1)) }
+        expectError(.storageFailure) { try journal.append(grant(2)) }
+        journal.close()
+        // The fragment has no newline: reopening cuts it as a torn tail.
+        let reopened = try ConsentJournal(path: path, policy: policy)
+        #expect(reopened.recovery?.droppedBytes == 50)
+        #expect(try reopened.ledger.grants.map(\.id) == ["g0"])
+    }
+
+    /// A real full disk, where the machine lets the test mount a small tmpfs (root on Linux); skipped elsewhere.
+    @Test func aFullTmpfsLeavesAJournalThatOpensWithEveryAcknowledgedEvent() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tmpfs-\(UUID())").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        guard Self.run("/bin/mount", ["-t", "tmpfs", "-o", "size=64k", "tmpfs", directory]) == 0 else {
+            try? FileManager.default.removeItem(atPath: directory)
+            return  // not permitted here: the fault-injection tests above cover the same paths
+        }
+        defer {
+            _ = Self.run("/bin/umount", [directory])
+            try? FileManager.default.removeItem(atPath: directory)
+        }
+        let path = directory + "/journal.jsonl"
         let journal = try ConsentJournal(path: path, policy: policy)
-        var batch: [ConsentEvent] = []
-        let base = Date(timeIntervalSince1970: 1_767_225_600)
-        for number in 0..<events {
-            let subject = SubjectID("c\(number % 7)")
-            let at = base.addingTimeInterval(Double(number * 60))
-            switch number % 4 {
-            case 0:
-                batch.append(
-                    .grant(
-                        ConsentGrant(
-                            GrantID("g\(number)"), subject: subject, purposes: ["marketing.email"],
-                            fields: ["email"], categories: ["preference"], kind: .separate, grantor: .guardian,
-                            guardianID: "parent-\(number)", at: at, expiresAt: at.addingTimeInterval(86_400),
-                            noticeVersion: 2, evidence: ConsentEvidence(channel: "app", touchpoint: "signup"))))
-            case 1: batch.append(.optOut(subject, .directMarketing, at: at))
-            case 2:
-                batch.append(
-                    .subjectFacts(
-                        subject, SubjectFactsChange(birthDate: .set(CalendarDate(year: 2012, month: 2, day: 29)!)),
-                        at: at))
-            default: batch.append(.withdraw(Withdrawal(.purposes(subject, ["marketing.email"]), at: at)))
+        var acknowledged: [GrantID] = []
+        var failures = 0
+        for number in 0..<2_000 where failures == 0 {
+            do {
+                try journal.append(grant(number))
+                acknowledged.append(GrantID("g\(number)"))
+            } catch {
+                #expect(error.code == .storageFailure, "\(error)")
+                failures += 1
             }
         }
-        batch.append(.link(IdentityLink(from: "c1", into: "c2", at: base.addingTimeInterval(Double(events * 60)))))
-        try journal.append(batch)
-        return (path, journal)
-    }
-
-    func snapshotPath(_ path: String) -> String { path + ".snapshot" }
-
-    @Test func reopeningUsesTheSnapshotAndReplaysOnlyLaterLines() throws {
-        let (path, journal) = try journal(events: 40)
-        try journal.writeSnapshot()
-        try journal.append(.restrict("c3", "hq.analytics", at: Date(timeIntervalSince1970: 1_900_000_000)))
+        #expect(failures == 1, "the disk never filled")
+        #expect(try journal.ledger.grants.map(\.id) == acknowledged)
+        journal.close()
         let reopened = try ConsentJournal(path: path, policy: policy)
-        #expect(reopened.snapshotUse == .used(coveredLines: 41))
-        #expect(reopened.ledger.entries == journal.ledger.entries)
-        for subject in journal.ledger.subjects {
-            #expect(reopened.ledger.record(for: subject) == journal.ledger.record(for: subject))
-        }
-        #expect(reopened.ledger.identities(linkedWith: "c1") == ["c1", "c2"])
-        #expect(reopened.ledger.resolution(ofLinkAt: 40) == journal.ledger.resolution(ofLinkAt: 40))
-        // Grants are found by id after a snapshot load, so a withdrawal by id is accepted.
-        try reopened.append(.withdraw(Withdrawal(.grant("g4"), at: Date(timeIntervalSince1970: 1_900_000_001))))
+        #expect(reopened.recovery == nil, "a fragment of the failed write was left")
+        #expect(try reopened.ledger.grants.map(\.id) == acknowledged)
     }
 
-    @Test func aDamagedSnapshotIsIgnoredNotTrusted() throws {
-        let (path, journal) = try journal(events: 20)
-        try journal.writeSnapshot()
-        var bytes = try Array(Data(contentsOf: URL(fileURLWithPath: snapshotPath(path))))
-        for offset in stride(from: 0, to: bytes.count, by: max(1, bytes.count / 40)) {
-            var damaged = bytes
-            damaged[offset] ^= 0x10
-            try Data(damaged).write(to: URL(fileURLWithPath: snapshotPath(path)))
-            let reopened = try ConsentJournal(path: path, policy: policy)
-            guard case .ignored = reopened.snapshotUse else {
-                Issue.record("a flip at byte \(offset) was not noticed: \(reopened.snapshotUse)")
-                continue
-            }
-            #expect(reopened.ledger.entries == journal.ledger.entries)
-        }
-        bytes.removeLast(9)
-        try Data(bytes).write(to: URL(fileURLWithPath: snapshotPath(path)))
-        #expect(try ConsentJournal(path: path, policy: policy).snapshotUse != .used(coveredLines: 21))
-    }
-
-    @Test func aSnapshotForAnotherPolicyOrAnotherJournalIsIgnored() throws {
-        let (path, journal) = try journal(events: 12)
-        try journal.writeSnapshot()
-        let json = String(decoding: policy.jsonData(), as: UTF8.self)
-            .replacingOccurrences(
-                of: #""consentVersion"\s*:\s*2"#, with: #""consentVersion":3"#, options: .regularExpression)
-        let changed = try Policy(jsonData: Data(json.utf8))
-        #expect(changed.jsonData() != policy.jsonData())
-        guard case .ignored(let reason) = try ConsentJournal(path: path, policy: changed).snapshotUse else {
-            Issue.record("a snapshot for another policy was used")
-            return
-        }
-        #expect(reason.contains("different policy"))
-        // The journal rewritten under the snapshot (same length, other content): its bytes no longer match.
-        let other = try self.journal(events: 12)
-        try FileManager.default.removeItem(atPath: path)
-        try FileManager.default.copyItem(atPath: other.path, toPath: path)
-        let reopened = try ConsentJournal(path: path, policy: policy)
-        #expect(reopened.ledger.entries == other.journal.ledger.entries)
-    }
-
-    @Test func aTruncatedJournalInvalidatesItsSnapshot() throws {
-        let (path, journal) = try journal(events: 12)
-        try journal.writeSnapshot()
-        let handle = try #require(FileHandle(forUpdatingAtPath: path))
-        let size = try handle.seekToEnd()
-        try handle.truncate(atOffset: size - 10)
-        try handle.close()
-        let reopened = try ConsentJournal(path: path, policy: policy)
-        #expect(reopened.snapshotUse == .ignored("the journal no longer holds the bytes it was taken from"))
-        #expect(reopened.recovery?.firstDroppedLine == 13)
-        #expect(reopened.ledger.count == 12)
+    static func run(_ executable: String, _ arguments: [String]) -> Int32 {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        do { try process.run() } catch { return -1 }
+        process.waitUntilExit()
+        return process.terminationStatus
     }
 }

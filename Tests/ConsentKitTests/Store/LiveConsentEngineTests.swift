@@ -68,24 +68,24 @@ import Testing
         }
     }
 
-    @Test func followsAStoreOfAnyKindThroughItsChanges() async throws {
+    @Test func followsAStoreOfAnyKindThroughItsChangeFeed() async throws {
         let store = ForwardingStore(InMemoryConsentStore(policy: policy))
         try await store.append([grant("g1", "c1", second: 0)])
         let live = try await LiveConsentEngine(following: store)
         try await store.append([.withdraw(Withdrawal(.grant("g1"), at: Self.base.addingTimeInterval(5)))])
-        try await live.waitUntilCurrent(of: store)
+        // No waiting: a store of any kind publishes before its append returns, so the next decision sees it.
         #expect(live.decision(for: question("c1", second: 10)).reason == .withdrawn)
         #expect(live.failure == nil)
     }
 
-    @Test func aStoreWhoseChangesEndIsReportedNotFollowedSilently() async throws {
-        let store = ForwardingStore(InMemoryConsentStore(policy: policy), changes: .finished)
+    @Test func aStoreWhoseFeedFailsIsReportedNotFollowedSilently() async throws {
+        let store = ForwardingStore(InMemoryConsentStore(policy: policy), changes: .failingAfterFirst)
         try await store.append([grant("g1", "c1", second: 0)])
         let live = try await LiveConsentEngine(following: store)
         try await store.append([.withdraw(Withdrawal(.grant("g1"), at: Self.base.addingTimeInterval(5)))])
         let error = await #expect(throws: ConsentKitError.self) { try await live.waitUntilCurrent(of: store) }
-        #expect(error?.code == .inconsistentLedger)
-        #expect(error?.message.contains("change sequence ended") == true)
+        #expect(error?.code == .storageFailure)
+        #expect(error?.message.contains("lost the connection") == true)
         // The plain form still answers from the last state followed; the checked form refuses to.
         #expect(live.decision(for: question("c1", second: 10)).isAllowed)
         #expect(throws: ConsentKitError.self) { try live.checkedDecision(for: question("c1", second: 10)) }
@@ -137,7 +137,7 @@ import Testing
                     for number in 0..<2_000 {
                         let engine = live.current
                         _ = engine.decision(for: question(SubjectID("c\((number + reader) % 10)"), second: 100))
-                        _ = journal.ledger.count
+                        _ = try journal.ledger.count
                         count += 1
                     }
                     return count
@@ -146,9 +146,9 @@ import Testing
             return try await group.reduce(0, +)
         }
         #expect(decided == 8_000)
-        #expect(journal.ledger.count == 160)
+        #expect(try journal.ledger.count == 160)
         #expect(live.current.sequence == 159)
-        let reference = ReferenceEvaluator(ledger: journal.ledger)
+        let reference = ReferenceEvaluator(ledger: try journal.ledger)
         for number in 0..<10 {
             let question = question(SubjectID("c\(number)"), second: 100)
             #expect(live.decision(for: question) == reference.decision(for: question))
@@ -156,16 +156,32 @@ import Testing
     }
 }
 
-/// A store ConsentKit does not know: the live engine must follow it through `changes()`.
+/// A store ConsentKit does not know, publishing to a change feed of its own: the live engine must follow it through
+/// `changeFeed`, whatever the store is.
 private struct ForwardingStore: ConsentStore {
-    /// How the store's change sequence behaves: as the inner store's, or broken in one of two ways.
-    enum Changes { case forwarded, finished, skippingFirst }
+    /// How the store's feed behaves: as the inner store's, or broken in one of two ways.
+    enum Changes: Sendable { case forwarded, failingAfterFirst, skippingFirst }
 
     let inner: InMemoryConsentStore
-    let behaviour: Changes
-    init(_ inner: InMemoryConsentStore, changes: Changes = .forwarded) {
+    let changeFeed = ChangeFeed()
+
+    init(_ inner: InMemoryConsentStore, changes behaviour: Changes = .forwarded) {
         self.inner = inner
-        behaviour = changes
+        let feed = changeFeed
+        let batches = BatchCounter()
+        inner.changeFeed.observe { changes in
+            let batch = batches.next()
+            switch behaviour {
+            case .forwarded: feed.publish(changes)
+            case .failingAfterFirst:
+                if batch == 0 {
+                    feed.publish(changes)
+                } else {
+                    feed.fail(ConsentKitError(code: .storageFailure, message: "lost the connection to the database"))
+                }
+            case .skippingFirst: feed.publish(changes.filter { $0.sequence != 1 })
+            }
+        }
     }
     var policy: Policy { inner.policy }
     func append(_ events: [ConsentEvent]) async throws(ConsentKitError) { try inner.append(events) }
@@ -173,23 +189,15 @@ private struct ForwardingStore: ConsentStore {
     func erase(_ subject: SubjectID, at instant: Date) async throws(ConsentKitError) {
         try inner.erase(subject, at: instant)
     }
-    func changes() -> LedgerChanges {
-        switch behaviour {
-        case .forwarded: return inner.changes()
-        case .finished: return LedgerChanges(AsyncStream { $0.finish() })
-        case .skippingFirst:
-            let source = inner.changes()
-            return LedgerChanges(
-                AsyncStream { continuation in
-                    let task = Task {
-                        var skipped = false
-                        for await change in source {
-                            if skipped { continuation.yield(change) } else { skipped = true }
-                        }
-                        continuation.finish()
-                    }
-                    continuation.onTermination = { _ in task.cancel() }
-                })
-        }
+}
+
+private final class BatchCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+    func next() -> Int {
+        lock.lock()
+        defer { lock.unlock() }
+        count += 1
+        return count - 1
     }
 }
