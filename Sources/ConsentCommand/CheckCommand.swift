@@ -24,10 +24,11 @@ enum CheckCommand {
         if errors.isEmpty {
             let warnings = diagnostics.count
             output.out(
-                "\(path): valid" + (warnings > 0 ? " with \(warnings) warning\(warnings == 1 ? "" : "s")" : "") + "\n")
+                "\(path.escapingControlCharacters): valid"
+                    + (warnings > 0 ? " with \(warnings) warning\(warnings == 1 ? "" : "s")" : "") + "\n")
             return .success
         }
-        output.err("\(path): \(errors.count) error\(errors.count == 1 ? "" : "s")\n")
+        output.err("\(path.escapingControlCharacters): \(errors.count) error\(errors.count == 1 ? "" : "s")\n")
         return .invalidInput
     }
 }

@@ -16,6 +16,8 @@ package enum ConsentCommand {
                                      [--json] [--export DIR]
           token issue|verify         signed consent tokens: issue one for a grant or a subject's snapshot,
                                      or verify one (key from --key-file or --key-env, never an argument)
+          journal verify|repair      check a journal without writing it, or drop its corrupted lines,
+                                     reporting each (--policy P; repair [--dry-run])
           help [COMMAND]             this text, or a command's
 
         Run `consent <command> --help` for a command's options.
@@ -39,13 +41,14 @@ package enum ConsentCommand {
             case "evaluate": return try EvaluateCommand.run(rest, output: output)
             case "bench": return try BenchCommand.run(rest, output: output)
             case "token": return try TokenCommand.run(rest, output: output)
+            case "journal": return try JournalCommand.run(rest, output: output)
             case "help", "--help", "-h": return help(rest, output: output)
             default:
-                output.err("consent: unknown command `\(command)`\n\n" + usage + "\n")
+                output.err("consent: unknown command `\(command.escapingControlCharacters)`\n\n" + usage + "\n")
                 return .invalidInput
             }
         } catch {
-            output.err("consent \(command): \(error.description)\n")
+            output.err("consent \(command.escapingControlCharacters): \(error.description)\n")
             return .invalidInput
         }
     }
@@ -58,9 +61,10 @@ package enum ConsentCommand {
         case "evaluate": output.out(EvaluateCommand.usage + "\n")
         case "bench": output.out(BenchCommand.usage + "\n")
         case "token": output.out(TokenCommand.usage + "\n")
+        case "journal": output.out(JournalCommand.usage + "\n")
         case nil, "help": output.out(usage + "\n")
         case let other?:
-            output.err("consent help: unknown command `\(other)`\n")
+            output.err("consent help: unknown command `\(other.escapingControlCharacters)`\n")
             return .invalidInput
         }
         return .success

@@ -28,6 +28,12 @@ enum EvaluateCommand {
                 throw .argument("`--at`: \(error.message)")
             }
         }
+        // Names from the command line obey the identifier rule, as names in files do.
+        for name in ["subject", "purpose", "field", "recipient", "destination", "channel"] {
+            if let value = parsed.option(name), let problem = IdentifierRule.problem(with: value) {
+                throw .argument("`--\(name)`: \(problem)")
+            }
+        }
         let question = ConsentQuestion(
             subject: SubjectID(try parsed.required("subject")), purpose: PurposeID(try parsed.required("purpose")),
             field: FieldID(try parsed.required("field")), at: instant,

@@ -57,8 +57,12 @@ enum TestCommand {
     }
 
     static func failureText(_ outcome: ScenarioOutcome, file: String) -> String {
-        let explanation = outcome.explanation.description.split(separator: "\n").map { "    " + $0 }
-        return "FAIL \(file) › \(outcome.scenario) › query \(outcome.query.index): expected "
+        let explanation = outcome.explanation.description.split(separator: "\n").map {
+            "    " + String($0).escapingControlCharacters
+        }
+        // The file name and the scenario's name are whatever the user wrote: printed with controls escaped.
+        return "FAIL \(file.escapingControlCharacters) › \(outcome.scenario.escapingControlCharacters) › query "
+            + "\(outcome.query.index): expected "
             + "\(outcome.expectedDescription), got \(outcome.decision)\n"
             + explanation.joined(separator: "\n") + "\n"
     }

@@ -77,7 +77,9 @@ enum TokenCommand {
         let ring = try keyRing(parsed, output: output)
         let leeway =
             try parsed.option("leeway").map { (text) throws(ConsentKitError) -> TimeInterval in
-                guard let value = Int(text), value >= 0 else { throw .argument("`--leeway` must be whole seconds") }
+                guard let value = Int(text), value >= 0, Double(value) <= TokenKeyRing.maximumLeeway else {
+                    throw .argument("`--leeway` must be whole seconds from 0 to 86400")
+                }
                 return TimeInterval(value)
             } ?? 0
         let audience = try parsed.required("audience")

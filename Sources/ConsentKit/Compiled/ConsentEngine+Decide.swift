@@ -6,9 +6,17 @@ extension ConsentEngine {
     /// - Complexity: O(*f* + *o* + *g*) for the subject's *f* fact versions, *o* objection events and *g* grant
     ///   slots — a handful each — with no allocation and no lock.
     public func decision(_ question: CompiledQuestion, for subject: SubjectHandle) -> CompiledDecision {
+        let subject = checked(subject)
         let slot = slots[Int(subject.slot)]
         if slot.flags & SubjectSlot.usesReference != 0 { return referenceDecision(question, subject: subject) }
         return withEvaluation { $0.decide(question, slot, subject: subject.slot) }
+    }
+
+    /// The handle if it names a slot of this engine, or the empty subject's: a handle from another engine must not
+    /// read out of bounds (it decides as a subject with nothing recorded).
+    @inline(__always)
+    private func checked(_ subject: SubjectHandle) -> SubjectHandle {
+        UInt(bitPattern: Int(subject.slot)) < UInt(slots.count) ? subject : .empty
     }
 
     /// The decision for a question given by name: one lookup for the subject and one per name.
@@ -39,9 +47,13 @@ extension ConsentEngine {
         for subject: SubjectHandle, purpose: Int32, at instant: Date, into allowed: inout FieldSet
     ) {
         allowed.reset(wordCount: compiled.wordsPerSet)
+        // Nothing is allowed for a purpose index this policy does not have, or at an instant no file can hold.
+        guard purpose >= 0 && Int(purpose) < compiled.policy.purposes.count, RFC3339.isRepresentable(instant) else {
+            return
+        }
+        let subject = checked(subject)
         let slot = slots[Int(subject.slot)]
         if slot.flags & SubjectSlot.usesReference != 0 {
-            guard purpose >= 0 else { return }
             for field in 0..<Int32(compiled.fieldCount) {
                 let question = CompiledQuestion(purpose: purpose, field: field, at: instant)
                 if referenceDecision(question, subject: subject).isAllowed {
@@ -98,8 +110,12 @@ extension ConsentEngine {
     @inline(never)
     private func referenceDecision(_ question: CompiledQuestion, subject: SubjectHandle) -> CompiledDecision {
         let policy = compiled.policy
-        guard question.purpose >= 0 else { return CompiledDecision(.unknownPurpose) }
-        guard question.field >= 0 else { return CompiledDecision(.unknownField) }
+        guard question.purpose >= 0 && Int(question.purpose) < policy.purposes.count else {
+            return CompiledDecision(.unknownPurpose)
+        }
+        guard question.field >= 0 && Int(question.field) < policy.fields.count else {
+            return CompiledDecision(.unknownField)
+        }
         /// What an index stands for: absent from the question, a known name, or unknown to the policy.
         enum Name<T> {
             case absent, known(T), unknown
@@ -269,11 +285,19 @@ struct Evaluation {
 
     func decide(_ question: CompiledQuestion, _ slot: SubjectSlot, subject: Int32) -> CompiledDecision {
         let instant = question.at.timeIntervalSinceReferenceDate
-        // 1. Known names.
-        guard question.purpose >= 0 else { return CompiledDecision(.unknownPurpose) }
-        guard question.field >= 0 else { return CompiledDecision(.unknownField) }
+        // 1. Known names. Indices are checked against this policy's tables, not trusted: a question compiled for
+        // another policy, or built by hand, must be denied, never read out of bounds.
+        // One unsigned comparison each: a negative index becomes a huge one.
+        guard UInt(bitPattern: Int(question.purpose)) < UInt(tables.purposes.count) else {
+            return CompiledDecision(.unknownPurpose)
+        }
+        guard UInt(bitPattern: Int(question.field)) < UInt(tables.fieldCount) else {
+            return CompiledDecision(.unknownField)
+        }
         let purposeIndex = Int(question.purpose)
         let field = Int(question.field)
+        // An instant no file can hold (not finite, outside years 1–9999): nothing can be shown to hold then.
+        guard RFC3339.isRepresentable(question.at) else { return CompiledDecision(.noConsent) }
         let purpose = tables.purposes[purposeIndex]
         // 2. Declared data, recipients, destinations, channels.
         guard tables.isDeclared(purpose: purpose, field: field) else { return CompiledDecision(.notDeclared) }
@@ -288,7 +312,10 @@ struct Evaluation {
             return CompiledDecision(.destinationNotDeclared)
         }
         if question.channel != CompiledQuestion.none {
-            guard question.channel >= 0, purpose.channelMask & (1 &<< UInt8(question.channel)) != 0 else {
+            // Bounded before shifting: `1 &<< 8` would wrap onto the first channel's bit.
+            guard UInt32(bitPattern: question.channel) < 8,
+                purpose.channelMask & (1 &<< UInt8(truncatingIfNeeded: question.channel)) != 0
+            else {
                 return CompiledDecision(.channelNotPermitted)
             }
         }

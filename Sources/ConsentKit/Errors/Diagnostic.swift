@@ -27,10 +27,12 @@ public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
         self.location = location
     }
 
-    /// `file:line: path: warning: message`, with the parts that are known.
+    /// `file:line: path: warning: message`, with the parts that are known: always one line, with control characters
+    /// (which input quoted in a message may carry) escaped, so that it cannot forge another line of a log.
     public var description: String {
-        let place = location.description
+        let place = location.description.escapingControlCharacters
         let prefix = severity == .warning ? "warning: " : ""
+        let message = message.escapingControlCharacters
         return place.isEmpty ? prefix + message : "\(place): \(prefix)\(message)"
     }
 }

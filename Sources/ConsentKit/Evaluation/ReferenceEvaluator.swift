@@ -85,6 +85,11 @@ public struct ReferenceEvaluator: Sendable {
         guard let field = policy.field(question.field) else {
             return Trace(.unknownField, details: ["field `\(question.field)` is not in the policy"])
         }
+        guard RFC3339.isRepresentable(instant) else {
+            return Trace(
+                .noConsent,
+                details: ["\(RFC3339.problem(with: instant) ?? "the instant"): nothing can be shown to hold then"])
+        }
         // 2. Declared data, recipients, destinations and channels (Arts. 6, 17, 23, 39).
         guard policy.purpose(purpose, declares: field) else {
             return Trace(

@@ -62,6 +62,8 @@ extension ConsentLedger {
 extension SubjectRecord {
     func consentState(at instant: Date) -> ConsentState {
         let state = state(at: instant)
+        // One pass over the withdrawals, not one per grant and purpose: a subject may hold very many grants.
+        let withdrawals = withdrawals(asOf: instant)
         var grants: [GrantStanding] = []
         for entry in entries {
             guard entry.event.at <= instant else { break }
@@ -70,7 +72,7 @@ extension SubjectRecord {
             var inForce: [PurposeID] = []
             var withdrawn: [GrantStanding.Withdrawn] = []
             for purpose in grant.purposes {
-                if let at = withdrawal(of: grant, for: purpose, asOf: instant) {
+                if let at = withdrawals.withdrawal(of: grant, for: purpose) {
                     withdrawn.append(GrantStanding.Withdrawn(purpose: purpose, at: at))
                 } else if !expired {
                     inForce.append(purpose)

@@ -9,6 +9,9 @@ package struct JSONParser {
     private var depth = 0
     /// Deeper documents are refused rather than risking the stack; no ConsentKit format nests beyond ten.
     private static let maximumDepth = 256
+    /// Objects with up to this many members are checked for a duplicate key by a scan, which beats hashing for the
+    /// small objects ConsentKit's formats use; larger ones by a set of their keys.
+    private static let scanLimit = 16
 
     private init(_ bytes: [UInt8]) { self.bytes = bytes }
 
@@ -91,6 +94,9 @@ package struct JSONParser {
         defer { depth -= 1 }
         index += 1
         var object = JSONObject()
+        // The keys so far, once the object has more than `scanLimit` members: a scan per key would make an object
+        // with very many keys quadratic to read.
+        var keys: Set<String> = []
         skipWhitespace()
         if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
             index += 1
@@ -102,7 +108,14 @@ package struct JSONParser {
             guard bytes[index] == UInt8(ascii: "\"") else { throw syntaxError("expected a quoted key") }
             let keyError = syntaxError("")
             let key = try parseString()
-            if object[key] != nil {
+            let duplicate: Bool
+            if object.members.count < Self.scanLimit {
+                duplicate = object[key] != nil
+            } else {
+                if keys.isEmpty { keys = Set(object.members.lazy.map(\.key)) }
+                duplicate = !keys.insert(key).inserted
+            }
+            if duplicate {
                 throw SyntaxError(
                     message: "duplicate key `\(key)` in one object", line: keyError.line, column: keyError.column)
             }

@@ -80,14 +80,11 @@ package struct JSONReader {
         return text
     }
 
-    /// A string that is usable as an identifier: not empty, no surrounding white space.
+    /// A string that is usable as an identifier (see ``IdentifierRule``).
     package mutating func identifier(_ value: JSONValue, at path: JSONPath) -> String? {
         guard let text = string(value, at: path) else { return nil }
-        // White_Space is the set `CharacterSet.whitespacesAndNewlines` holds, without bridging to NSString.
-        guard let first = text.unicodeScalars.first, let last = text.unicodeScalars.last,
-            !first.properties.isWhitespace, !last.properties.isWhitespace
-        else {
-            fail(.invalidValue, "`\(text)` is not a valid identifier (empty or surrounded by white space)", at: path)
+        if let problem = IdentifierRule.problem(with: text) {
+            fail(.invalidValue, "not a valid identifier: \(problem)", at: path)
             return nil
         }
         return text

@@ -49,8 +49,12 @@ extension JSONValue {
 
     private static func writeString(_ text: String, to output: inout String) {
         output += "\""
-        // Most strings (ids, instants, names) need no escape and are appended whole.
-        if !text.utf8.contains(where: { $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") || $0 < 0x20 }) {
+        // Most strings (ids, instants, names) need no escape and are appended whole. 0xC2 and 0xE2 lead the UTF-8 of
+        // C1 controls and of the line and paragraph separators, escaped below too (so that JSON printed to a
+        // terminal cannot carry a control sequence, nor JSON Lines a line break some readers honour).
+        if !text.utf8.contains(where: {
+            $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") || $0 < 0x20 || $0 == 0x7F || $0 == 0xC2 || $0 == 0xE2
+        }) {
             output += text
             output += "\""
             return
@@ -62,7 +66,7 @@ extension JSONValue {
             case "\n": output += "\\n"
             case "\r": output += "\\r"
             case "\t": output += "\\t"
-            case "\u{00}"..."\u{1F}":
+            case "\u{00}"..."\u{1F}", "\u{7F}"..."\u{9F}", "\u{2028}", "\u{2029}":
                 let hex = String(scalar.value, radix: 16)
                 output += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
             default: output.unicodeScalars.append(scalar)

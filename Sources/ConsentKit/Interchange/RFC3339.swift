@@ -11,6 +11,28 @@ public struct InterchangeFormatError: Error, Sendable, Hashable {
 /// Strict RFC 3339 instants: `2026-03-01T08:00:00Z`, `2026-03-01T16:00:00.250+08:00`. A zone is required, and
 /// days, hours and offsets that do not exist are rejected rather than rolled over.
 package enum RFC3339 {
+    /// The first and last instants the format writes: 0001-01-01T00:00:00Z and 9999-12-31T23:59:59.999Z, in seconds
+    /// since 1970.
+    package static let earliest: Double = -62_135_596_800
+    package static let latest: Double = 253_402_300_799.999
+
+    /// Whether `date` is an instant ConsentKit accepts: finite and within years 1–9999 in UTC, so that every instant
+    /// accepted can be written back and read again as the same instant.
+    @inline(__always)
+    package static func isRepresentable(_ date: Date) -> Bool {
+        let seconds = date.timeIntervalSince1970
+        return seconds >= earliest && seconds <= latest
+    }
+
+    /// Why `date` is not representable, for messages; `nil` when it is.
+    package static func problem(with date: Date) -> String? {
+        guard !isRepresentable(date) else { return nil }
+        let seconds = date.timeIntervalSince1970
+        return seconds.isFinite
+            ? "the instant \(seconds) seconds from 1970 lies outside years 1–9999"
+            : "the instant is not a finite number (\(seconds))"
+    }
+
     package static func parseInstant(_ text: String) throws(InterchangeFormatError) -> Date {
         let bytes = Array(text.utf8)
         func fail(_ why: String) -> InterchangeFormatError {
@@ -54,11 +76,17 @@ package enum RFC3339 {
         }
         guard index == bytes.count else { throw fail("unexpected text after the zone") }
         let seconds = date.daysSinceEpoch * 86_400 + hour * 3600 + minute * 60 + second - offset
-        return Date(timeIntervalSince1970: Double(seconds) + fraction)
+        let instant = Date(timeIntervalSince1970: Double(seconds) + fraction)
+        // `9999-12-31T23:59:59-23:59` is a valid text whose instant is in year 10000: it could not be written back.
+        guard isRepresentable(instant) else { throw fail("in UTC it lies outside years 1–9999") }
+        return instant
     }
 
-    /// The instant in UTC, with milliseconds only when it has them: `2026-03-01T00:00:00Z`.
+    /// The instant in UTC, with milliseconds only when it has them: `2026-03-01T00:00:00Z`. Total: an instant outside
+    /// years 1–9999 or not finite (which no reader accepts, so none is ever written to a file) is described in
+    /// words rather than trapping.
     package static func format(_ date: Date) -> String {
+        guard isRepresentable(date) else { return "(invalid instant: \(date.timeIntervalSince1970) seconds from 1970)" }
         let millis = Int64((date.timeIntervalSince1970 * 1000).rounded())
         let (seconds, milli) = millis.quotientAndRemainder(dividingBy: 1000)
         let (wholeSeconds, ms) = milli < 0 ? (seconds - 1, milli + 1000) : (seconds, milli)

@@ -78,6 +78,9 @@ struct BinaryReader {
         while true {
             let next = try byte()
             guard shift < 64 else { throw damaged("overlong integer") }
+            // The tenth byte holds bit 63 alone: anything more would overflow, and bits dropped silently would give
+            // one number two encodings.
+            guard shift < 63 || next <= 1 else { throw damaged("overlong integer") }
             result |= UInt64(next & 0x7F) << shift
             if next < 0x80 {
                 // One encoding per number: a trailing zero group would make two byte strings mean one value.

@@ -23,6 +23,7 @@ extension ConsentJournal {
         /// One line per dropped line, with its bytes escaped so that nothing in them can forge a line of a log.
         public var description: String {
             guard !droppedLines.isEmpty else { return "nothing to repair: \(keptEvents) events, every line intact" }
+            // (The count and lines are the same for a dry run; the caller says whether the file was changed.)
             var text =
                 "dropped \(droppedLines.count) line\(droppedLines.count == 1 ? "" : "s"), kept \(keptEvents) events"
             for dropped in droppedLines {
@@ -43,11 +44,14 @@ extension ConsentJournal {
     /// its snapshot removed. When the remaining lines do not form a valid ledger (a withdrawal whose grant was on a
     /// dropped line), nothing is changed and the error names the first problem.
     ///
+    /// - Parameter dryRun: report what would be dropped, and change nothing.
     /// - Returns: the report; its ``RepairReport/droppedLines`` is empty when there was nothing to repair, and then
     ///   the file was not touched.
     /// - Throws: ``ConsentKitError`` — `locked` when a writer has the journal open; the ledger's error when what
     ///   remains is not a valid ledger; `fileNotFound` or `storageFailure` for I/O.
-    public static func repair(path: String, policy: Policy) throws(ConsentKitError) -> RepairReport {
+    public static func repair(path: String, policy: Policy, dryRun: Bool = false) throws(ConsentKitError)
+        -> RepairReport
+    {
         let writerLock = try JournalLock(journal: path)
         defer { writerLock.release() }
         let bytes: [UInt8]
@@ -94,7 +98,7 @@ extension ConsentJournal {
                     reason: "the final line is incomplete (a write a crash interrupted)"))
         }
         let ledger = try ConsentLedger(policy: policy, events: events, file: path)
-        if !dropped.isEmpty {
+        if !dropped.isEmpty && !dryRun {
             try JournalFile.replace(path, with: kept)
             JournalFile.remove(JournalSnapshot.path(for: path))
         }

@@ -34,6 +34,30 @@ public final class ConsentJournalReader: @unchecked Sendable {
         var ledger: ConsentLedger
         var consumed: Int
         var lines: Int
+        var length: Int
+        var snapshot: String
+    }
+
+    /// What the last read found.
+    public struct Status: Sendable, Hashable {
+        /// How many events the ledger holds.
+        public let events: Int
+        /// How many complete lines were read.
+        public let lines: Int
+        /// How many bytes follow the last complete line: a write in progress, or a line a crash cut (which the
+        /// writer cuts when it next opens).
+        public let incompleteBytes: Int
+        /// How the snapshot beside the journal was used: `none`, `used (N lines, verified)`, or why it was not.
+        public let snapshot: String
+    }
+
+    /// What the last read found.
+    public var status: Status {
+        lock.lock()
+        defer { lock.unlock() }
+        return Status(
+            events: state.ledger.count, lines: state.lines, incompleteBytes: state.length - state.consumed,
+            snapshot: state.snapshot)
     }
 
     /// Reads the journal at `path`.
@@ -85,6 +109,7 @@ public final class ConsentJournalReader: @unchecked Sendable {
         state.ledger = ledger
         state.consumed += scan.completeLength
         state.lines += scan.completeLines
+        state.length = status.length
         return scan.events.count
     }
 
@@ -102,7 +127,8 @@ public final class ConsentJournalReader: @unchecked Sendable {
             guard let status = JournalFile.status(descriptor) else {
                 throw ConsentKitError.storage("cannot read the length of journal `\(path)`", file: path)
             }
-            let snapshot = verifiedSnapshot(path: path, policy: policy, descriptor: descriptor, length: status.length)
+            let (snapshot, snapshotNote) = verifiedSnapshot(
+                path: path, policy: policy, descriptor: descriptor, length: status.length)
             let start = snapshot?.coveredLength ?? 0
             let bytes = try JournalFile.read(descriptor, at: start, count: status.length - start)
             let scan = try JournalScan(bytes, firstLine: (snapshot?.coveredLines ?? 0) + 1, path: path)
@@ -115,7 +141,8 @@ public final class ConsentJournalReader: @unchecked Sendable {
             }
             return State(
                 descriptor: descriptor, identity: status.identity, ledger: ledger,
-                consumed: start + scan.completeLength, lines: (snapshot?.coveredLines ?? 0) + scan.completeLines)
+                consumed: start + scan.completeLength, lines: (snapshot?.coveredLines ?? 0) + scan.completeLines,
+                length: status.length, snapshot: snapshotNote)
         } catch let error as ConsentKitError {
             Foundation.close(descriptor)
             throw error
@@ -125,25 +152,35 @@ public final class ConsentJournalReader: @unchecked Sendable {
         }
     }
 
-    /// The snapshot beside the journal, if it matches the policy and the whole region it covers.
+    /// The snapshot beside the journal, if it matches the policy and the whole region it covers, and a note on how it
+    /// was used.
     private static func verifiedSnapshot(
         path: String, policy: Policy, descriptor: Int32, length: Int
-    ) -> JournalSnapshot? {
-        guard let bytes = FileManager.default.contents(atPath: JournalSnapshot.path(for: path)),
-            let snapshot = try? JournalSnapshot.decode(
+    ) -> (JournalSnapshot?, String) {
+        guard let bytes = FileManager.default.contents(atPath: JournalSnapshot.path(for: path)) else {
+            return (nil, "none")
+        }
+        let snapshot: JournalSnapshot
+        do {
+            snapshot = try JournalSnapshot.decode(
                 Array(bytes), policy: policy, journalLength: length,
                 journalBytes: { offset, count in try? JournalFile.read(descriptor, at: offset, count: count) })
-        else { return nil }
+        } catch {
+            return (nil, "not used: \(error.reason)")
+        }
         var hasher = SHA256()
         var offset = 0
         while offset < snapshot.coveredLength {
             guard
                 let chunk = try? JournalFile.read(
                     descriptor, at: offset, count: min(1 << 20, snapshot.coveredLength - offset)), !chunk.isEmpty
-            else { return nil }
+            else { return (nil, "not used: the journal could not be read to verify it") }
             hasher.update(chunk)
             offset += chunk.count
         }
-        return hasher.finalize() == snapshot.prefixDigest ? snapshot : nil
+        guard hasher.finalize() == snapshot.prefixDigest else {
+            return (nil, "not used: it does not match the journal's first \(snapshot.coveredLength) bytes")
+        }
+        return (snapshot, "used (\(snapshot.coveredLines) lines, verified)")
     }
 }

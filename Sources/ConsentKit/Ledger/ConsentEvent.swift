@@ -69,3 +69,34 @@ public enum ConsentEvent: Sendable, Hashable {
         }
     }
 }
+
+extension ConsentEvent {
+    /// The identifiers the event carries, with their keys in the event's file form: what the ledger checks by the
+    /// identifier rule.
+    var identifiers: [(path: String, id: String)] {
+        switch self {
+        case .grant(let grant):
+            var ids = [("id", grant.id.rawValue), ("subject", grant.subject.rawValue)]
+            if let guardian = grant.guardianID { ids.append(("guardianId", guardian)) }
+            ids += grant.recipients.enumerated().map { ("recipients[\($0.offset)]", $0.element.rawValue) }
+            ids += grant.destinations.enumerated().map { ("destinations[\($0.offset)]", $0.element.rawValue) }
+            return ids
+        case .withdraw(let withdrawal):
+            switch withdrawal.target {
+            case .grant(let id): return [("grant", id.rawValue)]
+            case .purposes(let subject, _): return [("subject", subject.rawValue)]
+            }
+        case .link(let link): return [("from", link.from.rawValue), ("into", link.into.rawValue)]
+        case .optOut(let subject, _, _), .optIn(let subject, _, _), .channelOptOut(let subject, _, _),
+            .channelOptIn(let subject, _, _), .restrict(let subject, _, _), .unrestrict(let subject, _, _),
+            .erase(let subject, _), .subjectFacts(let subject, _, _):
+            return [("subject", subject.rawValue)]
+        }
+    }
+
+    /// The instants the event carries, with their keys.
+    var instants: [(path: String, instant: Date)] {
+        if case .grant(let grant) = self, let expiry = grant.expiresAt { return [("at", at), ("expiresAt", expiry)] }
+        return [("at", at)]
+    }
+}

@@ -2,8 +2,28 @@ internal import Foundation
 
 /// Identities linked into one person, and the link that last joined them.
 struct IdentityGroup: Sendable {
+    /// In id order, so that ``ConsentLedger/identities(linkedWith:)`` need not sort them on every call.
     var members: [SubjectID]
     var link: IdentityLink
+
+    /// The members of two disjoint groups, in id order: a merge of the two sorted lists, not a sort.
+    static func merged(_ left: [SubjectID], _ right: [SubjectID]) -> [SubjectID] {
+        var members: [SubjectID] = []
+        members.reserveCapacity(left.count + right.count)
+        var (l, r) = (left.startIndex, right.startIndex)
+        while l < left.endIndex && r < right.endIndex {
+            if right[r] < left[l] {
+                members.append(right[r])
+                r += 1
+            } else {
+                members.append(left[l])
+                l += 1
+            }
+        }
+        members += left[l...]
+        members += right[r...]
+        return members
+    }
 }
 
 extension ConsentLedger {
@@ -43,12 +63,11 @@ extension ConsentLedger {
         let sequence = count
         var notes: [String] = []
         insert(LedgerEntry(sequence: sequence, event: .link(link)), into: link.into)
-        for member in fromSide + intoSide where member != link.into {
-            let note = "`\(link.from)` was linked into `\(link.into)`"
-            insert(
-                LedgerEntry(sequence: sequence, event: .link(link), derivation: Derivation(link: link, note: note)),
-                into: member)
-        }
+        // One derived entry, copied to every member: built once rather than per member.
+        let derived = LedgerEntry(
+            sequence: sequence, event: .link(link),
+            derivation: Derivation(link: link, note: "`\(link.from)` was linked into `\(link.into)`"))
+        for member in fromSide + intoSide where member != link.into { insert(derived, into: member) }
         for (members, own, other, otherName) in [
             (intoSide, intoStanding, fromStanding, link.from), (fromSide, fromStanding, intoStanding, link.into),
         ] {
@@ -64,7 +83,7 @@ extension ConsentLedger {
                 }
             }
         }
-        let group = IdentityGroup(members: (fromSide + intoSide).sorted(), link: link)
+        let group = IdentityGroup(members: IdentityGroup.merged(fromSide, intoSide), link: link)
         for member in group.members { identityGroups[member] = group }
         linkResolutions[sequence] = notes
         count += 1
@@ -86,11 +105,13 @@ private struct Standing {
         state = record.state(at: instant)
         var active: [(ConsentGrant, [PurposeID])] = []
         var withdrawn: Set<PurposeID> = []
+        // One pass over the withdrawals, not one per grant and purpose: a subject may hold very many grants.
+        let withdrawals = record.withdrawals(asOf: instant)
         for grant in record.grants where grant.at <= instant {
             let inForce = grant.expiresAt.map { $0 > instant } ?? true
             var purposes: [PurposeID] = []
             for purpose in grant.purposes {
-                if record.withdrawal(of: grant, for: purpose, asOf: instant) != nil {
+                if withdrawals.withdrawal(of: grant, for: purpose) != nil {
                     withdrawn.insert(purpose)
                 } else if inForce {
                     purposes.append(purpose)

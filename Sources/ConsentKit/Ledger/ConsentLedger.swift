@@ -19,6 +19,8 @@ public struct ConsentLedger: Sendable {
     var grantSubjects: [GrantID: (subject: SubjectID, at: Date)] = [:]
     /// The merged group of every linked identity (identities never linked are absent).
     var identityGroups: [SubjectID: IdentityGroup] = [:]
+    /// Where ``insert(_:into:)`` put each entry, while ``appendAtomically(_:)`` needs it to take a batch back.
+    private var insertions: [(subject: SubjectID, index: Int)]?
     /// What each link resolved, by the link's sequence.
     var linkResolutions: [Int: [String]] = [:]
     /// The number of events appended.
@@ -47,7 +49,7 @@ public struct ConsentLedger: Sendable {
 
     /// The identities linked with `subject` (itself included), in id order; just `subject` when it was never linked.
     public func identities(linkedWith subject: SubjectID) -> [SubjectID] {
-        identityGroups[subject]?.members.sorted() ?? [subject]
+        identityGroups[subject]?.members ?? [subject]
     }
 
     /// How the link appended with `sequence` resolved the two identities' states: one sentence per carried,
@@ -116,13 +118,24 @@ public struct ConsentLedger: Sendable {
     }
 
     mutating func insert(_ entry: LedgerEntry, into subject: SubjectID) {
-        records[subject, default: SubjectRecord(subject: subject)].insert(entry)
+        let index = records[subject, default: SubjectRecord(subject: subject)].insert(entry)
+        insertions?.append((subject, index))
     }
 
-    /// What ``appendAtomically(_:)`` needs to take a batch back: the state before it of everything it touched.
+    /// What ``appendAtomically(_:)`` needs to take a batch back.
+    ///
+    /// Not a copy of each record the batch touched: the next insert would then copy the whole record, which makes a
+    /// store that appends one event at a time quadratic in the events of one subject. It notes where each entry
+    /// went instead, and removes them in reverse.
     package struct Undo: Sendable {
         fileprivate var count: Int
-        fileprivate var records: [SubjectID: SubjectRecord?] = [:]
+        /// Subjects the batch touched that had no record before it.
+        fileprivate var created: Set<SubjectID> = []
+        /// Whole records, saved only for a batch that erases: erasure rewrites entries in place (see
+        /// ``removePersonalData(of:)``), which only a copy takes back.
+        fileprivate var records: [SubjectID: SubjectRecord] = [:]
+        /// Where each entry of the batch was inserted, in order.
+        fileprivate var insertions: [(subject: SubjectID, index: Int)] = []
         fileprivate var groups: [SubjectID: IdentityGroup?] = [:]
         fileprivate var grants: [GrantID] = []
     }
@@ -138,6 +151,9 @@ public struct ConsentLedger: Sendable {
         var saved = Undo(count: count)
         var changed: [[SubjectID]] = []
         changed.reserveCapacity(events.count)
+        let erases = events.contains { if case .erase = $0 { true } else { false } }
+        insertions = []
+        defer { insertions = nil }
         for event in events {
             let touched: [SubjectID]
             if case .link(let link) = event {
@@ -145,23 +161,34 @@ public struct ConsentLedger: Sendable {
             } else {
                 touched = identities(linkedWith: owner(of: event))
             }
-            for subject in touched where saved.records[subject] == nil {
-                saved.records[subject] = .some(records[subject])
+            for subject in touched where saved.groups[subject] == nil {
                 saved.groups[subject] = .some(identityGroups[subject])
+                if let record = records[subject] {
+                    if erases { saved.records[subject] = record }
+                } else {
+                    saved.created.insert(subject)
+                }
             }
             do {
                 changed.append(try appendReportingSubjects(event))
             } catch {
+                saved.insertions = insertions ?? []
                 undo(saved)
                 throw error
             }
             if case .grant(let grant) = event { saved.grants.append(grant.id) }
         }
+        saved.insertions = insertions ?? []
         return (changed, saved)
     }
 
     /// Takes back a batch appended by ``appendAtomically(_:)`` (and any erasure of personal data since).
     package mutating func undo(_ saved: Undo) {
+        for (subject, index) in saved.insertions.reversed()
+        where saved.records[subject] == nil && !saved.created.contains(subject) {
+            records[subject]?.entries.remove(at: index)
+        }
+        for subject in saved.created { records[subject] = nil }
         for (subject, record) in saved.records { records[subject] = record }
         for (subject, group) in saved.groups { identityGroups[subject] = group }
         for grant in saved.grants { grantSubjects[grant] = nil }
@@ -178,6 +205,14 @@ public struct ConsentLedger: Sendable {
     private func check(_ event: ConsentEvent) -> ConsentKitError? {
         func fail(_ code: ConsentKitError.Code, _ message: String, _ path: String) -> ConsentKitError {
             ConsentKitError(code: code, message: message, location: InputLocation(path: path))
+        }
+        // What enters the ledger must be writable and readable again as the same event: ids by the one identifier
+        // rule, instants within years 1–9999 (a file could not hold the others).
+        for (path, id) in event.identifiers {
+            if let problem = IdentifierRule.problem(with: id) { return fail(.invalidValue, problem, path) }
+        }
+        for (path, instant) in event.instants {
+            if let problem = RFC3339.problem(with: instant) { return fail(.invalidDate, problem, path) }
         }
         func unknownPurposes(_ purposes: [PurposeID]) -> ConsentKitError? {
             if purposes.isEmpty { return fail(.invalidValue, "`purposes` must not be empty", "purposes") }

@@ -39,10 +39,12 @@ public struct SubjectRecord: Sendable, Hashable {
         self.entries = []
     }
 
-    /// Inserts keeping the order; appends in time order are the common case and cost O(1).
-    mutating func insert(_ entry: LedgerEntry) {
+    /// Inserts keeping the order, and returns where; appends in time order are the common case and cost O(1).
+    @discardableResult
+    mutating func insert(_ entry: LedgerEntry) -> Int {
         var index = entries.endIndex
         while index > entries.startIndex, entry.precedes(entries[index - 1]) { index -= 1 }
         entries.insert(entry, at: index)
+        return index
     }
 }

@@ -55,4 +55,45 @@ extension SubjectRecord {
         }
         return nil
     }
+
+    /// The withdrawals at or before `instant`, gathered in one pass for ``Withdrawals/withdrawal(of:for:)``.
+    package func withdrawals(asOf instant: Date) -> Withdrawals {
+        var withdrawals = Withdrawals()
+        for entry in entries {
+            guard entry.event.at <= instant else { break }
+            guard case .withdraw(let withdrawal) = entry.event else { continue }
+            switch withdrawal.target {
+            case .grant(let id):
+                if withdrawals.byGrant[id] == nil { withdrawals.byGrant[id] = withdrawal.at }
+            case .purposes(_, let purposes):
+                for purpose in purposes { withdrawals.byPurpose[purpose, default: []].append(withdrawal.at) }
+            }
+        }
+        return withdrawals
+    }
+}
+
+/// A record's withdrawals up to an instant, indexed so that asking about many grants does not rescan the record
+/// per grant and purpose.
+package struct Withdrawals {
+    /// The first withdrawal of each grant by id.
+    fileprivate var byGrant: [GrantID: Date] = [:]
+    /// The instants of withdrawals by purposes, per purpose, in ledger order (so in time order).
+    fileprivate var byPurpose: [PurposeID: [Date]] = [:]
+
+    /// What ``SubjectRecord/withdrawal(of:for:asOf:)`` answers for the instant these were gathered at: the earliest
+    /// withdrawal reaching the grant, by its id or by a withdrawal of `purpose` at or after the grant.
+    package func withdrawal(of grant: ConsentGrant, for purpose: PurposeID) -> Date? {
+        var earliest = byGrant[grant.id]
+        if let instants = byPurpose[purpose] {
+            // The first instant not before the grant: a binary search over instants in time order.
+            var (low, high) = (instants.startIndex, instants.endIndex)
+            while low < high {
+                let middle = (low + high) / 2
+                if instants[middle] < grant.at { low = middle + 1 } else { high = middle }
+            }
+            if low < instants.endIndex { earliest = min(earliest ?? instants[low], instants[low]) }
+        }
+        return earliest
+    }
 }

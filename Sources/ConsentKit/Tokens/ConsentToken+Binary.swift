@@ -7,7 +7,9 @@ extension ConsentToken {
     /// The signed bytes (everything but the tag).
     func encoded() throws(ConsentKitError) -> [UInt8] {
         func invalid(_ message: String) -> ConsentKitError { ConsentKitError(code: .invalidValue, message: message) }
-        guard issuedAt.timeIntervalSince1970 >= 0 else { throw invalid("a token cannot be issued before 1970") }
+        guard issuedAt.timeIntervalSince1970 >= 0, RFC3339.isRepresentable(issuedAt),
+            RFC3339.isRepresentable(expiresAt)
+        else { throw invalid("a token is issued and expires between 1970 and the end of year 9999") }
         guard !issuer.isEmpty, !audience.isEmpty else { throw invalid("a token needs an issuer and an audience") }
         var writer = BinaryWriter()
         writer.byte(Self.version)
@@ -28,7 +30,7 @@ extension ConsentToken {
         case .snapshot(let snapshot):
             guard !snapshot.subject.rawValue.isEmpty else { throw invalid("a snapshot names its subject") }
             writer.string(snapshot.subject.rawValue)
-            writer.signed(Self.milliseconds(snapshot.at) - base)
+            writer.signed(try Self.offset(of: snapshot.at, from: base))
             writer.byte((snapshot.minor ? 1 : 0) | (snapshot.guardianship ? 2 : 0) | (snapshot.erased ? 4 : 0))
             var kinds: UInt8 = 0
             for kind in snapshot.optedOut { kinds |= 1 << UInt8(kind.ordinal) }
@@ -48,6 +50,22 @@ extension ConsentToken {
 
     private static func milliseconds(_ date: Date) -> Int { Int((date.timeIntervalSince1970 * 1000).rounded()) }
 
+    /// An instant as milliseconds from the issue time, refusing what the decoder would refuse: an instant no file can
+    /// hold (NaN has no milliseconds), or one more than ±2^45 ms (about 1,100 years) from the issue time.
+    private static func offset(of date: Date, from base: Int) throws(ConsentKitError) -> Int {
+        if let problem = RFC3339.problem(with: date) { throw ConsentKitError(code: .invalidDate, message: problem) }
+        let offset = milliseconds(date) - base
+        // Rounded to the millisecond, the last instant of year 9999 could round into year 10000.
+        if let problem = RFC3339.problem(with: Self.date(milliseconds: base + offset)) {
+            throw ConsentKitError(code: .invalidDate, message: problem)
+        }
+        guard offset > -(1 << 45), offset < 1 << 45 else {
+            throw ConsentKitError(
+                code: .invalidDate, message: "\(RFC3339.format(date)) is more than 1,100 years from the issue time")
+        }
+        return offset
+    }
+
     private static func date(milliseconds: Int) -> Date {
         let (seconds, remainder) = milliseconds.quotientAndRemainder(dividingBy: 1000)
         return Date(timeIntervalSince1970: Double(seconds) + Double(remainder) / 1000)
@@ -62,6 +80,12 @@ extension ConsentToken {
                 code: .invalidValue,
                 message: "grant `\(grant.id)` has an empty id or purpose list, or a negative notice")
         }
+        // Instants are written as whole milliseconds: a NaN or infinite one has none.
+        for instant in [grant.at] + (grant.expiresAt.map { [$0] } ?? []) {
+            if let problem = RFC3339.problem(with: instant) {
+                throw ConsentKitError(code: .invalidDate, message: "grant `\(grant.id)`: \(problem)")
+            }
+        }
         writer.string(grant.id.rawValue)
         if subject { writer.string(grant.subject.rawValue) }
         writer.array(grant.purposes) { $0.string($1.rawValue) }
@@ -75,10 +99,15 @@ extension ConsentToken {
         if grant.evidence != nil { flags |= 1 << 6 }
         writer.byte(flags)
         if let guardian = grant.guardianID { writer.string(guardian) }
-        let at = milliseconds(grant.at)
-        writer.signed(at - base)
+        let offset = try Self.offset(of: grant.at, from: base)
+        let at = base + offset
+        writer.signed(offset)
         if let expiry = grant.expiresAt {
-            let lifetime = milliseconds(expiry) - at
+            let end = milliseconds(expiry)
+            if let problem = RFC3339.problem(with: Self.date(milliseconds: end)) {
+                throw ConsentKitError(code: .invalidDate, message: "grant `\(grant.id)` expiry: \(problem)")
+            }
+            let lifetime = end - at
             guard lifetime > 0 else {
                 throw ConsentKitError(code: .invalidDate, message: "grant `\(grant.id)` expires before it is given")
             }
@@ -118,7 +147,10 @@ extension ConsentToken {
         let audience = try reader.text()
         let issued = try reader.varint()
         let lifetime = try reader.varint()
-        guard issued >= 0, issued < 1 << 40, lifetime >= 1, lifetime < 1 << 40 else {
+        // The encoder's limits: issued from 1970, expiring by the end of year 9999.
+        guard issued >= 0, lifetime >= 1, issued < 1 << 40, lifetime < 1 << 40,
+            Double(issued + lifetime) <= RFC3339.latest
+        else {
             throw reader.damaged("impossible validity")
         }
         let base = issued * 1000
@@ -128,6 +160,9 @@ extension ConsentToken {
         } else {
             let subject = SubjectID(try reader.text())
             let at = try reader.instantOffset() + base
+            guard RFC3339.isRepresentable(date(milliseconds: at)) else {
+                throw reader.damaged("an instant outside years 1–9999")
+            }
             let flags = try reader.byte()
             guard flags & ~7 == 0 else { throw reader.damaged("reserved snapshot flags set") }
             let kinds = try reader.byte()
@@ -168,6 +203,11 @@ extension ConsentToken {
         let at = try reader.instantOffset() + base
         let expiry: Int? = flags & 1 << 4 != 0 ? try reader.varint() : nil
         if let expiry, expiry <= 0 || expiry > 1 << 50 { throw reader.damaged("impossible expiry") }
+        // Instants the encoder would refuse are refused here too: one byte string per token, and none the ledger
+        // could not hold.
+        guard RFC3339.isRepresentable(date(milliseconds: at)),
+            RFC3339.isRepresentable(date(milliseconds: at + (expiry ?? 0)))
+        else { throw reader.damaged("an instant outside years 1–9999") }
         let notice = try reader.varint()
         guard notice >= 0, notice <= Int(Int32.max) else { throw reader.damaged("impossible notice version") }
         var recipients: [RecipientID] = []

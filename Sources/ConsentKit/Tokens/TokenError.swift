@@ -29,6 +29,6 @@ public struct TokenError: Error, Sendable, Hashable, CustomStringConvertible {
         self.message = message
     }
 
-    /// `reason: message`.
-    public var description: String { "\(reason.rawValue): \(message)" }
+    /// `reason: message`, on one line with control characters escaped (a message may quote the token's bytes).
+    public var description: String { "\(reason.rawValue): \(message.escapingControlCharacters)" }
 }

@@ -55,15 +55,27 @@ public struct TokenKeyRing: Sendable {
         return Base64URL.encode(bytes, prefix: "ckt1.")
     }
 
+    /// The largest clock-skew leeway ``verify(_:audience:at:leeway:)`` accepts: one day. Skew is seconds; a larger
+    /// leeway would quietly turn expiry off.
+    public static let maximumLeeway: TimeInterval = 86_400
+
     /// Verifies a token's text and returns what it carries.
     ///
     /// The checks, in order: the text is a token (`malformed`), of a version this library reads
     /// (`unsupportedVersion`), signed with a key of this ring (`unknownKey`) whose tag matches, compared in constant
     /// time (`badSignature`); then `instant` lies within its validity, give or take `leeway` seconds of clock skew
-    /// (`notYetValid`, `expired`), and it is meant for `audience` (`wrongAudience`).
+    /// (`notYetValid`, `expired`), and it is meant for `audience` (`wrongAudience`). An instant that is not finite or
+    /// lies outside years 1–9999, or a leeway outside 0…``maximumLeeway`` (NaN included), fails closed as `expired`.
     public func verify(_ text: String, audience: String, at instant: Date, leeway: TimeInterval = 0)
         throws(TokenError) -> ConsentToken
     {
+        // NaN compares false with everything: an unchecked NaN instant or leeway would pass both validity checks.
+        guard RFC3339.isRepresentable(instant), leeway >= 0, leeway <= Self.maximumLeeway else {
+            throw TokenError(
+                .expired,
+                "validity cannot be established at instant \(instant.timeIntervalSince1970) with leeway \(leeway) "
+                    + "seconds: the instant must be finite within years 1–9999, the leeway 0 to 86400 seconds")
+        }
         var text = text
         let prefixLength = ConsentToken.prefix.utf8.count
         let decoded = text.withUTF8 { utf8 -> [UInt8]?? in
@@ -91,7 +103,9 @@ public struct TokenKeyRing: Sendable {
             throw TokenError(.malformed, "the key id is cut off")
         }
         guard let key = keys[keyID] else {
-            throw TokenError(.unknownKey, "signed with key `\(keyID)`, which this ring does not hold")
+            // The key id is not yet authenticated: escaped, so that it cannot forge a line in a log.
+            throw TokenError(
+                .unknownKey, "signed with key `\(keyID.escapingControlCharacters)`, which this ring does not hold")
         }
         guard key.verify(body[...], tag: bytes[(bytes.count - ConsentToken.tagLength)...]) else {
             throw TokenError(.badSignature, "the tag does not match the token under key `\(keyID)`")

@@ -19,3 +19,29 @@ extension ConsentIdentifier {
     /// Orders by text, for stable output.
     public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
 }
+
+/// The one rule for the text of every identifier — subjects, grants, purposes, fields, categories, recipients,
+/// destinations, guardians — applied wherever one enters: files, the ledger's checks, the CLI.
+package enum IdentifierRule {
+    /// The longest identifier accepted, in UTF-8 bytes: ids are keys, not documents.
+    package static let maximumLength = 1_024
+
+    /// Why `text` is not a valid identifier, or `nil`: it must not be empty, longer than ``maximumLength`` bytes,
+    /// begin or end with white space (`" c1"` and `"c1"` would be two customers that print alike), or hold a control
+    /// character (which could forge lines in logs and reports).
+    package static func problem(with text: String) -> String? {
+        guard let first = text.unicodeScalars.first, let last = text.unicodeScalars.last else {
+            return "an identifier must not be empty"
+        }
+        if first.properties.isWhitespace || last.properties.isWhitespace {
+            return "`\(text.escapingControlCharacters)` begins or ends with white space"
+        }
+        if text.utf8.count > maximumLength {
+            return "an identifier of \(text.utf8.count) bytes is longer than \(maximumLength)"
+        }
+        if text.unicodeScalars.contains(where: { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }) {
+            return "`\(text.escapingControlCharacters)` holds a control character"
+        }
+        return nil
+    }
+}

@@ -192,6 +192,76 @@ import Testing
         }
     }
 
+    /// NaN compares false with everything: an unchecked NaN instant or leeway accepted a token expired by 10⁹ s.
+    @Test(arguments: [Double.nan, .infinity, -.infinity, -1, 1e300])
+    func verifyingAtANonFiniteInstantOrLeewayFailsClosed(value: Double) throws {
+        let text = try ring.issue(
+            .grant(try fullGrant()), issuer: "shop", audience: "ads", issuedAt: Self.now, lifetime: 60)
+        let expired = Self.now.addingTimeInterval(1e9)
+        if value >= 0 || value.isNaN {
+            #expect(throws: TokenError.self) { try ring.verify(text, audience: "ads", at: expired, leeway: value) }
+        }
+        if value != -1 {
+            #expect(throws: TokenError.self) {
+                try ring.verify(text, audience: "ads", at: Date(timeIntervalSince1970: value))
+            }
+        }
+        #expect(throws: TokenError.self) { try ring.verify(text, audience: "ads", at: Self.now, leeway: -1) }
+    }
+
+    @Test(arguments: [Double.nan, .infinity, 1e300])
+    func issuingAGrantWithAnInstantNoFileCanHoldIsAnErrorNotATrap(value: Double) throws {
+        var grant = try fullGrant()
+        grant.at = Date(timeIntervalSince1970: value)
+        expectError(.invalidDate) {
+            _ = try ring.issue(.grant(grant), issuer: "s", audience: "a", issuedAt: Self.now, lifetime: 5)
+        }
+        grant = try fullGrant()
+        grant.expiresAt = Date(timeIntervalSince1970: value)
+        expectError(.invalidDate) {
+            _ = try ring.issue(.grant(grant), issuer: "s", audience: "a", issuedAt: Self.now, lifetime: 5)
+        }
+        #expect(throws: ConsentKitError.self) {
+            _ = try ring.issue(
+                .grant(try fullGrant()), issuer: "s", audience: "a", issuedAt: Date(timeIntervalSince1970: value),
+                lifetime: 5)
+        }
+    }
+
+    /// The tenth byte of a 64-bit varint holds bit 63 alone; `0x02` there decoded to the same value as `0x00` would
+    /// have, giving one grant two valid encodings.
+    @Test func varintsAreCanonical() throws {
+        var writer = BinaryWriter()
+        writer.varint(-1)
+        #expect(writer.bytes.count == 10 && writer.bytes.last == 0x01)
+        var reader = BinaryReader(writer.bytes)
+        #expect(try reader.varint() == -1)
+        for last: UInt8 in [0x02, 0x03, 0x7F] {
+            var bytes = writer.bytes
+            bytes[9] = last
+            var reader = BinaryReader(bytes)
+            #expect(throws: BinaryReader.Damaged.self) { try reader.varint() }
+        }
+        var overlong = BinaryReader([0x80, 0x00])
+        #expect(throws: BinaryReader.Damaged.self) { try overlong.varint() }
+    }
+
+    @Test func anUnknownKeyIDIsNotEchoedRaw() throws {
+        let other = try TokenKeyRing(
+            keys: [try TokenKey(id: "evil\nconsent token verify: OK valid=true\u{1B}[2J", secret: secret)],
+            signingKeyID: "evil\nconsent token verify: OK valid=true\u{1B}[2J")
+        let text = try other.issue(
+            .grant(try fullGrant()), issuer: "shop", audience: "ads", issuedAt: Self.now, lifetime: 60)
+        do {
+            _ = try ring.verify(text, audience: "ads", at: Self.now)
+            Issue.record("a token signed with an unknown key was accepted")
+        } catch {
+            #expect(error.reason == .unknownKey)
+            #expect(!error.description.contains("\n") && !error.description.contains("\u{1B}"))
+            #expect(error.description.contains("evil\\nconsent"))
+        }
+    }
+
     @Test func base64urlIsStrict() {
         for length in 0..<20 {
             let bytes = (0..<length).map { UInt8(truncatingIfNeeded: $0 &* 97 &+ 13) }
