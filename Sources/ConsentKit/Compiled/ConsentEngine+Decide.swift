@@ -16,7 +16,7 @@ extension ConsentEngine {
     /// read out of bounds (it decides as a subject with nothing recorded).
     @inline(__always)
     private func checked(_ subject: SubjectHandle) -> SubjectHandle {
-        UInt(bitPattern: Int(subject.slot)) < UInt(slots.count) ? subject : .empty
+        subject.slot >= 0 && Int(subject.slot) < slots.count ? subject : .empty
     }
 
     /// The decision for a question given by name: one lookup for the subject and one per name.
@@ -287,17 +287,15 @@ struct Evaluation {
         let instant = question.at.timeIntervalSinceReferenceDate
         // 1. Known names. Indices are checked against this policy's tables, not trusted: a question compiled for
         // another policy, or built by hand, must be denied, never read out of bounds.
-        // One unsigned comparison each: a negative index becomes a huge one.
-        guard UInt(bitPattern: Int(question.purpose)) < UInt(tables.purposes.count) else {
-            return CompiledDecision(.unknownPurpose)
-        }
-        guard UInt(bitPattern: Int(question.field)) < UInt(tables.fieldCount) else {
-            return CompiledDecision(.unknownField)
-        }
         let purposeIndex = Int(question.purpose)
         let field = Int(question.field)
+        guard purposeIndex >= 0 && purposeIndex < tables.purposes.count else { return CompiledDecision(.unknownPurpose) }
+        guard field >= 0 && field < tables.fieldCount else { return CompiledDecision(.unknownField) }
         // An instant no file can hold (not finite, outside years 1–9999): nothing can be shown to hold then.
-        guard RFC3339.isRepresentable(question.at) else { return CompiledDecision(.noConsent) }
+        // (Compared in seconds since 2001, as `instant` already is; NaN fails both comparisons.)
+        guard instant >= RFC3339.earliestSinceReferenceDate && instant <= RFC3339.latestSinceReferenceDate else {
+            return CompiledDecision(.noConsent)
+        }
         let purpose = tables.purposes[purposeIndex]
         // 2. Declared data, recipients, destinations, channels.
         guard tables.isDeclared(purpose: purpose, field: field) else { return CompiledDecision(.notDeclared) }
@@ -313,8 +311,8 @@ struct Evaluation {
         }
         if question.channel != CompiledQuestion.none {
             // Bounded before shifting: `1 &<< 8` would wrap onto the first channel's bit.
-            guard UInt32(bitPattern: question.channel) < 8,
-                purpose.channelMask & (1 &<< UInt8(truncatingIfNeeded: question.channel)) != 0
+            guard question.channel >= 0, question.channel < 8,
+                purpose.channelMask & (1 &<< UInt8(question.channel)) != 0
             else {
                 return CompiledDecision(.channelNotPermitted)
             }

@@ -15,6 +15,11 @@ package enum RFC3339 {
     /// since 1970.
     package static let earliest: Double = -62_135_596_800
     package static let latest: Double = 253_402_300_799.999
+    /// The same bounds in seconds since 2001 (`Date.timeIntervalSinceReferenceDate`), for the decision path.
+    /// (Literals, so that the decision path loads constants rather than lazily initialised globals; a test checks
+    /// them against ``earliest`` and ``latest``.)
+    package static let earliestSinceReferenceDate: Double = -63_113_904_000
+    package static let latestSinceReferenceDate: Double = 252_423_993_599.999
 
     /// Whether `date` is an instant ConsentKit accepts: finite and within years 1–9999 in UTC, so that every instant
     /// accepted can be written back and read again as the same instant.

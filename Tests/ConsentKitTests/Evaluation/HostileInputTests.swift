@@ -173,3 +173,12 @@ import Testing
         #expect(fields.words.allSatisfy { $0 == 0 })
     }
 }
+
+extension HostileInputTests {
+    @Test func theDecisionPathsBoundsAreTheInstantBounds() {
+        #expect(
+            RFC3339.earliestSinceReferenceDate
+                == RFC3339.earliest - Date.timeIntervalBetween1970AndReferenceDate)
+        #expect(RFC3339.latestSinceReferenceDate == RFC3339.latest - Date.timeIntervalBetween1970AndReferenceDate)
+    }
+}
