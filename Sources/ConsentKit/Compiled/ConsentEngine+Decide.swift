@@ -289,7 +289,9 @@ struct Evaluation {
         // another policy, or built by hand, must be denied, never read out of bounds.
         let purposeIndex = Int(question.purpose)
         let field = Int(question.field)
-        guard purposeIndex >= 0 && purposeIndex < tables.purposes.count else { return CompiledDecision(.unknownPurpose) }
+        guard purposeIndex >= 0 && purposeIndex < tables.purposes.count else {
+            return CompiledDecision(.unknownPurpose)
+        }
         guard field >= 0 && field < tables.fieldCount else { return CompiledDecision(.unknownField) }
         // An instant no file can hold (not finite, outside years 1–9999): nothing can be shown to hold then.
         // (Compared in seconds since 2001, as `instant` already is; NaN fails both comparisons.)
