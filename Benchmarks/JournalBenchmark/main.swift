@@ -69,7 +69,7 @@ if let path = argument("--open") {
     let before = residentBytes()
     var journal: ConsentJournal?
     let elapsed = try seconds { journal = try ConsentJournal(path: path, policy: policy) }
-    let events = journal?.ledger.count ?? 0
+    let events = try journal?.ledger.count ?? 0
     print("\(elapsed) \(residentBytes() - before) \(events) \(journal.map { "\($0.snapshotUse)" } ?? "")")
     exit(0)
 }
@@ -80,6 +80,7 @@ let path = directory + "/journal-benchmark-\(getpid()).jsonl"
 defer {
     try? FileManager.default.removeItem(atPath: path)
     try? FileManager.default.removeItem(atPath: path + ".snapshot")
+    try? FileManager.default.removeItem(atPath: path + ".lock")
 }
 let subjects = max(1, events / 5)
 
@@ -100,6 +101,8 @@ while number < events {
 }
 let batchedCount = events - durableCount
 let snapshotSeconds = try seconds { try durable.writeSnapshot() }
+// One writer per journal: the child processes below open it, so this one lets go first.
+durable.close()
 let fileBytes = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
 
 // 3. Opening, in fresh processes: from the snapshot appends keep, then with the snapshot removed (full replay,

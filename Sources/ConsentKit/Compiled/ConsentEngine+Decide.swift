@@ -116,6 +116,8 @@ extension ConsentEngine {
         guard question.field >= 0 && Int(question.field) < policy.fields.count else {
             return CompiledDecision(.unknownField)
         }
+        // Before the names below are mapped (an unknown one is denied at step 2): the instant is checked in step 1.
+        guard RFC3339.isRepresentable(question.at) else { return CompiledDecision(.noConsent) }
         /// What an index stands for: absent from the question, a known name, or unknown to the policy.
         enum Name<T> {
             case absent, known(T), unknown

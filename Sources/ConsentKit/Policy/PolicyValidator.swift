@@ -30,6 +30,16 @@ package struct PolicyValidator {
         checkUnique(categories.map { ($0.0 + "id", $0.1.id.rawValue) }, what: "category")
         checkUnique(fields.map { ($0.0 + "id", $0.1.id.rawValue) }, what: "field")
         checkUnique(purposes.map { ($0.0 + "id", $0.1.id.rawValue) }, what: "purpose")
+        // The identifier rule for policies built in Swift too: an id a file could not hold would be accepted in
+        // grants, written to a journal, and then refused when the journal is read back.
+        for (path, id) in categories.map({ ($0.0 + "id", $0.1.id.rawValue) })
+            + fields.map({ ($0.0 + "id", $0.1.id.rawValue) })
+            + purposes.map({ ($0.0 + "id", $0.1.id.rawValue) })
+        {
+            if let problem = IdentifierRule.problem(with: id) {
+                reader.fail(.invalidValue, "not a valid identifier: \(problem)", at: path)
+            }
+        }
 
         let catalog = CategoryCatalog(regime: regime, declared: categories.map(\.1))
         for (path, category) in categories {

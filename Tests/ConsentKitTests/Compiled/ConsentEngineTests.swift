@@ -109,6 +109,14 @@ import Testing
         for recipient: RecipientID? in ["star-airlines", "acme-bank", nil, "unknown"] {
             let ask = try question("c1", "partner.coalition", "name", "2026-02-01T00:00:00Z", recipient: recipient)
             #expect(engine.decision(for: ask) == reference.decision(for: ask), "\(String(describing: recipient))")
+            // An impossible instant is step 1, before an unknown recipient is (step 2), on this path too.
+            for seconds in [Double.nan, 1e300] {
+                let impossible = ConsentQuestion(
+                    subject: "c1", purpose: "partner.coalition", field: "name",
+                    at: Date(timeIntervalSince1970: seconds), recipient: recipient)
+                #expect(engine.decision(for: impossible) == reference.decision(for: impossible))
+                #expect(engine.decision(for: impossible).reason == .noConsent)
+            }
         }
         var allowed = FieldSet()
         engine.allowedFields(

@@ -182,3 +182,20 @@ extension HostileInputTests {
         #expect(RFC3339.latestSinceReferenceDate == RFC3339.latest - Date.timeIntervalBetween1970AndReferenceDate)
     }
 }
+
+extension HostileInputTests {
+    /// A policy built in Swift with an id a file could not hold: its grants would be written to a journal that then
+    /// refused to open.
+    @Test func aPolicyBuiltInSwiftObeysTheIdentifierRule() {
+        var fixture = PolicyFixture()
+        fixture.field(" email", category: .contactEmail)
+        fixture.purpose("news\u{7}letter", basis: .consent, fields: [" email"])
+        do {
+            _ = try fixture.build()
+            Issue.record("a policy with invalid ids was built")
+        } catch {
+            #expect(error.code == .invalidValue)
+            #expect(error.diagnostics.filter { $0.message.contains("not a valid identifier") }.count == 2, "\(error)")
+        }
+    }
+}

@@ -57,7 +57,9 @@ import Testing
             return true
         }
 
-        /// Kills the helper without warning (`SIGKILL`, possibly mid-append), then reads what it had printed.
+        /// Kills the helper without warning (`SIGKILL`, possibly mid-append), then reads what it had printed; whether
+        /// the kill ended it.
+        @discardableResult
         func kill() -> Bool {
             Foundation.kill(process.processIdentifier, SIGKILL)
             return finish()
