@@ -26,9 +26,11 @@ enum JUnitReport {
         return xml + "</testsuites>\n"
     }
 
+    /// XML text with markup escaped, and control characters (which XML 1.0 forbids, and which could drive a
+    /// terminal showing the report) written as visible escapes.
     static func escape(_ text: String) -> String {
         var result = ""
-        for character in text {
+        for character in text.escapingControlCharacters {
             switch character {
             case "&": result += "&amp;"
             case "<": result += "&lt;"

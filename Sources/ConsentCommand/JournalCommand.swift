@@ -34,7 +34,7 @@ enum JournalCommand {
                         ? "an incomplete final line of \(status.incompleteBytes) bytes (a write in progress or cut "
                             + "by a crash)"
                         : "ends on a complete line")
-                    + "; snapshot: \(status.snapshot)\n")
+                    + "; snapshot: \(status.snapshot.escapingControlCharacters)\n")
             return .success
         case "repair":
             let dryRun = parsed.flag("dry-run")

@@ -63,7 +63,7 @@ enum TestCommand {
         // The file name and the scenario's name are whatever the user wrote: printed with controls escaped.
         return "FAIL \(file.escapingControlCharacters) › \(outcome.scenario.escapingControlCharacters) › query "
             + "\(outcome.query.index): expected "
-            + "\(outcome.expectedDescription), got \(outcome.decision)\n"
+            + "\(outcome.expectedDescription.escapingControlCharacters), got \(outcome.decision)\n"
             + explanation.joined(separator: "\n") + "\n"
     }
 

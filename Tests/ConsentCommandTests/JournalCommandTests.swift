@@ -98,4 +98,22 @@ import Testing
         ])
         #expect(leeway.status == .invalidInput && leeway.err.contains("0 to 86400"))
     }
+
+    /// A scenario's expected reason and title are whatever the file says: printed escaped, and valid XML in JUnit.
+    @Test func scenarioTextIsEscapedInReportsToo() throws {
+        let scenarios = """
+            {"format":"consentkit.scenarios/1","policy":"retail.policy.json","scenarios":[{"id":"s1",
+            "title":"t","subjects":[{"id":"c1","birthDate":"1990-01-01"}],"events":[],"queries":[{"subject":"c1",
+            "purpose":"order.fulfilment","field":"address","at":"2026-03-01T00:00:00Z","expect":"deny",
+            "reason":"X\\u001b[2J\\nPASS everything\\r\\u0085"}]}]}
+            """
+        let file = try ConsentCommandTests().temporaryFile("evil.scenarios.json", scenarios)
+        let junit = file + ".xml"
+        let run = Captured(["test", file, "--junit", junit])
+        #expect(run.status == .failure, "\(run.err)")
+        for text in [run.out, try String(contentsOfFile: junit, encoding: .utf8)] {
+            #expect(!text.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x85 || $0 == "\r" }, "\(text)")
+            #expect(!text.contains("\nPASS everything"))
+        }
+    }
 }

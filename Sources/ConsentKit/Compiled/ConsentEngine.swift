@@ -105,7 +105,10 @@ public struct ConsentEngine: Sendable {
 
     /// The id of the grant a decision relied on, looked up in the ledger, or `nil`.
     public func grantID(of decision: CompiledDecision) -> GrantID? {
-        guard decision.citesGrant, let record = ledger.record(for: subjectIDs[Int(decision.subject)]) else {
+        // A decision from another engine may name a slot this one does not have.
+        guard decision.citesGrant, decision.subject >= 0, Int(decision.subject) < subjectIDs.count,
+            let record = ledger.record(for: subjectIDs[Int(decision.subject)])
+        else {
             return nil
         }
         let grants = record.grants

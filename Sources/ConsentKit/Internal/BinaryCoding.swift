@@ -108,7 +108,12 @@ struct BinaryReader {
 
     mutating func double() throws(Damaged) -> Double { Double(bitPattern: try uint64()) }
 
-    mutating func date() throws(Damaged) -> Date { Date(timeIntervalSinceReferenceDate: try double()) }
+    /// An instant, refused unless finite and within years 1–9999: a snapshot holds only what the ledger accepted.
+    mutating func date() throws(Damaged) -> Date {
+        let date = Date(timeIntervalSinceReferenceDate: try double())
+        guard RFC3339.isRepresentable(date) else { throw damaged("an instant outside years 1–9999") }
+        return date
+    }
 
     mutating func string() throws(Damaged) -> String {
         let length = try count()

@@ -21,9 +21,13 @@ extension String {
 }
 
 extension Unicode.Scalar {
-    /// C0 controls, DEL and C1 controls; also the line and paragraph separators, which some terminals and log viewers
-    /// treat as line breaks.
-    fileprivate var isControlCharacter: Bool {
-        value < 0x20 || (0x7F...0x9F).contains(value) || value == 0x2028 || value == 0x2029
+    /// C0 controls, DEL and C1 controls; the line and paragraph separators, which some terminals and log viewers
+    /// treat as line breaks; and the bidirectional formatting controls, which reorder how the text around them is
+    /// shown ("Trojan Source"): what identifiers may not hold and what messages escape.
+    package var isControlCharacter: Bool {
+        switch value {
+        case 0..<0x20, 0x7F...0x9F, 0x2028, 0x2029, 0x200E, 0x200F, 0x202A...0x202E, 0x2066...0x2069, 0x061C: true
+        default: false
+        }
     }
 }

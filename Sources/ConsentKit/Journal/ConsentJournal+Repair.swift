@@ -29,14 +29,15 @@ extension ConsentJournal {
             for dropped in droppedLines {
                 let content = String(decoding: dropped.bytes, as: UTF8.self).escapingControlCharacters
                 text += "\nline \(dropped.line) (byte \(dropped.byteOffset), \(dropped.bytes.count) bytes): "
-                text += "\(dropped.reason): \(content)"
+                text += "\(dropped.reason.escapingControlCharacters): \(content)"
             }
             return text
         }
     }
 
     /// Repairs a journal that will not open because of corrupted lines: drops every complete line that fails its
-    /// checksum or is not an event, and an incomplete final line, keeps every other line byte for byte, and reports
+    /// checksum or is not an event, and an incomplete final line (unless it is a whole event without a checksum, the
+    /// last line of a ledger written by hand, which is kept), keeps every other line byte for byte, and reports
     /// exactly what it dropped. It is an operator's explicit choice, never automatic: a dropped line may have been a
     /// withdrawal, so read the report (each line's bytes are in it).
     ///
@@ -58,6 +59,7 @@ extension ConsentJournal {
         switch JournalFile.openForReading(path) {
         case .success(let descriptor):
             defer { Foundation.close(descriptor) }
+            try JournalFile.lockFile(descriptor, path: path)
             do {
                 bytes = try JournalFile.read(descriptor, at: 0, count: JournalFile.status(descriptor)?.length ?? 0)
             } catch {
@@ -91,7 +93,12 @@ extension ConsentJournal {
             lastLine = number
             return true
         }
-        if end < bytes.count {
+        if let event = JournalScan.handWrittenTail(bytes, from: end, line: lastLine + 1, path: path) {
+            // The last line of a ledger written by hand, without its newline: an event, kept, newline added.
+            events.append((lastLine + 1, JSONPath(), event))
+            kept += bytes[end...]
+            kept.append(UInt8(ascii: "\n"))
+        } else if end < bytes.count {
             dropped.append(
                 RepairReport.DroppedLine(
                     line: lastLine + 1, byteOffset: end, bytes: Array(bytes[end...]),
@@ -99,7 +106,7 @@ extension ConsentJournal {
         }
         let ledger = try ConsentLedger(policy: policy, events: events, file: path)
         if !dropped.isEmpty && !dryRun {
-            try JournalFile.replace(path, with: kept)
+            try JournalFile.replace(path, with: kept, modeOf: path)
             JournalFile.remove(JournalSnapshot.path(for: path))
         }
         return RepairReport(droppedLines: dropped, keptEvents: ledger.count)

@@ -153,6 +153,12 @@ public final class ConsentJournal: ConsentStore, @unchecked Sendable {
         }
         if !existed { JournalFile.synchronizeDirectory(of: path) }
         let descriptor = self.descriptor
+        do {
+            try JournalFile.lockFile(descriptor, path: path)
+        } catch {
+            Foundation.close(descriptor)
+            throw error
+        }
         guard let fileLength = JournalFile.status(descriptor)?.length else {
             Foundation.close(descriptor)
             throw .storage("cannot read the length of journal `\(path)`", file: path)
@@ -175,8 +181,8 @@ public final class ConsentJournal: ConsentStore, @unchecked Sendable {
             snapshotUse = .none
         }
         let start = snapshot?.coveredLength ?? 0
-        let data: [UInt8]
-        let scan: JournalScan
+        var data: [UInt8]
+        var scan: JournalScan
         do {
             data = try JournalFile.read(descriptor, at: start, count: fileLength - start)
             scan = try JournalScan(data, firstLine: (snapshot?.coveredLines ?? 0) + 1, path: path)
@@ -188,7 +194,20 @@ public final class ConsentJournal: ConsentStore, @unchecked Sendable {
             throw error as? ConsentKitError ?? .storage("cannot read journal `\(path)`", file: path)
         }
         let coveredLines = snapshot?.coveredLines ?? 0
-        if scan.tailLength > 0 {
+        if let event = scan.tailEvent {
+            // The last line of a hand-written ledger: kept, and given its newline so appends start on a line of
+            // their own.
+            guard JournalFile.writeAll([UInt8(ascii: "\n")], to: descriptor, using: operations) == nil,
+                operations.synchronize(descriptor) == 0
+            else {
+                let code = errno
+                Foundation.close(descriptor)
+                throw .storage("cannot end the last line of `\(path)`: \(JournalFile.describe(code))", file: path)
+            }
+            scan.adoptTail(event, line: coveredLines + scan.completeLines + 1)
+            data.append(UInt8(ascii: "\n"))
+            recovery = nil
+        } else if scan.tailLength > 0 {
             recovery = Recovery(
                 firstDroppedLine: coveredLines + scan.completeLines + 1, droppedLines: 1,
                 droppedBytes: scan.tailLength)
@@ -244,19 +263,27 @@ public final class ConsentJournal: ConsentStore, @unchecked Sendable {
 
     deinit {
         // A background task holds the journal only weakly, so none is running that could still write.
-        if !closed { Foundation.close(descriptor) }
+        if !closed {
+            Foundation.close(descriptor)
+            changeFeed.finish()
+        }
         writerLock.release()
     }
 
     /// Closes the journal: waits for background work (a snapshot being written or verified), closes the file and
     /// releases the writer lock, so that another writer may open it. Appends after closing throw.
     public func close() {
+        lock.lock()
+        let wasClosed = closed
+        closed = true
+        lock.unlock()
+        guard !wasClosed else { return }
+        // Closed first, then waited for: background work started before sees `closed` and writes nothing, or has
+        // finished writing before the lock is released to the next writer.
         background.wait()
         lock.lock()
-        defer { lock.unlock() }
-        guard !closed else { return }
-        closed = true
         Foundation.close(descriptor)
+        lock.unlock()
         writerLock.release()
         changeFeed.finish()
     }
@@ -307,7 +334,15 @@ public final class ConsentJournal: ConsentStore, @unchecked Sendable {
         changeFeed.publish(changes)
         if !erased.isEmpty {
             // The erasure is durable and in force; if rewriting fails, the next open (or erasing again) finishes it.
-            try redactFile(identities: erased)
+            do {
+                try redactFile(identities: erased)
+            } catch {
+                throw ConsentKitError(
+                    code: error.code,
+                    message: "the erasure is recorded and in force, but removing the personal data from the files "
+                        + "failed (\(error.message)); reopening the journal or erasing again finishes it",
+                    location: error.location)
+            }
             return changes
         }
         // The events are durable already; a snapshot that cannot be written only makes the next open slower.
@@ -401,11 +436,16 @@ public final class ConsentJournal: ConsentStore, @unchecked Sendable {
             }
             output.append(UInt8(ascii: "\n"))
         }
-        try JournalFile.replace(path, with: output)
+        try JournalFile.replace(path, with: output, modeOf: path)
         switch JournalFile.openForAppending(path, create: false) {
         case .success(let reopened):
             Foundation.close(descriptor)
             descriptor = reopened
+            // The new file is this writer's too (no one can have opened it by this name without the lock file).
+            if (try? JournalFile.lockFile(reopened, path: path)) == nil {
+                appendFailure = .storage(
+                    "cannot lock journal `\(path)` after erasure; it refuses appends until reopened", file: path)
+            }
         case .failure(let code):
             // The redacted file is in place; this handle still names the old one, which must not take appends.
             appendFailure = .storage(
@@ -462,7 +502,7 @@ public final class ConsentJournal: ConsentStore, @unchecked Sendable {
         }
         snapshotFileLock.lock()
         defer { snapshotFileLock.unlock() }
-        try JournalFile.replace(JournalSnapshot.path(for: path), with: parts.encode())
+        try JournalFile.replace(JournalSnapshot.path(for: path), with: parts.encode(), modeOf: path)
         snapshotLines = lines
     }
 
@@ -510,11 +550,15 @@ public final class ConsentJournal: ConsentStore, @unchecked Sendable {
             let bytes = parts.encode()
             // Held weakly while encoding: a journal released meanwhile writes nothing (its lock is gone).
             guard let self else { return }
+            lock.lock()
+            let isClosed = closed
+            lock.unlock()
             snapshotFileLock.lock()
-            // An erasure since the snapshot was taken: its data must not be written back.
+            // An erasure since the snapshot was taken: its data must not be written back. A closed journal writes
+            // nothing: `close()` waits for this task, and then the next writer owns the files.
             let written =
-                generation == snapshotGeneration
-                && (try? JournalFile.replace(JournalSnapshot.path(for: path), with: bytes)) != nil
+                !isClosed && generation == snapshotGeneration
+                && (try? JournalFile.replace(JournalSnapshot.path(for: path), with: bytes, modeOf: path)) != nil
             snapshotFileLock.unlock()
             lock.lock()
             snapshotInFlight = false

@@ -36,7 +36,15 @@ public final class ConsentJournalReader: @unchecked Sendable {
         var lines: Int
         var length: Int
         var snapshot: String
+        /// The last bytes read: if they change, the writer cut back what was read (a write whose `fsync` failed),
+        /// and the file is read again from the start.
+        var guardBytes: [UInt8]
+        /// Whether what was read ends with a hand-written last line that had no newline (see ``JournalScan``).
+        var endsMidLine: Bool
     }
+
+    /// How many bytes before the end of what was read are compared on each refresh.
+    private static let guardLength = 64
 
     /// What the last read found.
     public struct Status: Sendable, Hashable {
@@ -56,7 +64,7 @@ public final class ConsentJournalReader: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         return Status(
-            events: state.ledger.count, lines: state.lines, incompleteBytes: state.length - state.consumed,
+            events: state.ledger.count, lines: state.lines, incompleteBytes: max(0, state.length - state.consumed),
             snapshot: state.snapshot)
     }
 
@@ -91,26 +99,58 @@ public final class ConsentJournalReader: @unchecked Sendable {
         guard let status = JournalFile.status(state.descriptor) else {
             throw .storage("cannot read the length of journal `\(path)`", file: path)
         }
-        if JournalFile.identity(atPath: path) != state.identity || status.length < state.consumed {
+        var bytes: [UInt8] = []
+        var stillTheSame = false
+        if JournalFile.identity(atPath: path) == state.identity, status.length >= state.consumed {
+            do {
+                let guardStart = state.consumed - state.guardBytes.count
+                stillTheSame =
+                    try JournalFile.read(state.descriptor, at: guardStart, count: state.guardBytes.count)
+                    == state.guardBytes
+                bytes = try JournalFile.read(
+                    state.descriptor, at: state.consumed, count: status.length - state.consumed)
+            } catch {
+                throw .storage("cannot read journal `\(path)`: \(JournalFile.describe(error.code))", file: path)
+            }
+        }
+        // A hand-written last line read without its newline: the newline may follow now, nothing else.
+        var skipped = 0
+        if stillTheSame && state.endsMidLine && !bytes.isEmpty {
+            if bytes[0] == UInt8(ascii: "\n") {
+                skipped = 1
+                bytes.removeFirst()
+            } else {
+                stillTheSame = false
+            }
+        }
+        guard stillTheSame else {
+            // Replaced (an erasure or repair), cut back, or rewritten under what was read: read it all again.
             let fresh = try Self.load(path: path, policy: policy)
             Foundation.close(state.descriptor)
             state = fresh
             return fresh.ledger.count
         }
-        let bytes: [UInt8]
-        do {
-            bytes = try JournalFile.read(state.descriptor, at: state.consumed, count: status.length - state.consumed)
-        } catch {
-            throw .storage("cannot read journal `\(path)`: \(JournalFile.describe(error.code))", file: path)
-        }
         let scan = try JournalScan(bytes, firstLine: state.lines + 1, path: path)
         var ledger = state.ledger
-        try ledger.append(lines: scan.events, file: path)
+        try ledger.append(lines: scan.events + Self.tail(of: scan), file: path)
         state.ledger = ledger
-        state.consumed += scan.completeLength
-        state.lines += scan.completeLines
+        let consumed = state.consumed + skipped + scan.completeLength + (scan.tailEvent == nil ? 0 : scan.tailLength)
+        if skipped > 0 || consumed > state.consumed { state.endsMidLine = scan.tailEvent != nil }
+        state.consumed = consumed
+        state.lines += scan.completeLines + (scan.tailEvent == nil ? 0 : 1)
         state.length = status.length
-        return scan.events.count
+        state.guardBytes = Self.guardBytes(state.descriptor, before: consumed)
+        return scan.events.count + (scan.tailEvent == nil ? 0 : 1)
+    }
+
+    /// The hand-written last line's event, numbered, if the scan found one.
+    private static func tail(of scan: JournalScan) -> [JournalScan.Event] {
+        scan.tailEvent.map { [(nil, JSONPath(), $0)] } ?? []
+    }
+
+    private static func guardBytes(_ descriptor: Int32, before end: Int) -> [UInt8] {
+        let count = min(guardLength, end)
+        return (try? JournalFile.read(descriptor, at: end - count, count: count)) ?? []
     }
 
     private static func load(path: String, policy: Policy) throws(ConsentKitError) -> State {
@@ -135,14 +175,17 @@ public final class ConsentJournalReader: @unchecked Sendable {
             var ledger: ConsentLedger
             if let snapshot {
                 ledger = snapshot.ledger
-                try ledger.append(lines: scan.events, file: path)
+                try ledger.append(lines: scan.events + tail(of: scan), file: path)
             } else {
-                ledger = try ConsentLedger(policy: policy, events: scan.events, file: path)
+                ledger = try ConsentLedger(policy: policy, events: scan.events + tail(of: scan), file: path)
             }
+            let tailed = scan.tailEvent != nil
+            let consumed = start + scan.completeLength + (tailed ? scan.tailLength : 0)
             return State(
-                descriptor: descriptor, identity: status.identity, ledger: ledger,
-                consumed: start + scan.completeLength, lines: (snapshot?.coveredLines ?? 0) + scan.completeLines,
-                length: status.length, snapshot: snapshotNote)
+                descriptor: descriptor, identity: status.identity, ledger: ledger, consumed: consumed,
+                lines: (snapshot?.coveredLines ?? 0) + scan.completeLines + (tailed ? 1 : 0),
+                length: status.length, snapshot: snapshotNote,
+                guardBytes: guardBytes(descriptor, before: consumed), endsMidLine: tailed)
         } catch let error as ConsentKitError {
             Foundation.close(descriptor)
             throw error

@@ -38,6 +38,8 @@ extension ConsentLedger {
     init(policy: Policy, snapshot reader: inout BinaryReader) throws(BinaryReader.Damaged) {
         self.init(policy: policy)
         count = try reader.varint()
+        // Sequences count events; each took at least a line of the journal, so no count near `Int.max` is real.
+        guard count >= 0, count < 1 << 48 else { throw reader.damaged("impossible event count \(count)") }
         grantSubjects.reserveCapacity(try reader.count())
         let recordCount = try reader.count()
         records.reserveCapacity(recordCount)

@@ -57,6 +57,35 @@ enum JournalFile {
         return (Int(info.st_size), FileIdentity(device: UInt64(info.st_dev), inode: UInt64(info.st_ino)))
     }
 
+    /// `path` with symbolic links and `.`/`..` resolved — of its directory when the file does not exist yet — so that
+    /// two names for one journal take one lock.
+    static func canonicalPath(_ path: String) -> String {
+        if let resolved = realpath(path, nil) {
+            defer { free(resolved) }
+            return String(cString: resolved)
+        }
+        let url = URL(fileURLWithPath: path)
+        let directory = url.deletingLastPathComponent().path
+        guard let resolved = realpath(directory, nil) else { return path }
+        defer { free(resolved) }
+        return String(cString: resolved) + "/" + url.lastPathComponent
+    }
+
+    /// Takes an exclusive `flock` on an open journal file: the lock file is per name, this one per file, so a hard
+    /// link cannot give a second writer the same file under another name.
+    static func lockFile(_ descriptor: Int32, path: String) throws(ConsentKitError) {
+        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
+            let code = errno
+            guard code == EWOULDBLOCK || code == EAGAIN else {
+                throw .storage("cannot lock `\(path)`: \(describe(code))", file: path)
+            }
+            throw ConsentKitError(
+                code: .locked,
+                message: "journal `\(path)` is open for writing under another name (a hard link?); one writer per "
+                    + "journal", location: InputLocation(file: path))
+        }
+    }
+
     /// The identity of the file at `path` now, or `nil` if there is none.
     static func identity(atPath path: String) -> FileIdentity? {
         var info = stat()
@@ -106,13 +135,18 @@ enum JournalFile {
 
     /// Writes `bytes` to `path` atomically and durably: a temporary file beside it, `fsync`, rename, `fsync` of the
     /// directory. A crash leaves the old file or the new one, and at worst the temporary file, which the journal
-    /// removes when it next opens.
-    static func replace(_ path: String, with bytes: [UInt8]) throws(ConsentKitError) {
+    /// removes when it next opens. The new file gets the permission bits of `modeOf` (the journal), so that a
+    /// rewrite or a snapshot never makes personal data readable by more users than the journal is.
+    static func replace(_ path: String, with bytes: [UInt8], modeOf original: String) throws(ConsentKitError) {
         let temporary = path + ".tmp"
-        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        var info = stat()
+        let mode = stat(original, &info) == 0 ? mode_t(info.st_mode) & 0o777 : 0o600
+        unlink(temporary)
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else {
             throw .storage("cannot create `\(temporary)`: \(describe(errno))", file: temporary)
         }
+        _ = fchmod(descriptor, mode)
         if let failure = writeAll(bytes, to: descriptor, using: SystemFileOperations()) {
             close(descriptor)
             unlink(temporary)

@@ -19,7 +19,8 @@ final class JournalLock: @unchecked Sendable {
 
     /// Takes the lock for `journal`, or throws ``ConsentKitError/Code/locked`` naming the holder.
     init(journal: String) throws(ConsentKitError) {
-        path = Self.path(for: journal)
+        // One lock per file, whatever name it was opened by: a symbolic link must not give a second lock file.
+        path = Self.path(for: JournalFile.canonicalPath(journal))
         let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else {
             let code = errno

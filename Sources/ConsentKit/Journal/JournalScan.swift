@@ -6,6 +6,10 @@ internal import Foundation
 /// of whole lines, so a crash cuts at most the end of the last one. A complete line that fails its checksum or does
 /// not read as an event is corruption (a flipped bit, an edit, another file), whatever its position: reading stops
 /// with ``ConsentKitError/Code/corruptedData`` naming the line, and nothing is changed.
+///
+/// One exception: a final line without a newline that is a whole, valid event *without* a checksum (``tailEvent``)
+/// was not written by a journal, whose lines all carry one — it is the last line of a ledger written by hand, and
+/// cutting it could drop a withdrawal. It is an event like any other.
 struct JournalScan {
     typealias Event = (line: Int?, path: JSONPath, event: ConsentEvent)
 
@@ -18,6 +22,8 @@ struct JournalScan {
     /// How many bytes follow the last newline.
     var tailLength: Int { totalLength - completeLength }
     private(set) var totalLength = 0
+    /// The final line without a newline, when it is a whole valid event without a checksum (see above).
+    private(set) var tailEvent: ConsentEvent?
 
     /// What one complete line holds.
     enum Line {
@@ -43,6 +49,25 @@ struct JournalScan {
             return true
         }
         if let failure { throw failure }
+        tailEvent = Self.handWrittenTail(bytes, from: completeLength, line: firstLine + completeLines, path: path)
+    }
+
+    /// Counts the hand-written final line as a complete line, once its newline has been written.
+    mutating func adoptTail(_ event: ConsentEvent, line: Int) {
+        events.append((line, JSONPath(), event))
+        completeLength = totalLength + 1
+        completeLines += 1
+        totalLength += 1
+        tailEvent = nil
+    }
+
+    /// The event on the bytes after the last newline, if they are a whole valid event without a checksum.
+    static func handWrittenTail(_ bytes: [UInt8], from start: Int, line: Int, path: String) -> ConsentEvent? {
+        guard start < bytes.count else { return nil }
+        let tail = bytes[start...]
+        guard case .plain = JournalLine.verify(tail), case .event(let event) = read(tail, line: line, path: path)
+        else { return nil }
+        return event
     }
 
     /// The error for a bad complete line.

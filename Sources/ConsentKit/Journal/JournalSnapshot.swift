@@ -80,7 +80,9 @@ struct JournalSnapshot {
             let tail = try reader.array { (reader) throws(BinaryReader.Damaged) in try reader.byte() }
             var digest: [UInt8] = []
             for _ in 0..<32 { digest.append(try reader.byte()) }
-            guard covered >= 0, lines >= 0, covered <= journalLength, head.count <= covered, tail.count <= covered,
+            // Every line takes at least one byte (its newline): a larger count is damage, and would overflow later.
+            guard covered >= 0, lines >= 0, lines <= covered, covered <= journalLength, head.count <= covered,
+                tail.count <= covered,
                 journalBytes(0, head.count) == head, journalBytes(covered - tail.count, tail.count) == tail
             else { throw Unusable(reason: "the journal does not hold the bytes it was taken from") }
             let ledger = try ConsentLedger(policy: policy, snapshot: &reader)

@@ -1,8 +1,10 @@
 public import Foundation
 
 extension Policy {
-    /// The calendar day `instant` falls on in the policy's time zone.
+    /// The calendar day `instant` falls on in the policy's time zone, or `nil` for an instant that is not finite or
+    /// lies outside years 1–9999.
     public func localDate(of instant: Date) -> CalendarDate? {
+        guard RFC3339.isRepresentable(instant) else { return nil }
         let seconds = instant.timeIntervalSince1970 + Double(timeZone.secondsFromGMT(for: instant))
         return CalendarDate(daysSinceEpoch: Int((seconds / 86_400).rounded(.down)))
     }

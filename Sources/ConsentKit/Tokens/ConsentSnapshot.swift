@@ -47,11 +47,13 @@ public struct ConsentSnapshot: Sendable, Hashable {
 
     /// The snapshot of `subject` in `ledger` as of `instant`.
     ///
-    /// - Throws: ``ConsentKitError/Code/unknownIdentifier`` when the ledger holds nothing about `subject`.
+    /// - Throws: ``ConsentKitError/Code/unknownIdentifier`` when the ledger holds nothing about `subject`,
+    ///   ``ConsentKitError/Code/invalidDate`` for an instant that is not finite or lies outside years 1–9999.
     public init(_ subject: SubjectID, from ledger: ConsentLedger, at instant: Date) throws(ConsentKitError) {
         guard ledger.record(for: subject) != nil else {
             throw .unknownSubject(subject)
         }
+        if let problem = RFC3339.problem(with: instant) { throw ConsentKitError(code: .invalidDate, message: problem) }
         let state = ledger.state(of: subject, at: instant)
         var grants: [ConsentGrant] = []
         for standing in state.grants where !standing.inForce.isEmpty {

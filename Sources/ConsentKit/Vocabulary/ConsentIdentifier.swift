@@ -39,7 +39,7 @@ package enum IdentifierRule {
         if text.utf8.count > maximumLength {
             return "an identifier of \(text.utf8.count) bytes is longer than \(maximumLength)"
         }
-        if text.unicodeScalars.contains(where: { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }) {
+        if text.unicodeScalars.contains(where: \.isControlCharacter) {
             return "`\(text.escapingControlCharacters)` holds a control character"
         }
         return nil

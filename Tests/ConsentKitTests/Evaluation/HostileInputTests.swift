@@ -199,3 +199,29 @@ extension HostileInputTests {
         }
     }
 }
+
+extension HostileInputTests {
+    @Test func impossibleInstantsDoNotTrapInTheCalendarOrInSnapshots() throws {
+        for seconds in [Double.nan, .infinity, -1e300] {
+            #expect(policy.localDate(of: Date(timeIntervalSince1970: seconds)) == nil)
+        }
+        var ledger = ConsentLedger(policy: policy)
+        try ledger.append(
+            .subjectFacts(
+                "c1", SubjectFactsChange(birthDate: .set(CalendarDate(year: 2015, month: 1, day: 1)!)), at: Self.day))
+        expectError(.invalidDate) { _ = try ConsentSnapshot("c1", from: ledger, at: Date(timeIntervalSince1970: .nan)) }
+    }
+
+    @Test func aDecisionFromAnotherEngineNamesNoGrantHere() throws {
+        let many = try (0..<50).reduce(into: ConsentLedger(policy: policy)) { ledger, number in
+            try ledger.append(grant(GrantID("g\(number)"), subject: SubjectID("s\(number)")))
+        }
+        let big = ConsentEngine(ledger: many)
+        let question = ConsentQuestion(
+            subject: "s49", purpose: "marketing.email", field: "email", at: Self.day.addingTimeInterval(60))
+        let decision = big.decision(big.compiled.compile(question), for: big.handle(for: "s49"))
+        #expect(big.grantID(of: decision) == "g49")
+        let small = ConsentEngine(ledger: ConsentLedger(policy: policy))
+        #expect(small.grantID(of: decision) == nil)
+    }
+}

@@ -346,3 +346,116 @@ import Testing
         return process.terminationStatus
     }
 }
+
+/// Regressions for what an independent review of the journal found.
+extension ConsentJournalTests {
+    /// A ledger written by hand whose last line — a withdrawal — has no newline: it is an event, not a torn write.
+    @Test func aHandWrittenLastLineWithoutANewlineIsKept() throws {
+        let path = temporaryPath()
+        let text =
+            #"{"type":"grant","id":"g1","subject":"c1","purposes":["marketing.email"],"fields":["email"],"kind":"ordinary","at":"2026-01-01T00:00:00Z"}"#
+            + "\n" + #"{"type":"withdraw","grant":"g1","at":"2026-01-02T00:00:00Z"}"#
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        let question = ConsentQuestion(
+            subject: "c1", purpose: "marketing.email", field: "email", at: try instant("2026-02-01T00:00:00Z"))
+        let reader = try ConsentJournalReader(path: path, policy: policy)
+        #expect(ReferenceEvaluator(ledger: reader.ledger).decision(for: question).reason == .withdrawn)
+        let journal = try ConsentJournal(path: path, policy: policy)
+        #expect(journal.recovery == nil)
+        #expect(ReferenceEvaluator(ledger: try journal.ledger).decision(for: question).reason == .withdrawn)
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == text + "\n")
+        try journal.append(grant(5))
+        #expect(try reader.refresh() == 1)
+        #expect(reader.ledger.count == 3)
+        #expect(reader.status.incompleteBytes == 0)
+    }
+
+    /// A reader that read a batch whose `fsync` then failed (so the writer cut it back) must not keep it.
+    @Test func aReaderDropsABatchTheWriterCutBack() throws {
+        let path = temporaryPath()
+        let (journal, faults) = try faultyJournal(path)
+        try journal.append(grant(0))
+        let reader = try ConsentJournalReader(path: path, policy: policy)
+        faults.beforeFailingSync = { _ = try? reader.refresh() }
+        faults.inject(.failSync(EIO))
+        expectError(.storageFailure) {
+            try journal.append(
+                .grant(
+                    ConsentGrant(
+                        "g1", subject: "c1", purposes: ["marketing.email"], fields: ["email"], kind: .ordinary,
+                        at: Date(timeIntervalSince1970: 1_767_225_601), noticeVersion: 2)))
+        }
+        #expect(reader.ledger.count == 2, "the reader saw the batch before it was cut back")
+        journal.close()
+        let reopened = try ConsentJournal(path: path, policy: policy)
+        try reopened.append(
+            .grant(
+                ConsentGrant(
+                    "g2", subject: "c2", purposes: ["marketing.email"], fields: ["email"], kind: .ordinary,
+                    at: Date(timeIntervalSince1970: 1_767_225_601), noticeVersion: 2)))
+        try reader.refresh()
+        #expect(reader.ledger.entries.map(\.event) == (try reopened.ledger).entries.map(\.event))
+        #expect(reader.ledger.grant("g1") == nil)
+    }
+
+    @Test func anotherNameForTheSameJournalDoesNotGetASecondWriter() throws {
+        let path = temporaryPath()
+        let journal = try ConsentJournal(path: path, policy: policy)
+        let symbolic = temporaryPath()
+        try FileManager.default.createSymbolicLink(atPath: symbolic, withDestinationPath: path)
+        expectError(.locked) { _ = try ConsentJournal(path: symbolic, policy: policy) }
+        let hard = temporaryPath()
+        try FileManager.default.linkItem(atPath: path, toPath: hard)
+        expectError(.locked) { _ = try ConsentJournal(path: hard, policy: policy) }
+        expectError(.locked) { _ = try ConsentJournal.repair(path: hard, policy: policy) }
+        journal.close()
+        #expect(try ConsentJournal(path: symbolic, policy: policy).ledger.count == 0)
+    }
+
+    /// Rewrites and snapshots keep the journal's permissions: they must not make personal data readable by more
+    /// users than the journal is.
+    @Test func rewritesAndSnapshotsKeepTheJournalsPermissions() throws {
+        let path = temporaryPath()
+        try write(2, to: path)
+        #expect(chmod(path, 0o600) == 0)
+        let journal = try ConsentJournal(path: path, policy: policy)
+        try journal.append(
+            .subjectFacts(
+                "c1", SubjectFactsChange(birthDate: .set(CalendarDate(year: 1990, month: 1, day: 1)!)),
+                at: Date(timeIntervalSince1970: 1_767_300_000)))
+        try journal.erase("c1", at: Date(timeIntervalSince1970: 1_767_400_000))
+        func mode(_ file: String) throws -> Int {
+            try #require(FileManager.default.attributesOfItem(atPath: file)[.posixPermissions] as? Int)
+        }
+        #expect(try mode(path) == 0o600)
+        #expect(try mode(path + ".snapshot") == 0o600)
+        journal.close()
+        var bytes = try bytes(path)
+        bytes += Array("{\"type\":\"\u{1B}[2J\"}\n".utf8)
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        let report = try ConsentJournal.repair(path: path, policy: policy)
+        #expect(report.droppedLines.count == 1)
+        #expect(!report.description.contains("\u{1B}"), "\(report.description)")
+        #expect(try mode(path) == 0o600)
+    }
+
+    @Test func aSnapshotWithImpossibleCountsIsIgnoredNotACrash() throws {
+        let path = temporaryPath()
+        try write(3, to: path)
+        let ledger = try ConsentJournalReader(path: path, policy: policy).ledger
+        let journalBytes = try bytes(path)
+        var hasher = SHA256()
+        hasher.update(journalBytes)
+        let forged = JournalSnapshot.encode(
+            ledger, coveredLength: journalBytes.count, coveredLines: .max, head: Array(journalBytes.prefix(64)),
+            tail: Array(journalBytes.suffix(64)), prefixDigest: hasher.finalize())
+        try Data(forged).write(to: URL(fileURLWithPath: path + ".snapshot"))
+        #expect(try ConsentJournalReader(path: path, policy: policy).status.snapshot.hasPrefix("not used"))
+        let journal = try ConsentJournal(path: path, policy: policy)
+        guard case .ignored = journal.snapshotUse else {
+            Issue.record("a snapshot claiming Int.max lines was used: \(journal.snapshotUse)")
+            return
+        }
+        #expect(try journal.ledger.count == 3)
+    }
+}

@@ -25,6 +25,8 @@ final class FaultyFileOperations: JournalFileOperations, @unchecked Sendable {
 
     private let lock = NSLock()
     private var faults: [Fault] = []
+    /// Called when a scripted `fsync` failure is about to be reported: what another process might do meanwhile.
+    var beforeFailingSync: (@Sendable () -> Void)?
     private var failNextWrite: Int32?
     private var failNextTruncate = false
     private let system = SystemFileOperations()
@@ -68,6 +70,7 @@ final class FaultyFileOperations: JournalFileOperations, @unchecked Sendable {
         defer { lock.unlock() }
         if case .failSync(let code) = faults.first {
             faults.removeFirst()
+            beforeFailingSync?()
             errno = code
             return -1
         }
