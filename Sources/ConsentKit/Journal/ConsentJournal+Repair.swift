@@ -1,7 +1,7 @@
 internal import Foundation
 
 extension ConsentJournal {
-    /// What ``repair(path:policy:)`` dropped from a journal.
+    /// What ``repair(path:policy:dryRun:)`` dropped from a journal.
     public struct RepairReport: Sendable, Hashable, CustomStringConvertible {
         /// One line dropped.
         public struct DroppedLine: Sendable, Hashable {
@@ -45,7 +45,10 @@ extension ConsentJournal {
     /// its snapshot removed. When the remaining lines do not form a valid ledger (a withdrawal whose grant was on a
     /// dropped line), nothing is changed and the error names the first problem.
     ///
-    /// - Parameter dryRun: report what would be dropped, and change nothing.
+    /// - Parameters:
+    ///   - path: the journal file.
+    ///   - policy: the policy its events are checked against.
+    ///   - dryRun: report what would be dropped, and change nothing.
     /// - Returns: the report; its ``RepairReport/droppedLines`` is empty when there was nothing to repair, and then
     ///   the file was not touched.
     /// - Throws: ``ConsentKitError`` — `locked` when a writer has the journal open; the ledger's error when what

@@ -17,7 +17,7 @@ public import Foundation
 ///   and reports it in ``recovery``.
 /// - **Corruption.** A complete line that fails its checksum or is not an event — anywhere in the file — cannot be a
 ///   torn write: opening fails with ``ConsentKitError/Code/corruptedData`` naming the line, and the file is left
-///   exactly as it was. ``repair(path:policy:)`` drops such lines when an operator chooses to, reporting each.
+///   exactly as it was. ``repair(path:policy:dryRun:)`` drops such lines when an operator chooses to, reporting each.
 /// - **Snapshots.** Opening starts from `<path>.snapshot` when its ends match the journal, then checks the SHA-256
 ///   of everything it covers in the background; a mismatch puts the journal in a failed state (``failure``) in
 ///   which ``ledger`` and ``append(_:)-([ConsentEvent])`` throw and followers fail closed.
