@@ -22,8 +22,7 @@ extension ConsentLedger {
                 entry.event.encode(to: &writer)
             }
         }
-        let groups = Dictionary(grouping: identityGroups.values, by: \.members).values.compactMap(\.first)
-        writer.array(Array(groups)) { writer, group in
+        writer.array(Array(groups.values)) { writer, group in
             writer.array(group.members) { $0.string($1.rawValue) }
             Self.encode(group.link, to: &writer)
         }
@@ -69,8 +68,15 @@ extension ConsentLedger {
         let groupCount = try reader.count()
         for _ in 0..<groupCount {
             let members = try reader.array { (reader) throws(BinaryReader.Damaged) in SubjectID(try reader.string()) }
-            let group = IdentityGroup(members: members, link: try Self.decodeLink(from: &reader))
-            for member in members { identityGroups[member] = group }
+            guard members.count >= 2, zip(members, members.dropFirst()).allSatisfy({ $0 < $1 }),
+                members.allSatisfy({ groupNumbers[$0] == nil })
+            else { throw reader.damaged("a group of identities that is not sorted, or shares an identity") }
+            let link = try Self.decodeLink(from: &reader)
+            // The latest entry of any member: every event after the group formed reached them all.
+            let latest = members.compactMap { records[$0]?.entries.last?.event.at }.max() ?? link.at
+            let number = groups.count
+            groups[number] = IdentityGroup(members: members, link: link, latest: max(latest, link.at))
+            for member in members { groupNumbers[member] = number }
         }
         let resolutionCount = try reader.count()
         for _ in 0..<resolutionCount {

@@ -5,24 +5,40 @@ struct IdentityGroup: Sendable {
     /// In id order, so that ``ConsentLedger/identities(linkedWith:)`` need not sort them on every call.
     var members: [SubjectID]
     var link: IdentityLink
+    /// The latest instant of an entry recorded for any member: a link may not precede it. (Every event after the
+    /// group formed reaches every member, so this is the latest of any member's last entry.)
+    var latest: Date
 
-    /// The members of two disjoint groups, in id order: a merge of the two sorted lists, not a sort.
-    static func merged(_ left: [SubjectID], _ right: [SubjectID]) -> [SubjectID] {
-        var members: [SubjectID] = []
-        members.reserveCapacity(left.count + right.count)
-        var (l, r) = (left.startIndex, right.startIndex)
-        while l < left.endIndex && r < right.endIndex {
-            if right[r] < left[l] {
-                members.append(right[r])
-                r += 1
-            } else {
-                members.append(left[l])
-                l += 1
+    /// `members` with `others` (sorted, not members) inserted in id order: a few by a binary search and an
+    /// insertion each, so that adding an identity to a large group moves memory rather than comparing every member;
+    /// many by merging the two sorted lists.
+    static func insert(_ others: [SubjectID], into members: inout [SubjectID]) {
+        guard others.count <= 16 else {
+            var merged: [SubjectID] = []
+            merged.reserveCapacity(members.count + others.count)
+            var (left, right) = (members.startIndex, others.startIndex)
+            while left < members.endIndex && right < others.endIndex {
+                if others[right] < members[left] {
+                    merged.append(others[right])
+                    right += 1
+                } else {
+                    merged.append(members[left])
+                    left += 1
+                }
             }
+            merged += members[left...]
+            merged += others[right...]
+            members = merged
+            return
         }
-        members += left[l...]
-        members += right[r...]
-        return members
+        for other in others {
+            var (low, high) = (0, members.count)
+            while low < high {
+                let middle = (low + high) / 2
+                if members[middle] < other { low = middle + 1 } else { high = middle }
+            }
+            members.insert(other, at: low)
+        }
     }
 }
 
@@ -39,19 +55,25 @@ extension ConsentLedger {
             return fail(
                 .unknownIdentifier, "nothing is recorded for `\(link.from)`, so there is nothing to link", "from")
         }
-        let fromGroup = identities(linkedWith: link.from)
-        if fromGroup.contains(link.into) {
+        if let number = groupNumbers[link.from], number == groupNumbers[link.into] {
             return fail(.duplicateIdentifier, "`\(link.from)` and `\(link.into)` are already linked", "into")
         }
-        for member in fromGroup + identities(linkedWith: link.into) {
-            if let last = record(for: member)?.entries.last, last.event.at > link.at {
+        for side in [link.from, link.into] {
+            if let latest = latestEntry(of: side), latest > link.at {
                 return fail(
                     .inconsistentLedger,
-                    "the link at \(RFC3339.format(link.at)) precedes an event recorded for `\(member)` at "
-                        + "\(RFC3339.format(last.event.at)); links are appended in time order", "at")
+                    "the link at \(RFC3339.format(link.at)) precedes an event recorded for `\(side)`"
+                        + "\(groupNumbers[side] == nil ? "" : " or an identity linked with it") at "
+                        + "\(RFC3339.format(latest)); links are appended in time order", "at")
             }
         }
         return nil
+    }
+
+    /// The latest instant of an entry recorded for `subject` or any identity linked with it.
+    private func latestEntry(of subject: SubjectID) -> Date? {
+        if let group = group(of: subject) { return group.latest }
+        return record(for: subject)?.entries.last?.event.at
     }
 
     /// Merges the two identities' states at the link (see ``IdentityLink``) and joins their groups.
@@ -61,13 +83,18 @@ extension ConsentLedger {
         let fromStanding = Standing(record(for: link.from) ?? SubjectRecord(subject: link.from), at: link.at)
         let intoStanding = Standing(record(for: link.into) ?? SubjectRecord(subject: link.into), at: link.at)
         let sequence = count
+        let latest = max(latestEntry(of: link.from) ?? link.at, latestEntry(of: link.into) ?? link.at, link.at)
         var notes: [String] = []
+        // The link is recorded for the two identities it names. The other members' records change only by what
+        // the link derives for them, below: a copy of the link in every member's record would make a long chain
+        // of links quadratic in its length.
         insert(LedgerEntry(sequence: sequence, event: .link(link)), into: link.into)
-        // One derived entry, copied to every member: built once rather than per member.
-        let derived = LedgerEntry(
-            sequence: sequence, event: .link(link),
-            derivation: Derivation(link: link, note: "`\(link.from)` was linked into `\(link.into)`"))
-        for member in fromSide + intoSide where member != link.into { insert(derived, into: member) }
+        insert(
+            LedgerEntry(
+                sequence: sequence, event: .link(link),
+                derivation: Derivation(link: link, note: "`\(link.from)` was linked into `\(link.into)`")),
+            into: link.from)
+        var changed: Set<SubjectID> = [link.from, link.into]
         for (members, own, other, otherName) in [
             (intoSide, intoStanding, fromStanding, link.from), (fromSide, fromStanding, intoStanding, link.into),
         ] {
@@ -80,14 +107,27 @@ extension ConsentLedger {
                             sequence: sequence, event: event(member),
                             derivation: Derivation(link: link, note: note.text)
                         ), into: member)
+                    changed.insert(member)
                 }
             }
         }
-        let group = IdentityGroup(members: IdentityGroup.merged(fromSide, intoSide), link: link)
-        for member in group.members { identityGroups[member] = group }
+        // Join the groups: the larger keeps its number and the smaller side's identities are relabelled, so each
+        // identity is relabelled O(log n) times over any sequence of links.
+        let (large, small) = fromSide.count >= intoSide.count ? (link.from, link.into) : (link.into, link.from)
+        let smallMembers = identities(linkedWith: small)
+        let number = groupNumbers[large] ?? sequence
+        // Taken out of the table first, so that (outside a batch that may be taken back) the insertion below
+        // mutates the only reference rather than copying the members.
+        var members = groups[number]?.members ?? [large]
+        setGroup(nil, number: number)
+        IdentityGroup.insert(smallMembers, into: &members)
+        if let old = groupNumbers[small] { setGroup(nil, number: old) }
+        setGroup(IdentityGroup(members: members, link: link, latest: latest), number: number)
+        if groupNumbers[large] == nil { setGroupNumber(number, of: large) }
+        for member in smallMembers { setGroupNumber(number, of: member) }
         linkResolutions[sequence] = notes
         count += 1
-        return group.members
+        return changed.sorted()
     }
 }
 

@@ -17,10 +17,15 @@ public struct ConsentLedger: Sendable {
     public let policy: Policy
     var records: [SubjectID: SubjectRecord] = [:]
     var grantSubjects: [GrantID: (subject: SubjectID, at: Date)] = [:]
-    /// The merged group of every linked identity (identities never linked are absent).
-    var identityGroups: [SubjectID: IdentityGroup] = [:]
-    /// Where ``insert(_:into:)`` put each entry, while ``appendAtomically(_:)`` needs it to take a batch back.
+    /// The group number of every linked identity (identities never linked are absent), and the groups by number.
+    /// Two maps rather than a group per identity: a link then relabels only the smaller group's identities, so a
+    /// long chain of links costs O(n log n), not O(n²).
+    var groupNumbers: [SubjectID: Int] = [:]
+    var groups: [Int: IdentityGroup] = [:]
+    /// Where ``insert(_:into:)`` put each entry, and what group numbers and groups were before a batch changed them,
+    /// while ``appendAtomically(_:)`` needs it to take a batch back.
     private var insertions: [(subject: SubjectID, index: Int)]?
+    private var groupLog: [(numbers: [(SubjectID, Int?)], groups: [(Int, IdentityGroup?)])]?
     /// What each link resolved, by the link's sequence.
     var linkResolutions: [Int: [String]] = [:]
     /// The number of events appended.
@@ -49,8 +54,11 @@ public struct ConsentLedger: Sendable {
 
     /// The identities linked with `subject` (itself included), in id order; just `subject` when it was never linked.
     public func identities(linkedWith subject: SubjectID) -> [SubjectID] {
-        identityGroups[subject]?.members ?? [subject]
+        group(of: subject)?.members ?? [subject]
     }
+
+    /// The merged group of a linked identity, or `nil`.
+    func group(of subject: SubjectID) -> IdentityGroup? { groupNumbers[subject].flatMap { groups[$0] } }
 
     /// How the link appended with `sequence` resolved the two identities' states: one sentence per carried,
     /// dropped or restricted item, or `nil` when that sequence is not a link.
@@ -95,7 +103,9 @@ public struct ConsentLedger: Sendable {
         if case .grant(let grant) = event { grantSubjects[grant.id] = (grant.subject, grant.at) }
         insert(LedgerEntry(sequence: count, event: event), into: subject)
         var changed = [subject]
-        if let group = identityGroups[subject] {
+        if let number = groupNumbers[subject], var group = groups[number] {
+            group.latest = max(group.latest, event.at)
+            setGroup(group, number: number)
             // `check` refused events before the link, so this one belongs to the merged person.
             for member in group.members where member != subject {
                 let note = "recorded for `\(subject)`, linked with `\(member)` since \(RFC3339.format(group.link.at))"
@@ -117,6 +127,18 @@ public struct ConsentLedger: Sendable {
         return event.namedSubject ?? SubjectID("")
     }
 
+    /// Sets an identity's group number, noting the old one while a batch may be taken back.
+    mutating func setGroupNumber(_ number: Int?, of subject: SubjectID) {
+        if groupLog != nil { groupLog!.append(([(subject, groupNumbers[subject])], [])) }
+        groupNumbers[subject] = number
+    }
+
+    /// Sets a group, noting the old one while a batch may be taken back.
+    mutating func setGroup(_ group: IdentityGroup?, number: Int) {
+        if groupLog != nil { groupLog!.append(([], [(number, groups[number])])) }
+        groups[number] = group
+    }
+
     mutating func insert(_ entry: LedgerEntry, into subject: SubjectID) {
         let index = records[subject, default: SubjectRecord(subject: subject)].insert(entry)
         insertions?.append((subject, index))
@@ -136,7 +158,9 @@ public struct ConsentLedger: Sendable {
         fileprivate var records: [SubjectID: SubjectRecord] = [:]
         /// Where each entry of the batch was inserted, in order.
         fileprivate var insertions: [(subject: SubjectID, index: Int)] = []
-        fileprivate var groups: [SubjectID: IdentityGroup?] = [:]
+        /// Group numbers and groups as they were before each change of the batch, in order.
+        fileprivate var groupLog: [(numbers: [(SubjectID, Int?)], groups: [(Int, IdentityGroup?)])] = []
+        fileprivate var seen: Set<SubjectID> = []
         fileprivate var grants: [GrantID] = []
     }
 
@@ -153,16 +177,25 @@ public struct ConsentLedger: Sendable {
         changed.reserveCapacity(events.count)
         let erases = events.contains { if case .erase = $0 { true } else { false } }
         insertions = []
-        defer { insertions = nil }
+        groupLog = []
+        defer {
+            insertions = nil
+            groupLog = nil
+        }
         for event in events {
             let touched: [SubjectID]
             if case .link(let link) = event {
-                touched = identities(linkedWith: link.from) + identities(linkedWith: link.into)
+                // A link inserts into its two identities, and into other members only the entries it derives,
+                // which the insertion log takes back; in a batch that erases, whole records are saved, so all.
+                touched =
+                    erases
+                    ? identities(linkedWith: link.from) + identities(linkedWith: link.into) : [link.from, link.into]
             } else {
-                touched = identities(linkedWith: owner(of: event))
+                let subject = owner(of: event)
+                touched = erases || groupNumbers[subject] == nil ? identities(linkedWith: subject) : [subject]
             }
-            for subject in touched where saved.groups[subject] == nil {
-                saved.groups[subject] = .some(identityGroups[subject])
+            for subject in touched where !saved.seen.contains(subject) {
+                saved.seen.insert(subject)
                 if let record = records[subject] {
                     if erases { saved.records[subject] = record }
                 } else {
@@ -173,12 +206,14 @@ public struct ConsentLedger: Sendable {
                 changed.append(try appendReportingSubjects(event))
             } catch {
                 saved.insertions = insertions ?? []
+                saved.groupLog = groupLog ?? []
                 undo(saved)
                 throw error
             }
             if case .grant(let grant) = event { saved.grants.append(grant.id) }
         }
         saved.insertions = insertions ?? []
+        saved.groupLog = groupLog ?? []
         return (changed, saved)
     }
 
@@ -190,7 +225,10 @@ public struct ConsentLedger: Sendable {
         }
         for subject in saved.created { records[subject] = nil }
         for (subject, record) in saved.records { records[subject] = record }
-        for (subject, group) in saved.groups { identityGroups[subject] = group }
+        for change in saved.groupLog.reversed() {
+            for (subject, number) in change.numbers { groupNumbers[subject] = number }
+            for (number, group) in change.groups { groups[number] = group }
+        }
         for grant in saved.grants { grantSubjects[grant] = nil }
         for sequence in saved.count..<max(saved.count, count) { linkResolutions[sequence] = nil }
         count = saved.count
@@ -277,7 +315,7 @@ public struct ConsentLedger: Sendable {
             return check(link)
         }
         let subject = owner(of: event)
-        if let group = identityGroups[subject], event.at < group.link.at {
+        if let group = group(of: subject), event.at < group.link.at {
             return fail(
                 .inconsistentLedger,
                 "`\(subject)` was linked with \(group.members.filter { $0 != subject }.map { "`\($0)`" }.joined(separator: ", ")) "
