@@ -87,7 +87,8 @@ public struct ConsentEngine: Sendable {
     /// - Throws: the ledger's ``ConsentKitError`` for a refused event; the engine is then unchanged.
     /// - Complexity: O(*e*) for the *e* events of that subject, amortised with compaction.
     public mutating func append(_ event: ConsentEvent) throws(ConsentKitError) {
-        // A link, or an event for a linked identity, changes every identity of the merged person.
+        // An event for a linked identity changes every identity of the merged person; a link, those it names and
+        // those it carried something to.
         for subject in try ledger.appendReportingSubjects(event) { recompile(subject) }
     }
 

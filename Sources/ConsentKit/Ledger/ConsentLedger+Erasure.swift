@@ -46,6 +46,13 @@ extension ConsentLedger {
     /// Replaces a subject's whole record (how a layered engine copies a record from the ledger it follows).
     package mutating func setRecord(_ record: SubjectRecord) {
         records[record.subject] = record
+        // Keep the group's latest instant, which checks later links, in step with the record.
+        if let number = groupNumbers[record.subject], var group = groups[number],
+            let last = record.entries.last?.event.at, last > group.latest
+        {
+            group.latest = last
+            groups[number] = group
+        }
     }
 }
 

@@ -95,7 +95,7 @@ public struct ConsentLedger: Sendable {
     }
 
     /// Appends an event and returns every subject whose record changed: the one it names and, after a link, the
-    /// identities linked with it.
+    /// identities linked with it; for a link, the two identities and those that received what it carried.
     package mutating func appendReportingSubjects(_ event: ConsentEvent) throws(ConsentKitError) -> [SubjectID] {
         if let problem = check(event) { throw problem }
         if case .link(let link) = event { return try appendLink(link) }

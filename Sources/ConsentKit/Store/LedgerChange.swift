@@ -4,7 +4,9 @@ public struct LedgerChange: Sendable, Hashable {
     public let sequence: Int
     /// The event.
     public let event: ConsentEvent
-    /// The subjects whose state it changed: the one it names and every identity linked with it.
+    /// The subjects whose records it changed: for an event, the identity it names and every identity linked with
+    /// it; for a `link`, the two identities it names and those that received what it carried. (Other identities of
+    /// the merged group keep their records as they were; ``ConsentLedger/identities(linkedWith:)`` names the group.)
     public let subjects: [SubjectID]
 
     /// Creates a change.
