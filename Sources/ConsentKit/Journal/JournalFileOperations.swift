@@ -71,11 +71,26 @@ enum JournalFile {
         return String(cString: resolved) + "/" + url.lastPathComponent
     }
 
+    /// Takes an exclusive `flock` without waiting for a holder, but retrying for a quarter of a second: a process
+    /// that spawns a child (`posix_spawn`, `fork`) lends the child its descriptors until the child's `exec` closes
+    /// them, and for that moment a lock this process released still looks held. Returns 0 or the errno.
+    static func exclusiveLock(_ descriptor: Int32) -> Int32 {
+        var attempts = 0
+        while flock(descriptor, LOCK_EX | LOCK_NB) != 0 {
+            let code = errno
+            if code == EINTR { continue }
+            guard code == EWOULDBLOCK || code == EAGAIN, attempts < 50 else { return code }
+            attempts += 1
+            usleep(5_000)
+        }
+        return 0
+    }
+
     /// Takes an exclusive `flock` on an open journal file: the lock file is per name, this one per file, so a hard
     /// link cannot give a second writer the same file under another name.
     static func lockFile(_ descriptor: Int32, path: String) throws(ConsentKitError) {
-        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
-            let code = errno
+        let code = exclusiveLock(descriptor)
+        guard code == 0 else {
             guard code == EWOULDBLOCK || code == EAGAIN else {
                 throw .storage("cannot lock `\(path)`: \(describe(code))", file: path)
             }

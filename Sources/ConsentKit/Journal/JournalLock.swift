@@ -29,8 +29,8 @@ final class JournalLock: @unchecked Sendable {
                 message: "cannot open the lock file `\(path)`: \(JournalFile.describe(code))",
                 location: InputLocation(file: journal))
         }
-        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
-            let code = errno
+        let code = JournalFile.exclusiveLock(descriptor)
+        guard code == 0 else {
             let holder = (try? JournalFile.read(descriptor, at: 0, count: 200)).map {
                 String(decoding: $0, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
             }

@@ -226,6 +226,23 @@ import Testing
         #expect(try second.ledger.count == 2)
     }
 
+    /// A spawned child holds this process's descriptors until its `exec`: for that moment a released lock still
+    /// looks held. Reopening while another thread spawns processes must not fail (it failed in CI before the lock
+    /// retried).
+    @Test func spawningProcessesMeanwhileDoesNotMakeAReleasedJournalLookLocked() async throws {
+        let path = temporaryPath()
+        let spawner = Task.detached {
+            for _ in 0..<150 { _ = Self.run("/usr/bin/env", ["true"]) }
+        }
+        for number in 0..<300 {
+            let journal = try ConsentJournal(path: path, policy: policy)
+            if number % 50 == 0 { try journal.append(grant(number)) }
+            journal.close()
+        }
+        await spawner.value
+        #expect(try ConsentJournal(path: path, policy: policy).ledger.count == 6)
+    }
+
     @Test func releasingAJournalReleasesItsLock() throws {
         let path = temporaryPath()
         do {
