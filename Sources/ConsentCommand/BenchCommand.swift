@@ -1,7 +1,7 @@
 internal import ConsentKit
 internal import Foundation
 
-/// `consent bench`: the standard workload of CLI.md through the compiled evaluator, with honest timings.
+/// `consent bench`: the standard workload of CommandLine.md through the compiled evaluator, with honest timings.
 enum BenchCommand {
     static let usage = """
         usage: consent bench [--subjects N] [--queries M] [--seed S] [--json] [--export DIR]

@@ -1,6 +1,6 @@
 internal import Foundation
 
-/// The standard benchmark workload of `consent bench` (CLI.md): from a seed, a policy of 40 fields (8 sensitive)
+/// The standard benchmark workload of `consent bench` (CommandLine.md): from a seed, a policy of 40 fields (8 sensitive)
 /// and 12 purposes covering every basis and flag, subjects (about 5% minors) with 0–12 events each, and questions
 /// whose instants fall before, inside and after grant lifetimes. The same seed gives the same workload everywhere,
 /// so two builds or two engines can be compared on exactly the same work.

@@ -1,7 +1,7 @@
 public import Foundation
 
 extension ConsentEngine {
-    /// The decision for a resolved question about a subject: DECISION-MODEL.md over the compiled state.
+    /// The decision for a resolved question about a subject: DecisionModel.md over the compiled state.
     ///
     /// - Complexity: O(*f* + *o* + *g*) for the subject's *f* fact versions, *o* objection events and *g* grant
     ///   slots — a handful each — with no allocation and no lock.
@@ -175,7 +175,7 @@ public struct FieldSet: Sendable, Hashable {
     public var indices: [Int32] { (0..<Int32(words.count * 64)).filter { contains($0) } }
 }
 
-/// One evaluation over borrowed views of the engine's arrays and the policy's tables: DECISION-MODEL.md step by
+/// One evaluation over borrowed views of the engine's arrays and the policy's tables: DecisionModel.md step by
 /// step, on integers.
 struct Evaluation {
     unowned(unsafe) let tables: CompiledTables

@@ -1,7 +1,7 @@
 internal import Foundation
 
 /// The compiled evaluator: a ``ConsentLedger`` with every subject's state compiled into flat, cache-friendly
-/// arrays, answering the questions of DECISION-MODEL.md with the same decisions as ``ReferenceEvaluator`` — proven
+/// arrays, answering the questions of DecisionModel.md with the same decisions as ``ReferenceEvaluator`` — proven
 /// by a differential test — in nanoseconds and with no allocation or lock.
 ///
 /// ```swift

@@ -1,4 +1,4 @@
-/// Why a decision came out as it did: one stable dotted code per evaluation step (DECISION-MODEL.md).
+/// Why a decision came out as it did: one stable dotted code per evaluation step (DecisionModel.md).
 ///
 /// The dotted string — `denied.separateConsentRequired` — is the public contract that scenario files, logs and
 /// other engines compare. The value itself is one byte, so a ``Decision`` stays small.
@@ -16,7 +16,7 @@ public struct ReasonCode: Sendable, Hashable, CaseIterable, CustomStringConverti
     private let base: Base
     private init(_ base: Base) { self.base = base }
 
-    /// Every reason code, allowed ones first, in the order of DECISION-MODEL.md.
+    /// Every reason code, allowed ones first, in the order of DecisionModel.md.
     public static let allCases: [ReasonCode] = Base.allCases.map(ReasonCode.init)
 
     /// The code's number, stable within a release, for compact storage.

@@ -1,6 +1,6 @@
 public import Foundation
 
-/// The reference evaluator: DECISION-MODEL.md implemented step by step over a policy and a ledger, written for
+/// The reference evaluator: DecisionModel.md implemented step by step over a policy and a ledger, written for
 /// being obviously right rather than fast. Faster evaluators are tested against it.
 ///
 /// It fails closed: an unknown purpose, field or subject never reads as consent, and a subject with no events
@@ -59,7 +59,7 @@ public struct ReferenceEvaluator: Sendable {
         return Explanation(question: question, decision: trace.decision, details: trace.details)
     }
 
-    // MARK: The steps of DECISION-MODEL.md
+    // MARK: The steps of DecisionModel.md
 
     private struct Trace {
         var decision: Decision

@@ -1,5 +1,5 @@
 /// One line of a journal file: an event's JSON object with a last member `"checksum":"crc32:xxxxxxxx"`, the CRC-32
-/// of the same object written without that member. The line stays a FORMATS.md event object, so ledger readers
+/// of the same object written without that member. The line stays a Formats.md event object, so ledger readers
 /// read journals too (verifying the checksum when it is there).
 package enum JournalLine {
     /// `,"checksum":"crc32:` + 8 hex digits + `"}`.

@@ -1,7 +1,7 @@
 internal import Foundation
 
 extension ConsentEvent {
-    /// Reads one event object (FORMATS.md), reporting every structural problem with its JSON path.
+    /// Reads one event object (Formats.md), reporting every structural problem with its JSON path.
     package static func read(_ value: JSONValue, at path: JSONPath, reader: inout JSONReader) -> ConsentEvent? {
         guard case .object(let object) = value else {
             reader.fail(.wrongType, "expected an event object, found \(value.typeName)", at: path)
@@ -180,7 +180,7 @@ extension ConsentEvent {
             destinations: destinations ?? [], evidence: evidence)
     }
 
-    /// The event as a FORMATS.md object, keys in the documented order.
+    /// The event as a Formats.md object, keys in the documented order.
     package var jsonValue: JSONValue {
         func ids<ID: ConsentIdentifier>(_ list: [ID]) -> JSONValue { .array(list.map { .string($0.rawValue) }) }
         func instant(_ date: Date) -> JSONValue { .string(RFC3339.format(date)) }

@@ -106,7 +106,7 @@ public struct ScenarioQuery: Sendable {
         let destination = reader.optional(object, "destination", at: path) { $0.identifier($1, at: $2) }
         let channel = reader.optional(object, "channel", at: path) { $0.identifier($1, at: $2) }
         let expect = reader.required(object, "expect", at: path) { $0.choice($1, at: $2, of: Effect.self) }
-        // A reason that is no code's prefix is not a file error (FORMATS.md names only an expected grant on a
+        // A reason that is no code's prefix is not a file error (Formats.md names only an expected grant on a
         // deny): it is an expectation that fails, and the failure shows the reason actually given.
         let reason = reader.optional(object, "reason", at: path) { $0.string($1, at: $2) }
         let grant = reader.optional(object, "grant", at: path) { $0.identifier($1, at: $2) }

@@ -1,5 +1,5 @@
 extension DataCategory {
-    /// The built-in categories of the PIPL regime (DECISION-MODEL.md), sensitive ones per Art. 28 with the
+    /// The built-in categories of the PIPL regime (DecisionModel.md), sensitive ones per Art. 28 with the
     /// examples of GB/T 35273-2020 Annex B. Every policy of the regime starts from these.
     public static let pipl: [DataCategory] = {
         let sensitive: [(String, [String])] = [
