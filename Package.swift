@@ -6,16 +6,33 @@ let package = Package(
     // The library is embedded by apps that are not on the newest OS: nothing here needs more than these.
     platforms: [.macOS(.v13), .iOS(.v16), .tvOS(.v16), .watchOS(.v9), .visionOS(.v1)],
     products: [
+        // What users depend on: the umbrella, which re-exports the four modules below it.
         .library(name: "ConsentKit", targets: ["ConsentKit"]),
+        // The parts, for code that wants less than everything (an app that only evaluates links no file I/O).
+        .library(name: "ConsentCore", targets: ["ConsentCore"]),
+        .library(name: "ConsentInterchange", targets: ["ConsentInterchange"]),
+        .library(name: "ConsentTokens", targets: ["ConsentTokens"]),
+        .library(name: "ConsentStorage", targets: ["ConsentStorage"]),
         .library(name: "ConsentKitTesting", targets: ["ConsentKitTesting"]),
+        // The synthetic workload shared by `consent bench`, the tests and Benchmarks/: not API, no stability promise.
+        .library(name: "_ConsentKitWorkload", targets: ["_ConsentKitWorkload"]),
         .executable(name: "consent", targets: ["consent"]),
     ],
     targets: [
-        .target(name: "ConsentKit"),
+        // The layers, each importing only those before it (Documentation/Architecture.md).
+        .target(name: "ConsentCore"),
+        .target(name: "ConsentInterchange", dependencies: ["ConsentCore"]),
+        .target(name: "ConsentTokens", dependencies: ["ConsentCore", "ConsentInterchange"]),
+        .target(name: "ConsentStorage", dependencies: ["ConsentCore", "ConsentInterchange", "ConsentTokens"]),
+        .target(
+            name: "ConsentKit",
+            dependencies: ["ConsentCore", "ConsentInterchange", "ConsentTokens", "ConsentStorage"]
+        ),
+        .target(name: "_ConsentKitWorkload", dependencies: ["ConsentKit"]),
         .target(name: "ConsentKitTesting", dependencies: ["ConsentKit"]),
         .target(
             name: "ConsentCommand",
-            dependencies: ["ConsentKit"],
+            dependencies: ["ConsentKit", "_ConsentKitWorkload"],
             // The demo runs from anywhere, so the shipped examples are compiled into the executable.
             resources: [
                 .embedInCode("Examples/retail.policy.json"),
@@ -25,7 +42,10 @@ let package = Package(
         // Counts malloc calls for `consent bench`; linked into the command only, never into the library.
         .target(name: "CAllocationCounter"),
         .executableTarget(name: "consent", dependencies: ["ConsentCommand", "CAllocationCounter"]),
-        .testTarget(name: "ConsentKitTests", dependencies: ["ConsentKit", "ConsentKitTesting", "JournalCrashHelper"]),
+        .testTarget(
+            name: "ConsentKitTests",
+            dependencies: ["ConsentKit", "ConsentKitTesting", "_ConsentKitWorkload", "JournalCrashHelper"]
+        ),
         // Spawned and killed by the journal's crash tests; not a product.
         .executableTarget(name: "JournalCrashHelper", dependencies: ["ConsentKit"], path: "Tests/JournalCrashHelper"),
         .testTarget(name: "ConsentKitTestingTests", dependencies: ["ConsentKit", "ConsentKitTesting"]),

@@ -1,0 +1,191 @@
+internal import Foundation
+
+extension ConsentEngine {
+    /// Compiles one subject's record into the tail of the flat arrays and returns where it went.
+    ///
+    /// - Complexity: O(*e* + *g* · *w*) for *e* events, *g* grants and *w* withdrawals of the subject.
+    mutating func compile(_ record: SubjectRecord) -> SubjectSlot {
+        var slot = SubjectSlot()
+        slot.factsStart = Int32(facts.count)
+        slot.grantStart = Int32(grants.count)
+        slot.toggleStart = Int32(toggles.count)
+        slot.referenceStart = Int32(references.count)
+        let noFacts = SubjectFacts()
+        var current = record.initialFacts
+        if current != noFacts { facts.append(factsVersion(current, from: -.infinity)) }
+        var ordinal = 0
+        for entry in record.entries {
+            let event = entry.event
+            switch event {
+            case .subjectFacts(_, let change, let at):
+                if facts.count == Int(slot.factsStart) { facts.append(.unknown) }
+                current = change.applied(to: current)
+                facts.append(factsVersion(current, from: at.timeIntervalSinceReferenceDate))
+            case .erase(_, let at):
+                addToggle(at, key: 0, kind: Toggle.erasure, on: true)
+            case .restrict(_, let purpose, let at), .unrestrict(_, let purpose, let at):
+                guard let index = compiled.index(ofPurpose: purpose) else { continue }
+                let on = if case .restrict = event { true } else { false }
+                addToggle(at, key: UInt16(index), kind: Toggle.restriction, on: on)
+            case .optOut(_, let kind, let at), .optIn(_, let kind, let at):
+                let on = if case .optOut = event { true } else { false }
+                addToggle(at, key: UInt16(kind.ordinal), kind: Toggle.optOut, on: on)
+            case .channelOptOut(_, let channel, let at), .channelOptIn(_, let channel, let at):
+                guard let index = Channel.knownChannels.firstIndex(of: channel) else { continue }
+                let on = if case .channelOptOut = event { true } else { false }
+                addToggle(at, key: UInt16(index), kind: Toggle.channel, on: on)
+            case .grant(let grant):
+                compile(grant, ordinal: ordinal, in: record, slot: slot)
+                ordinal += 1
+            case .withdraw, .link:
+                break
+            }
+        }
+        let factsCount = facts.count - Int(slot.factsStart)
+        let grantCount = grants.count - Int(slot.grantStart)
+        let toggleCount = toggles.count - Int(slot.toggleStart)
+        let referenceCount = references.count - Int(slot.referenceStart)
+        let limit = Int(UInt16.max)
+        let manyReferences = record.grants.contains { $0.recipients.count > 255 || $0.destinations.count > 255 }
+        if factsCount > limit || grantCount > limit || toggleCount > limit || referenceCount > limit || ordinal > limit
+            || manyReferences
+        {
+            // Too large for the compact layout: leave nothing behind and let the reference evaluator decide.
+            facts.removeLast(factsCount)
+            grants.removeLast(grantCount)
+            toggles.removeLast(toggleCount)
+            toggleTimes.removeLast(toggleCount)
+            references.removeLast(referenceCount)
+            return SubjectSlot(flags: SubjectSlot.usesReference)
+        }
+        slot.factsCount = UInt16(factsCount)
+        slot.grantCount = UInt16(grantCount)
+        slot.toggleCount = UInt16(toggleCount)
+        return slot
+    }
+
+    private mutating func addToggle(_ at: Date, key: UInt16, kind: UInt8, on: Bool) {
+        toggleTimes.append(at.timeIntervalSinceReferenceDate)
+        toggles.append(Toggle(key: key, kind: kind, on: on))
+    }
+
+    /// Appends one grant slot per purpose the grant names (a purpose unknown to the policy can never be asked).
+    private mutating func compile(_ grant: ConsentGrant, ordinal: Int, in record: SubjectRecord, slot: SubjectSlot) {
+        let wordsPerSet = compiled.wordsPerSet
+        var fields: UInt64 = 0
+        var wideOffset = 0
+        if wordsPerSet > 1 {
+            wideOffset = words.count
+            words.append(contentsOf: repeatElement(0, count: wordsPerSet))
+            fields = UInt64(wideOffset)
+        }
+        func add(_ field: Int) {
+            if wordsPerSet > 1 {
+                words[wideOffset + field >> 6] |= 1 << UInt64(field & 63)
+            } else {
+                fields |= 1 << UInt64(field)
+            }
+        }
+        for field in grant.fields {
+            if let index = compiled.index(ofField: field) { add(Int(index)) }
+        }
+        for category in grant.categories {
+            guard let coverage = compiled.coverage(of: category) else { continue }
+            for word in 0..<wordsPerSet {
+                if wordsPerSet > 1 {
+                    words[wideOffset + word] |= compiled.coverageWords[coverage + word]
+                } else {
+                    fields |= compiled.coverageWords[coverage]
+                }
+            }
+        }
+        let referenceOffset = references.count - Int(slot.referenceStart)
+        references.append(contentsOf: grant.recipients.compactMap { compiled.recipientIndex[$0] })
+        let recipientCount = references.count - Int(slot.referenceStart) - referenceOffset
+        references.append(contentsOf: grant.destinations.compactMap { compiled.destinationIndex[$0] })
+        let destinationCount = references.count - Int(slot.referenceStart) - referenceOffset - recipientCount
+        var flags = grant.kind.rank
+        if grant.grantor == .guardian { flags |= GrantSlot.guardian }
+        if !grant.recipients.isEmpty { flags |= GrantSlot.namesRecipients }
+        if !grant.destinations.isEmpty { flags |= GrantSlot.namesDestinations }
+        for purpose in grant.purposes {
+            guard let index = compiled.index(ofPurpose: purpose) else { continue }
+            grants.append(
+                GrantSlot(
+                    at: grant.at.timeIntervalSinceReferenceDate,
+                    expiresAt: grant.expiresAt?.timeIntervalSinceReferenceDate ?? .infinity,
+                    withdrawnAt: withdrawal(of: grant, for: purpose, in: record), fields: fields,
+                    noticeVersion: Int32(clamping: grant.noticeVersion),
+                    grantOrdinal: UInt16(truncatingIfNeeded: ordinal),
+                    purpose: UInt16(index), referenceOffset: UInt16(truncatingIfNeeded: referenceOffset),
+                    recipientCount: UInt8(clamping: recipientCount),
+                    destinationCount: UInt8(clamping: destinationCount),
+                    flags: flags))
+        }
+    }
+
+    /// The earliest withdrawal reaching `grant` for `purpose`: by its id, or by purpose at or after it was given.
+    private func withdrawal(of grant: ConsentGrant, for purpose: PurposeID, in record: SubjectRecord) -> Double {
+        for entry in record.entries {
+            guard case .withdraw(let withdrawal) = entry.event else { continue }
+            switch withdrawal.target {
+            case .grant(let id) where id == grant.id:
+                return withdrawal.at.timeIntervalSinceReferenceDate
+            case .purposes(_, let purposes) where purposes.contains(purpose) && grant.at <= withdrawal.at:
+                return withdrawal.at.timeIntervalSinceReferenceDate
+            default:
+                continue
+            }
+        }
+        return .infinity
+    }
+
+    /// Facts with the instant of majority worked out once per birth date, so that "is a minor at x" is one
+    /// comparison.
+    private mutating func factsVersion(_ facts: SubjectFacts, from: Double) -> FactsVersion {
+        var version = FactsVersion(from: from, majority: .infinity, birthDays: 0, flags: 0)
+        if facts.minor == true { version.flags |= FactsVersion.minorFlag }
+        if facts.guardianship == true { version.flags |= FactsVersion.guardianship }
+        guard let birth = facts.birthDate else { return version }
+        let days = Int32(birth.daysSinceEpoch)
+        let threshold = thresholds[days] ?? majorityThreshold(birth)
+        thresholds[days] = threshold
+        version.flags |= FactsVersion.birthKnown | (threshold.flags & FactsVersion.dynamic)
+        version.birthDays = days
+        version.majority = threshold.majority
+        return version
+    }
+
+    private func majorityThreshold(_ birth: CalendarDate) -> FactsVersion {
+        let policy = compiled.policy
+        var threshold = FactsVersion(from: 0, majority: .infinity, birthDays: 0, flags: 0)
+        // No majority date (beyond year 9999): a minor for ever, as the reference fails closed.
+        guard let majority = policy.majorityDate(forBirthDate: birth) else { return threshold }
+        let midnight = Double(majority.daysSinceEpoch) * 86_400
+        var instant = midnight - Double(policy.timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: midnight)))
+        instant = midnight - Double(policy.timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: instant)))
+        let date = Date(timeIntervalSince1970: instant)
+        // The local date must turn over exactly there; where a zone's transition falls at midnight it may not,
+        // and decisions then ask the policy's calendar directly.
+        if policy.localDate(of: date) == majority,
+            let before = policy.localDate(of: date.addingTimeInterval(-0.001)), before < majority
+        {
+            threshold.majority = date.timeIntervalSinceReferenceDate
+        } else {
+            threshold.flags |= FactsVersion.dynamic
+        }
+        return threshold
+    }
+}
+
+extension OptOutKind {
+    /// The kind's position in ``OptOutKind/allCases``: the order in which step 4 reports them.
+    package var ordinal: Int {
+        switch self {
+        case .directMarketing: 0
+        case .thirdPartyDisclosure: 1
+        case .automatedDecisionMaking: 2
+        case .sensitiveData: 3
+        }
+    }
+}

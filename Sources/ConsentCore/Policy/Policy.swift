@@ -1,0 +1,115 @@
+public import Foundation
+
+/// A validated policy: the logical data model (fields and categories), the purposes with their legal bases, and
+/// the regime's settings for minors.
+///
+/// Build one in Swift or load it from `consentkit.policy/1` JSON; both go through the same validation, which
+/// reports every problem it finds with its JSON path:
+///
+/// ```swift
+/// let email = PersonalDataField<String>("email", category: .contactEmail)
+/// let policy = try Policy(
+///     fields: [email.definition],
+///     purposes: [Purpose("marketing.email", basis: .consent, marketing: true, fields: [email.id])])
+/// ```
+///
+/// A `Policy` is an immutable value, safe to share between any number of tasks.
+public struct Policy: Sendable {
+    /// The regime the policy is written under.
+    public let regime: Regime
+    /// The IANA id of the time zone ages are computed in.
+    public let timeZoneID: String
+    /// The time zone ages are computed in.
+    public let timeZone: TimeZone
+    /// The age below which a subject is a minor (PIPL: 14).
+    public let minorAge: Int
+    /// When an age counts as reached.
+    public let ageReachedOn: AgeBoundary
+    /// The categories the policy declares, on top of the regime's built-ins.
+    public let categories: [DataCategory]
+    /// The fields of the logical data model.
+    public let fields: [FieldDefinition]
+    /// The purposes.
+    public let purposes: [Purpose]
+    /// Lints: problems that do not stop the policy from loading but break a rule of the regime.
+    public let warnings: [Diagnostic]
+
+    package let catalog: CategoryCatalog
+    private let purposeIndex: [PurposeID: Int]
+    private let fieldIndex: [FieldID: Int]
+
+    /// Creates and validates a policy.
+    ///
+    /// - Throws: ``ConsentKitError`` listing every problem in ``ConsentKitError/diagnostics``, each located by the
+    ///   JSON path it would have in a policy file (`purposes[2].fields[0]`).
+    public init(
+        regime: Regime = .pipl, timeZone: String? = nil, minorAge: Int? = nil, ageReachedOn: AgeBoundary? = nil,
+        categories: [DataCategory] = [], fields: [FieldDefinition], purposes: [Purpose]
+    ) throws(ConsentKitError) {
+        var validator = PolicyValidator(collector: DiagnosticCollector(file: nil), regime: regime)
+        let zone = validator.timeZone(timeZone ?? regime.defaultTimeZone, at: JSONPath("timeZone"))
+        validator.minorAge(minorAge ?? regime.defaultMinorAge, at: JSONPath("minorAge"))
+        validator.validate(
+            categories: categories.enumerated().map { (JSONPath("categories") + $0, $1) },
+            fields: fields.enumerated().map { (JSONPath("fields") + $0, $1) },
+            purposes: purposes.enumerated().map { (JSONPath("purposes") + $0, $1) })
+        try validator.collector.throwIfErrors()
+        guard let zone else { throw ConsentKitError(reporting: validator.collector.diagnostics) }
+        self.init(
+            validated: regime, timeZone: zone, minorAge: minorAge ?? regime.defaultMinorAge,
+            ageReachedOn: ageReachedOn ?? regime.defaultAgeReachedOn, categories: categories, fields: fields,
+            purposes: purposes, warnings: validator.collector.diagnostics)
+    }
+
+    package init(
+        validated regime: Regime, timeZone: TimeZone, minorAge: Int, ageReachedOn: AgeBoundary,
+        categories: [DataCategory], fields: [FieldDefinition], purposes: [Purpose], warnings: [Diagnostic]
+    ) {
+        self.regime = regime
+        self.timeZoneID = timeZone.identifier
+        self.timeZone = timeZone
+        self.minorAge = minorAge
+        self.ageReachedOn = ageReachedOn
+        self.categories = categories
+        self.fields = fields
+        self.purposes = purposes
+        self.warnings = warnings
+        self.catalog = CategoryCatalog(regime: regime, declared: categories)
+        self.purposeIndex = Dictionary(
+            purposes.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
+        self.fieldIndex = Dictionary(fields.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    // MARK: Looking things up
+
+    /// The purpose with this id, or `nil`.
+    public func purpose(_ id: PurposeID) -> Purpose? { purposeIndex[id].map { purposes[$0] } }
+
+    /// The field with this id, or `nil`.
+    public func field(_ id: FieldID) -> FieldDefinition? { fieldIndex[id].map { fields[$0] } }
+
+    /// The position of a purpose in ``purposes``, for compiled forms.
+    package func purposeOffset(_ id: PurposeID) -> Int? { purposeIndex[id] }
+
+    /// The position of a field in ``fields``, for compiled forms.
+    package func fieldOffset(_ id: FieldID) -> Int? { fieldIndex[id] }
+
+    /// Whether a category id is built-in, declared by the policy, or a dotted descendant of one of them.
+    public func knowsCategory(_ id: CategoryID) -> Bool { catalog.isKnown(id) }
+
+    /// The sensitivity of a field's category under this policy (not counting a subject's minority), or `nil`
+    /// for an unknown field.
+    public func sensitivity(of field: FieldID) -> Sensitivity? {
+        self.field(field).map { catalog.sensitivity(of: $0.category) }
+    }
+
+    /// Whether a law requires written consent for the field's category under this policy.
+    public func requiresWrittenConsent(_ field: FieldID) -> Bool {
+        self.field(field).flatMap { catalog.resolve($0.category)?.writtenConsent } ?? false
+    }
+
+    /// Whether `purpose` declares `field`, by name or through a category that covers the field's category.
+    public func purpose(_ purpose: Purpose, declares field: FieldDefinition) -> Bool {
+        purpose.fields.contains(field.id) || purpose.categories.contains { $0.covers(field.category) }
+    }
+}

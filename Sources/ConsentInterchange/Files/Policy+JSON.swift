@@ -1,0 +1,249 @@
+public import ConsentCore
+public import Foundation
+
+extension Policy {
+    /// The format tag of policy files.
+    public static let format = "consentkit.policy/1"
+
+    /// Reads and validates a `consentkit.policy/1` document.
+    ///
+    /// - Parameters:
+    ///   - jsonData: the document's bytes, UTF-8.
+    ///   - file: the file name to put in errors.
+    /// - Throws: ``ConsentKitError`` listing every problem found, each with its JSON path.
+    public init(jsonData: Data, file: String? = nil) throws(ConsentKitError) {
+        let value = try JSONParser.parse(Array(jsonData), file: file)
+        try self.init(json: value, file: file)
+    }
+
+    /// Reads and validates the policy file at `path`.
+    public init(contentsOfFile path: String) throws(ConsentKitError) {
+        try self.init(jsonData: try FileInput.read(path), file: path)
+    }
+
+    /// Every problem in a policy document, errors and lint warnings, without throwing: what `consent check`
+    /// prints.
+    public static func diagnostics(forJSON jsonData: Data, file: String? = nil) -> [Diagnostic] {
+        do {
+            let policy = try Policy(jsonData: jsonData, file: file)
+            return policy.warnings
+        } catch {
+            return error.diagnostics.isEmpty
+                ? [Diagnostic(code: error.code, message: error.message, location: error.location)] : error.diagnostics
+        }
+    }
+
+    package init(json: JSONValue, file: String?, basePath: JSONPath = JSONPath()) throws(ConsentKitError) {
+        var reader = JSONReader(file: file)
+        let keys = ["format", "regime", "timeZone", "minorAge", "ageReachedOn", "categories", "fields", "purposes"]
+        guard let root = reader.object(json, at: basePath, allowed: keys) else {
+            throw ConsentKitError(reporting: reader.diagnostics)
+        }
+        let format = reader.required(root, "format", at: basePath) { $0.string($1, at: $2) }
+        if let format, format != Policy.format {
+            reader.fail(
+                .unsupportedFormat, "unsupported format `\(format)`; expected `\(Policy.format)`",
+                at: basePath + "format")
+        }
+        let regime: Regime? = reader.required(root, "regime", at: basePath) { reader, value, path in
+            guard let name = reader.string(value, at: path) else { return nil }
+            guard let regime = Regime(named: name) else {
+                reader.fail(.unsupportedFormat, "unsupported regime `\(name)`; expected `PIPL`", at: path)
+                return nil
+            }
+            return regime
+        }
+        let zoneName = reader.optional(root, "timeZone", at: basePath) { $0.string($1, at: $2) }
+        let minorAge = reader.optional(root, "minorAge", at: basePath) { $0.integer($1, at: $2, in: 1...25) }
+        let boundary = reader.optional(root, "ageReachedOn", at: basePath) {
+            $0.choice($1, at: $2, of: AgeBoundary.self)
+        }
+        let categories =
+            reader.optional(root, "categories", at: basePath) { reader, value, path in
+                reader.array(value, at: path) { reader, item, itemPath in
+                    Self.readCategory(item, at: itemPath, reader: &reader).map { (itemPath, $0) }
+                }
+            } ?? []
+        let fields =
+            reader.required(root, "fields", at: basePath) { reader, value, path in
+                reader.array(value, at: path) { reader, item, itemPath in
+                    Self.readField(item, at: itemPath, reader: &reader).map { (itemPath, $0) }
+                }
+            } ?? []
+        let purposes =
+            reader.required(root, "purposes", at: basePath) { reader, value, path in
+                reader.array(value, at: path) { reader, item, itemPath in
+                    Self.readPurpose(item, at: itemPath, reader: &reader).map { (itemPath, $0) }
+                }
+            } ?? []
+
+        var validator = PolicyValidator(collector: reader, regime: regime ?? .pipl)
+        let zone = validator.timeZone(zoneName ?? (regime ?? .pipl).defaultTimeZone, at: basePath + "timeZone")
+        validator.validate(categories: categories, fields: fields, purposes: purposes)
+        try validator.collector.throwIfErrors()
+        guard let regime, let zone else { throw ConsentKitError(reporting: validator.collector.diagnostics) }
+        self.init(
+            validated: regime, timeZone: zone, minorAge: minorAge ?? regime.defaultMinorAge,
+            ageReachedOn: boundary ?? regime.defaultAgeReachedOn, categories: categories.map(\.1),
+            fields: fields.map(\.1), purposes: purposes.map(\.1), warnings: validator.collector.diagnostics)
+    }
+
+    private static func readCategory(_ value: JSONValue, at path: JSONPath, reader: inout JSONReader) -> DataCategory? {
+        guard let object = reader.object(value, at: path, allowed: ["id", "sensitive", "writtenConsent"]) else {
+            return nil
+        }
+        let id = reader.required(object, "id", at: path) { $0.identifier($1, at: $2) }
+        let sensitive = reader.optional(object, "sensitive", at: path) { $0.bool($1, at: $2) }
+        let written = reader.optional(object, "writtenConsent", at: path) { $0.bool($1, at: $2) }
+        guard let id else { return nil }
+        return DataCategory(CategoryID(id), sensitive: sensitive, writtenConsent: written)
+    }
+
+    private static func readField(_ value: JSONValue, at path: JSONPath, reader: inout JSONReader) -> FieldDefinition? {
+        guard let object = reader.object(value, at: path, allowed: ["id", "category", "type"]) else { return nil }
+        let id = reader.required(object, "id", at: path) { $0.identifier($1, at: $2) }
+        let category = reader.required(object, "category", at: path) { $0.identifier($1, at: $2) }
+        let type = reader.required(object, "type", at: path) { $0.choice($1, at: $2, of: FieldType.self) }
+        guard let id, let category, let type else { return nil }
+        return FieldDefinition(FieldID(id), category: CategoryID(category), type: type)
+    }
+
+    private static func readPurpose(_ value: JSONValue, at path: JSONPath, reader: inout JSONReader) -> Purpose? {
+        let keys = [
+            "id", "basis", "fields", "categories", "marketing", "automatedDecision", "publicDisclosure",
+            "surveillanceImages", "writtenConsent", "thirdParty", "crossBorder", "channels", "consentVersion",
+        ]
+        guard let object = reader.object(value, at: path, allowed: keys) else { return nil }
+        let id = reader.required(object, "id", at: path) { $0.identifier($1, at: $2) }
+        let basis = reader.required(object, "basis", at: path) { $0.choice($1, at: $2, of: LegalBasis.self) }
+        let fields = reader.optional(object, "fields", at: path) { $0.identifiers($1, at: $2, as: FieldID.self) }
+        let categories = reader.optional(object, "categories", at: path) {
+            $0.identifiers($1, at: $2, as: CategoryID.self)
+        }
+        func flag(_ key: String) -> Bool { reader.optional(object, key, at: path) { $0.bool($1, at: $2) } ?? false }
+        let marketing = flag("marketing")
+        let automated = flag("automatedDecision")
+        let publicDisclosure = flag("publicDisclosure")
+        let surveillance = flag("surveillanceImages")
+        let written = flag("writtenConsent")
+        let thirdParty = reader.optional(object, "thirdParty", at: path) { reader, value, path in
+            reader.object(value, at: path, allowed: ["recipients"]).map { object in
+                ThirdPartyProvision(
+                    recipients: reader.optional(object, "recipients", at: path) {
+                        $0.identifiers($1, at: $2, as: RecipientID.self)
+                    } ?? [])
+            }
+        }
+        let crossBorder = reader.optional(object, "crossBorder", at: path) {
+            reader, value, path -> CrossBorderTransfer? in
+            guard let object = reader.object(value, at: path, allowed: ["destinations", "mechanism"]) else {
+                return nil
+            }
+            let destinations = reader.optional(object, "destinations", at: path) {
+                $0.identifiers($1, at: $2, as: Destination.self)
+            }
+            let mechanism = reader.required(object, "mechanism", at: path) {
+                $0.choice($1, at: $2, of: TransferMechanism.self)
+            }
+            return mechanism.map { CrossBorderTransfer(destinations: destinations ?? [], mechanism: $0) }
+        }
+        let channels = reader.optional(object, "channels", at: path) { $0.identifiers($1, at: $2, as: Channel.self) }
+        let version = reader.optional(object, "consentVersion", at: path) {
+            $0.integer($1, at: $2, in: 0...Int(Int32.max))
+        }
+        // A purpose whose id, basis or declared data could not be read is left out, so later checks never report
+        // on a half-read declaration; problems elsewhere in it (a flag, a mechanism) leave the rest checkable.
+        let declarationRead =
+            (object["fields"] == nil || fields != nil) && (object["categories"] == nil || categories != nil)
+        guard let id, let basis, declarationRead else { return nil }
+        return Purpose(
+            PurposeID(id), basis: basis, fields: fields ?? [], categories: categories ?? [], marketing: marketing,
+            automatedDecision: automated, publicDisclosure: publicDisclosure, surveillanceImages: surveillance,
+            writtenConsent: written, thirdParty: thirdParty, crossBorder: crossBorder, channels: channels ?? [],
+            consentVersion: version ?? 0)
+    }
+
+    // MARK: Writing
+
+    /// The policy as a `consentkit.policy/1` document, indented, that reads back to an equal policy.
+    public func jsonData() -> Data {
+        Data((jsonValue.serialized(pretty: true) + "\n").utf8)
+    }
+
+    package var jsonValue: JSONValue {
+        func ids<ID: ConsentIdentifier>(_ list: [ID]) -> JSONValue { .array(list.map { .string($0.rawValue) }) }
+        var root: JSONObject = [
+            "format": .string(Policy.format), "regime": .string(regime.name), "timeZone": .string(timeZoneID),
+            "minorAge": .number(String(minorAge)), "ageReachedOn": .string(ageReachedOn.rawValue),
+        ]
+        if !categories.isEmpty {
+            root.members.append(
+                (
+                    "categories",
+                    .array(
+                        categories.map { category in
+                            var object: JSONObject = ["id": .string(category.id.rawValue)]
+                            if let sensitive = category.sensitive {
+                                object.members.append(("sensitive", .bool(sensitive)))
+                            }
+                            if let written = category.writtenConsent {
+                                object.members.append(("writtenConsent", .bool(written)))
+                            }
+                            return .object(object)
+                        })
+                ))
+        }
+        root.members.append(
+            (
+                "fields",
+                .array(
+                    fields.map { field in
+                        .object([
+                            "id": .string(field.id.rawValue), "category": .string(field.category.rawValue),
+                            "type": .string(field.type.rawValue),
+                        ])
+                    })
+            ))
+        root.members.append(
+            (
+                "purposes",
+                .array(
+                    purposes.map { purpose in
+                        var object: JSONObject = [
+                            "id": .string(purpose.id.rawValue), "basis": .string(purpose.basis.rawValue),
+                        ]
+                        if !purpose.fields.isEmpty { object.members.append(("fields", ids(purpose.fields))) }
+                        if !purpose.categories.isEmpty {
+                            object.members.append(("categories", ids(purpose.categories)))
+                        }
+                        for (key, flag) in [
+                            ("marketing", purpose.marketing), ("automatedDecision", purpose.automatedDecision),
+                            ("publicDisclosure", purpose.publicDisclosure),
+                            ("surveillanceImages", purpose.surveillanceImages),
+                            ("writtenConsent", purpose.writtenConsent),
+                        ] where flag {
+                            object.members.append((key, .bool(true)))
+                        }
+                        if let thirdParty = purpose.thirdParty {
+                            object.members.append(("thirdParty", .object(["recipients": ids(thirdParty.recipients)])))
+                        }
+                        if let crossBorder = purpose.crossBorder {
+                            object.members.append(
+                                (
+                                    "crossBorder",
+                                    .object([
+                                        "destinations": ids(crossBorder.destinations),
+                                        "mechanism": .string(crossBorder.mechanism.rawValue),
+                                    ])
+                                ))
+                        }
+                        if !purpose.channels.isEmpty { object.members.append(("channels", ids(purpose.channels))) }
+                        if purpose.consentVersion != 0 {
+                            object.members.append(("consentVersion", .number(String(purpose.consentVersion))))
+                        }
+                        return .object(object)
+                    })
+            ))
+        return .object(root)
+    }
+}
