@@ -28,7 +28,7 @@ let package = Package(
             name: "ConsentKit",
             dependencies: ["ConsentCore", "ConsentInterchange", "ConsentTokens", "ConsentStorage"]
         ),
-        .target(name: "_ConsentKitWorkload", dependencies: ["ConsentKit"]),
+        .target(name: "_ConsentKitWorkload", dependencies: ["ConsentCore"]),
         .target(name: "ConsentKitTesting", dependencies: ["ConsentKit"]),
         .target(
             name: "ConsentCommand",
@@ -42,10 +42,18 @@ let package = Package(
         // Counts malloc calls for `consent bench`; linked into the command only, never into the library.
         .target(name: "CAllocationCounter"),
         .executableTarget(name: "consent", dependencies: ["ConsentCommand", "CAllocationCounter"]),
-        .testTarget(
-            name: "ConsentKitTests",
-            dependencies: ["ConsentKit", "ConsentKitTesting", "_ConsentKitWorkload", "JournalCrashHelper"]
+        // Tests mirror the modules; each may use any layer (a core test may read a policy file), and shares the
+        // fixtures and the random world of ConsentKitTestSupport.
+        .target(
+            name: "ConsentKitTestSupport",
+            dependencies: ["ConsentKit", "_ConsentKitWorkload"],
+            path: "Tests/Support"
         ),
+        .testTarget(name: "ConsentCoreTests", dependencies: ["ConsentKit", "ConsentKitTesting", "ConsentKitTestSupport"]),
+        .testTarget(name: "ConsentInterchangeTests", dependencies: ["ConsentKit", "ConsentKitTesting", "ConsentKitTestSupport"]),
+        .testTarget(name: "ConsentTokensTests", dependencies: ["ConsentKit", "ConsentKitTesting", "ConsentKitTestSupport"]),
+        .testTarget(name: "ConsentStorageTests", dependencies: ["ConsentKit", "ConsentKitTesting", "ConsentKitTestSupport", "JournalCrashHelper"]),
+        .testTarget(name: "ConsentKitTests", dependencies: ["ConsentKit", "ConsentKitTesting", "ConsentKitTestSupport"]),
         // Spawned and killed by the journal's crash tests; not a product.
         .executableTarget(name: "JournalCrashHelper", dependencies: ["ConsentKit"], path: "Tests/JournalCrashHelper"),
         .testTarget(name: "ConsentKitTestingTests", dependencies: ["ConsentKit", "ConsentKitTesting"]),

@@ -1,4 +1,5 @@
 internal import ConsentKit
+internal import _ConsentKitWorkload
 internal import Foundation
 
 /// `consent bench`: the standard workload of CommandLine.md through the compiled evaluator, with honest timings.

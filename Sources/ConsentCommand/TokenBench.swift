@@ -1,4 +1,5 @@
 internal import ConsentKit
+internal import _ConsentKitWorkload
 internal import Foundation
 
 /// `consent bench --tokens`: issue and verify times of a single-purpose grant token, and SHA-256 throughput next to

@@ -90,7 +90,7 @@ enum TokenCommand {
         } catch {
             if parsed.flag("json") {
                 let object: JSONObject = [
-                    "valid": .bool(false), "reason": .string(error.reason.rawValue), "message": .string(error.message),
+                    "valid": .bool(false), "reason": .string(Self.reason(for: error.code)), "message": .string(error.message),
                 ]
                 output.out(JSONValue.object(object).serialized() + "\n")
             } else {
@@ -157,5 +157,17 @@ enum TokenCommand {
                 ))
         }
         return .object(object)
+    }
+
+    /// The `reason` of `verify --json`: the names this output has always used (`malformed`, `unsupportedVersion`,
+    /// `unknownKey`, …), kept when the library's token errors became ``ConsentKitError`` codes, so scripts that read
+    /// them keep working.
+    static func reason(for code: ConsentKitError.Code) -> String {
+        switch code {
+        case .malformedToken: "malformed"
+        case .unsupportedFormat: "unsupportedVersion"
+        case .unknownSigningKey: "unknownKey"
+        default: code.name
+        }
     }
 }

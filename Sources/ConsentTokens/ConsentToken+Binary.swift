@@ -1,4 +1,4 @@
-internal import ConsentCore
+package import ConsentCore
 internal import ConsentInterchange
 internal import Foundation
 
@@ -7,7 +7,7 @@ internal import Foundation
 
 extension ConsentToken {
     /// The signed bytes (everything but the tag).
-    func encoded() throws(ConsentKitError) -> [UInt8] {
+    package func encoded() throws(ConsentKitError) -> [UInt8] {
         func invalid(_ message: String) -> ConsentKitError { ConsentKitError(code: .invalidValue, message: message) }
         guard issuedAt.timeIntervalSince1970 >= 0, RFC3339.isRepresentable(issuedAt),
             RFC3339.isRepresentable(expiresAt)
@@ -130,14 +130,14 @@ extension ConsentToken {
     }
 
     /// Decodes the signed bytes (the tag already checked and removed).
-    init(decoding body: [UInt8]) throws(TokenError) {
+    package init(decoding body: [UInt8]) throws(ConsentKitError) {
         var reader = BinaryReader(body)
         do {
             self = try Self.decode(&reader)
         } catch {
-            throw TokenError(.malformed, "at byte \(error.offset): \(error.what)")
+            throw ConsentKitError.token(.malformedToken, "at byte \(error.offset): \(error.what)")
         }
-        guard reader.isAtEnd else { throw TokenError(.malformed, "\(body.count - reader.offset) bytes after the end") }
+        guard reader.isAtEnd else { throw ConsentKitError.token(.malformedToken, "\(body.count - reader.offset) bytes after the end") }
     }
 
     private static func decode(_ reader: inout BinaryReader) throws(BinaryReader.Damaged) -> ConsentToken {

@@ -37,7 +37,7 @@ public struct TokenKey: Sendable {
     }
 
     /// HMAC-SHA256 of `message`, truncated to ``ConsentToken/tagLength`` bytes.
-    func tag(_ message: ArraySlice<UInt8>) -> [UInt8] {
+    package func tag(_ message: ArraySlice<UInt8>) -> [UInt8] {
         var tagged: [UInt8] = []
         appendTag(of: message, to: &tagged)
         return tagged

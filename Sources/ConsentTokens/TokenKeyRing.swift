@@ -8,7 +8,7 @@ public import Foundation
 /// ```swift
 /// let ring = try TokenKeyRing(keys: [try TokenKey(id: "2026-11", secret: secret)], signingKeyID: "2026-11")
 /// let text = try ring.issue(.grant(grant), issuer: "shop", audience: "ads", issuedAt: .now, lifetime: 3600)
-/// let token = try ring.verify(text, audience: "ads", at: .now)   // or a precise TokenError
+/// let token = try ring.verify(text, audience: "ads", at: .now)   // or a ConsentKitError with a token code
 /// ```
 public struct TokenKeyRing: Sendable {
     private let keys: [String: TokenKey]
@@ -63,18 +63,18 @@ public struct TokenKeyRing: Sendable {
 
     /// Verifies a token's text and returns what it carries.
     ///
-    /// The checks, in order: the text is a token (`malformed`), of a version this library reads
-    /// (`unsupportedVersion`), signed with a key of this ring (`unknownKey`) whose tag matches, compared in constant
-    /// time (`badSignature`); then `instant` lies within its validity, give or take `leeway` seconds of clock skew
-    /// (`notYetValid`, `expired`), and it is meant for `audience` (`wrongAudience`). An instant that is not finite or
-    /// lies outside years 1–9999, or a leeway outside 0…``maximumLeeway`` (NaN included), fails closed as `expired`.
+    /// The checks, in order, each failing with its ``ConsentKitError/Code``: the text is a token
+    /// (`malformedToken`), of a version this library reads (`unsupportedFormat`), signed with a key of this ring
+    /// (`unknownSigningKey`) whose tag matches, compared in constant time (`badSignature`); then `instant` lies within
+    /// its validity, give or take `leeway` seconds of clock skew (`notYetValid`, `expired`), and it is meant for
+    /// `audience` (`wrongAudience`). An instant that is not finite or lies outside years 1–9999, or a leeway outside
+    /// 0…``maximumLeeway`` (NaN included), fails closed as `expired`.
     public func verify(_ text: String, audience: String, at instant: Date, leeway: TimeInterval = 0)
-        throws(TokenError) -> ConsentToken
+        throws(ConsentKitError) -> ConsentToken
     {
         // NaN compares false with everything: an unchecked NaN instant or leeway would pass both validity checks.
         guard RFC3339.isRepresentable(instant), leeway >= 0, leeway <= Self.maximumLeeway else {
-            throw TokenError(
-                .expired,
+            throw ConsentKitError.token(.expired,
                 "validity cannot be established at instant \(instant.timeIntervalSince1970) with leeway \(leeway) "
                     + "seconds: the instant must be finite within years 1–9999, the leeway 0 to 86400 seconds")
         }
@@ -85,16 +85,16 @@ public struct TokenKeyRing: Sendable {
             return .some(Base64URL.decode(UnsafeBufferPointer(rebasing: utf8[prefixLength...])))
         }
         guard let decoded else {
-            throw TokenError(.malformed, "a consent token starts with `\(ConsentToken.prefix)`")
+            throw ConsentKitError.token(.malformedToken, "a consent token starts with `\(ConsentToken.prefix)`")
         }
         guard let bytes = decoded else {
-            throw TokenError(.malformed, "the text after `\(ConsentToken.prefix)` is not canonical base64url")
+            throw ConsentKitError.token(.malformedToken, "the text after `\(ConsentToken.prefix)` is not canonical base64url")
         }
         guard bytes.count > 2 + ConsentToken.tagLength else {
-            throw TokenError(.malformed, "\(bytes.count) bytes is too short for a token")
+            throw ConsentKitError.token(.malformedToken, "\(bytes.count) bytes is too short for a token")
         }
         guard bytes[0] == ConsentToken.version else {
-            throw TokenError(.unsupportedVersion, "version \(bytes[0]); this library reads version 1")
+            throw ConsentKitError.token(.unsupportedFormat, "version \(bytes[0]); this library reads version 1")
         }
         let body = Array(bytes[..<(bytes.count - ConsentToken.tagLength)])
         var reader = BinaryReader(body, offset: 2)
@@ -102,26 +102,24 @@ public struct TokenKeyRing: Sendable {
         do {
             keyID = try reader.string()
         } catch {
-            throw TokenError(.malformed, "the key id is cut off")
+            throw ConsentKitError.token(.malformedToken, "the key id is cut off")
         }
         guard let key = keys[keyID] else {
             // The key id is not yet authenticated: escaped, so that it cannot forge a line in a log.
-            throw TokenError(
-                .unknownKey, "signed with key `\(keyID.escapingControlCharacters)`, which this ring does not hold")
+            throw ConsentKitError.token(.unknownSigningKey, "signed with key `\(keyID.escapingControlCharacters)`, which this ring does not hold")
         }
         guard key.verify(body[...], tag: bytes[(bytes.count - ConsentToken.tagLength)...]) else {
-            throw TokenError(.badSignature, "the tag does not match the token under key `\(keyID)`")
+            throw ConsentKitError.token(.badSignature, "the tag does not match the token under key `\(keyID)`")
         }
         let token = try ConsentToken(decoding: body)
         if instant.timeIntervalSince(token.issuedAt) < -leeway {
-            throw TokenError(
-                .notYetValid, "issued at \(RFC3339.format(token.issuedAt)), after \(RFC3339.format(instant))")
+            throw ConsentKitError.token(.notYetValid, "issued at \(RFC3339.format(token.issuedAt)), after \(RFC3339.format(instant))")
         }
         if instant.timeIntervalSince(token.expiresAt) >= leeway {
-            throw TokenError(.expired, "expired at \(RFC3339.format(token.expiresAt))")
+            throw ConsentKitError.token(.expired, "expired at \(RFC3339.format(token.expiresAt))")
         }
         guard token.audience == audience else {
-            throw TokenError(.wrongAudience, "meant for `\(token.audience)`, not `\(audience)`")
+            throw ConsentKitError.token(.wrongAudience, "meant for `\(token.audience)`, not `\(audience)`")
         }
         return token
     }

@@ -1,3 +1,6 @@
+// Not API: this module is shared by `consent bench`, the tests and Benchmarks/ so that all of them measure the same
+// work. It carries no stability promise (hence the underscore) and ConsentKit's products never link it.
+public import ConsentCore
 internal import Foundation
 
 /// The standard benchmark workload of `consent bench` (CommandLine.md): from a seed, a policy of 40 fields (8 sensitive)

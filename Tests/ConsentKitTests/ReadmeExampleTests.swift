@@ -1,4 +1,5 @@
 import ConsentKit
+import ConsentKitTestSupport
 import Foundation
 import Testing
 

@@ -154,7 +154,7 @@ public struct ConsentEngine: Sendable {
     }
 
     /// Rewrites the arrays with only the state slots refer to, in slot order.
-    mutating func compact() {
+    package mutating func compact() {
         var newFacts: [FactsVersion] = []
         var newGrants: [GrantSlot] = []
         var newTimes: [Double] = []

@@ -1,8 +1,10 @@
 /// An error thrown by ConsentKit: what was wrong, and where.
 ///
-/// Every error carries a ``Code`` to match on, a one-line message meant for people, and an ``InputLocation``
-/// naming the file, line and JSON path of the input at fault. Validation that finds several problems (a policy
-/// with three mistakes) throws one error whose ``diagnostics`` lists all of them.
+/// It is the one error type of the library: every throwing public API — policies and ledgers, dates, journals and
+/// stores, tokens — throws it, so one `catch` handles them all. Every error carries a ``Code`` to match on, a
+/// one-line message meant for people, and an ``InputLocation`` naming the file, line and JSON path of the input at
+/// fault; an error the operating system reported also carries its number (``systemError``). Validation that finds
+/// several problems (a policy with three mistakes) throws one error whose ``diagnostics`` lists all of them.
 ///
 /// Two errors compare equal when their codes are equal, so tests can write the error they expect:
 ///
@@ -18,15 +20,20 @@ public struct ConsentKitError: Error, Sendable, Hashable, CustomStringConvertibl
     public var location: InputLocation
     /// Every problem found when more than one was, the first of which is this error's own.
     public var diagnostics: [Diagnostic]
+    /// The operating system's error number (`errno`, such as `ENOSPC`) when the operating system reported the
+    /// failure: set for ``Code/io``, ``Code/storageFailure`` and ``Code/locked`` errors where one was given.
+    public var systemError: Int32?
 
     /// Creates an error.
     public init(
-        code: Code, message: String = "", location: InputLocation = InputLocation(), diagnostics: [Diagnostic] = []
+        code: Code, message: String = "", location: InputLocation = InputLocation(), diagnostics: [Diagnostic] = [],
+        systemError: Int32? = nil
     ) {
         self.code = code
         self.message = message
         self.location = location
         self.diagnostics = diagnostics
+        self.systemError = systemError
     }
 
     /// Creates an error that reports the errors among a list of diagnostics (warnings are kept alongside).
@@ -49,77 +56,81 @@ public struct ConsentKitError: Error, Sendable, Hashable, CustomStringConvertibl
 }
 
 extension ConsentKitError {
-    /// The kind of an error: a closed set today, open to additions without breaking clients.
+    /// The kind of an error: a stable name to match on, open to additions in minor releases without breaking
+    /// clients (a struct rather than an enum, so a `switch` needs a `default`).
     public struct Code: Hashable, Sendable, CustomStringConvertible {
-        private enum Base: String, Hashable, Sendable {
-            case malformedJSON, unknownKey, missingKey, wrongType, invalidValue, invalidDate
-            case unknownIdentifier, duplicateIdentifier, unsupportedFormat, inconsistentLedger, fileNotFound
-            case invalidArgument, lint, storageFailure, locked, corruptedData
-        }
-        private let base: Base
-        private init(_ base: Base) { self.base = base }
+        /// The code's name, such as `unknownKey`: stable, and what ``description`` prints.
+        public let name: String
+        /// A code of this name. The library's own codes are the static members; tools built on it (the `consent`
+        /// command's `invalidArgument`) declare theirs the same way.
+        package init(_ name: String) { self.name = name }
+
+        // Reading input (policies, ledgers, scenarios, dates).
 
         /// The input is not well-formed JSON (or a JSON Lines line is cut off).
-        public static let malformedJSON = Code(.malformedJSON)
+        public static let malformedJSON = Code("malformedJSON")
         /// An object has a key the format does not define; a typo must not silently weaken a policy.
-        public static let unknownKey = Code(.unknownKey)
+        public static let unknownKey = Code("unknownKey")
         /// A required key is absent.
-        public static let missingKey = Code(.missingKey)
+        public static let missingKey = Code("missingKey")
         /// A value has the wrong JSON type (a string where a number belongs).
-        public static let wrongType = Code(.wrongType)
+        public static let wrongType = Code("wrongType")
         /// A value has the right type but is not allowed (an unknown basis, a negative version).
-        public static let invalidValue = Code(.invalidValue)
-        /// A date or instant is malformed or impossible (`2026-02-30`).
-        public static let invalidDate = Code(.invalidDate)
+        public static let invalidValue = Code("invalidValue")
+        /// A date or instant is malformed or impossible (`2026-02-30`), or lies outside years 1–9999.
+        public static let invalidDate = Code("invalidDate")
         /// An id names no purpose, field, category or grant that exists.
-        public static let unknownIdentifier = Code(.unknownIdentifier)
+        public static let unknownIdentifier = Code("unknownIdentifier")
         /// An id is declared twice.
-        public static let duplicateIdentifier = Code(.duplicateIdentifier)
-        /// The `format` or `regime` is not one this version reads.
-        public static let unsupportedFormat = Code(.unsupportedFormat)
+        public static let duplicateIdentifier = Code("duplicateIdentifier")
+        /// The `format` or `regime` is not one this version reads, or a token's version is not one it verifies.
+        public static let unsupportedFormat = Code("unsupportedFormat")
         /// Events contradict each other (a withdrawal before the grant it withdraws).
-        public static let inconsistentLedger = Code(.inconsistentLedger)
-        /// A named file could not be read.
-        public static let fileNotFound = Code(.fileNotFound)
-        /// A command-line argument is missing or malformed.
-        public static let invalidArgument = Code(.invalidArgument)
+        public static let inconsistentLedger = Code("inconsistentLedger")
         /// A policy lint: legal but against a rule of the regime (a marketing purpose claiming `contract`).
-        public static let lint = Code(.lint)
+        public static let lint = Code("lint")
+
+        // Files and stores.
+
+        /// A named file does not exist (or a directory on its path does not).
+        public static let fileNotFound = Code("fileNotFound")
+        /// A file could not be opened or read for another reason the operating system gave (permission, an I/O
+        /// error, a directory where a file belongs); ``ConsentKitError/systemError`` holds its number.
+        public static let io = Code("io")
         /// Storage failed: a write, `fsync`, truncation or rename did not complete (a full disk, an I/O error). What
         /// failed to be written was not acknowledged.
-        public static let storageFailure = Code(.storageFailure)
+        public static let storageFailure = Code("storageFailure")
         /// Another writer holds the store (a journal already open for writing, in this process or another).
-        public static let locked = Code(.locked)
+        public static let locked = Code("locked")
         /// Stored data fails its checksum or does not read back as what was written: corruption, not a crash. Nothing
         /// was changed; repairing it is an operator's explicit choice.
-        public static let corruptedData = Code(.corruptedData)
+        public static let corruptedData = Code("corruptedData")
+
+        // Consent tokens (``TokenKeyRing/verify(_:audience:at:leeway:)``).
+
+        /// Not a consent token: wrong prefix, bad base64url, truncated or inconsistent bytes.
+        public static let malformedToken = Code("malformedToken")
+        /// The token names a key id the key ring does not hold.
+        public static let unknownSigningKey = Code("unknownSigningKey")
+        /// The token's tag does not match: tampered with, or signed with another secret.
+        public static let badSignature = Code("badSignature")
+        /// The token is past its expiry (beyond the leeway allowed).
+        public static let expired = Code("expired")
+        /// The token was issued in the future (beyond the leeway allowed).
+        public static let notYetValid = Code("notYetValid")
+        /// The token is meant for another audience.
+        public static let wrongAudience = Code("wrongAudience")
 
         /// The code's name, such as `unknownKey`.
-        public var description: String { base.rawValue }
+        public var description: String { name }
     }
 }
 
 extension ConsentKitError {
-    @inline(never)
-    package static func io(_ message: String, file: String) -> ConsentKitError {
-        ConsentKitError(code: .fileNotFound, message: message, location: InputLocation(file: file))
-    }
-
-    /// A storage failure (``Code/storageFailure``): what was being written was not acknowledged.
-    @inline(never)
-    package static func storage(_ message: String, file: String) -> ConsentKitError {
-        ConsentKitError(code: .storageFailure, message: message, location: InputLocation(file: file))
-    }
-
     /// A subject-rights request (export, erasure, snapshot) about a subject the ledger holds nothing about.
     package static func unknownSubject(_ subject: SubjectID) -> ConsentKitError {
         ConsentKitError(
             code: .unknownIdentifier, message: "nothing is held about subject `\(subject)`",
             location: InputLocation(path: "subject"))
-    }
-
-    @inline(never)
-    package static func argument(_ message: String) -> ConsentKitError {
-        ConsentKitError(code: .invalidArgument, message: message)
     }
 }

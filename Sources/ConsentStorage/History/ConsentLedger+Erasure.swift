@@ -48,7 +48,7 @@ extension ConsentLedger {
 extension ConsentEvent {
     /// The event with the personal data it carries removed, or `nil` when it carries none. Only a `subject` event's
     /// birth date is personal data here; ids are the pseudonymous keys consent proof needs.
-    var withoutPersonalData: ConsentEvent? {
+    package var withoutPersonalData: ConsentEvent? {
         guard case .subjectFacts(let subject, var change, let at) = self, case .set = change.birthDate else {
             return nil
         }

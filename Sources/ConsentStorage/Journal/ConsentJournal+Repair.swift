@@ -68,13 +68,11 @@ extension ConsentJournal {
             do {
                 bytes = try JournalFile.read(descriptor, at: 0, count: JournalFile.status(descriptor)?.length ?? 0)
             } catch {
-                throw .storage("cannot read journal `\(path)`: \(JournalFile.describe(error.code))", file: path)
+                throw .io("cannot read journal `\(path)`: \(JournalFile.describe(error.code))", file: path, systemError: error.code)
             }
         case .failure(let code):
-            throw ConsentKitError(
-                code: code.code == ENOENT || code.code == ENOTDIR ? .fileNotFound : .storageFailure,
-                message: "cannot open journal `\(path)`: \(JournalFile.describe(code.code))",
-                location: InputLocation(file: path))
+            throw .io(
+                "cannot open journal `\(path)`: \(JournalFile.describe(code.code))", file: path, systemError: code.code)
         }
         var kept: [UInt8] = []
         kept.reserveCapacity(bytes.count)

@@ -149,10 +149,8 @@ public final class ConsentJournal: ConsentStore, @unchecked Sendable {
         switch JournalFile.openForAppending(path, create: true) {
         case .success(let descriptor): self.descriptor = descriptor
         case .failure(let code):
-            throw ConsentKitError(
-                code: code.code == ENOENT || code.code == ENOTDIR ? .fileNotFound : .storageFailure,
-                message: "cannot open journal `\(path)` for writing: \(JournalFile.describe(code.code))",
-                location: InputLocation(file: path))
+            throw .io(
+                "cannot open journal `\(path)` for writing: \(JournalFile.describe(code.code))", file: path, systemError: code.code)
         }
         if !existed { JournalFile.synchronizeDirectory(of: path) }
         let descriptor = self.descriptor
@@ -191,7 +189,7 @@ public final class ConsentJournal: ConsentStore, @unchecked Sendable {
             scan = try JournalScan(data, firstLine: (snapshot?.coveredLines ?? 0) + 1, path: path)
         } catch let code as SystemError {
             Foundation.close(descriptor)
-            throw .storage("cannot read journal `\(path)`: \(JournalFile.describe(code.code))", file: path)
+            throw .io("cannot read journal `\(path)`: \(JournalFile.describe(code.code))", file: path, systemError: code.code)
         } catch {
             Foundation.close(descriptor)
             throw error as? ConsentKitError ?? .storage("cannot read journal `\(path)`", file: path)
@@ -205,7 +203,7 @@ public final class ConsentJournal: ConsentStore, @unchecked Sendable {
             else {
                 let code = errno
                 Foundation.close(descriptor)
-                throw .storage("cannot end the last line of `\(path)`: \(JournalFile.describe(code))", file: path)
+                throw .storage("cannot end the last line of `\(path)`: \(JournalFile.describe(code))", file: path, systemError: code)
             }
             scan.adoptTail(event, line: coveredLines + scan.completeLines + 1)
             data.append(UInt8(ascii: "\n"))
@@ -220,7 +218,8 @@ public final class ConsentJournal: ConsentStore, @unchecked Sendable {
                 let code = errno
                 Foundation.close(descriptor)
                 throw .storage(
-                    "cannot cut the incomplete last line of `\(path)`: \(JournalFile.describe(code))", file: path)
+                    "cannot cut the incomplete last line of `\(path)`: \(JournalFile.describe(code))", file: path,
+                    systemError: code)
             }
         } else {
             recovery = nil
@@ -375,10 +374,10 @@ public final class ConsentJournal: ConsentStore, @unchecked Sendable {
             if operations.truncate(descriptor, to: length) != 0 || operations.synchronize(descriptor) != 0 {
                 appendFailure = .storage(
                     message + ", but the partial write could not be cut back (\(JournalFile.describe(errno))): the "
-                        + "journal refuses appends until reopened", file: path)
+                        + "journal refuses appends until reopened", file: path, systemError: code)
                 throw appendFailure!
             }
-            throw .storage(message, file: path)
+            throw .storage(message, file: path, systemError: code)
         }
         guard operations.synchronize(descriptor) == 0 else {
             let code = errno
@@ -387,7 +386,7 @@ public final class ConsentJournal: ConsentStore, @unchecked Sendable {
             _ = operations.truncate(descriptor, to: length)
             appendFailure = .storage(
                 "cannot write journal `\(path)` to disk (fsync: \(JournalFile.describe(code))); the batch was not "
-                    + "appended, and the journal refuses appends until reopened", file: path)
+                    + "appended, and the journal refuses appends until reopened", file: path, systemError: code)
             throw appendFailure!
         }
         length += bytes.count
@@ -417,7 +416,7 @@ public final class ConsentJournal: ConsentStore, @unchecked Sendable {
         do {
             bytes = try JournalFile.read(descriptor, at: 0, count: length)
         } catch {
-            throw .storage("cannot read journal `\(path)`: \(JournalFile.describe(error.code))", file: path)
+            throw .io("cannot read journal `\(path)`: \(JournalFile.describe(error.code))", file: path, systemError: error.code)
         }
         // The snapshot this journal opened from is rewritten below from the ledger: check it first, or a snapshot
         // of another journal would be written back as if it were this one's.
@@ -453,7 +452,7 @@ public final class ConsentJournal: ConsentStore, @unchecked Sendable {
             // The redacted file is in place; this handle still names the old one, which must not take appends.
             appendFailure = .storage(
                 "cannot reopen journal `\(path)` after erasure: \(JournalFile.describe(code.code)); the journal "
-                    + "refuses appends until reopened", file: path)
+                    + "refuses appends until reopened", file: path, systemError: code.code)
             throw appendFailure!
         }
         length = output.count
@@ -521,7 +520,7 @@ public final class ConsentJournal: ConsentStore, @unchecked Sendable {
                 tail: try JournalFile.read(descriptor, at: length - guardLength, count: guardLength),
                 digest: digest.finalize())
         } catch {
-            throw .storage("cannot read journal `\(path)`: \(JournalFile.describe(error.code))", file: path)
+            throw .io("cannot read journal `\(path)`: \(JournalFile.describe(error.code))", file: path, systemError: error.code)
         }
     }
 
@@ -634,7 +633,7 @@ public final class ConsentJournal: ConsentStore, @unchecked Sendable {
         do {
             running.update(try JournalFile.read(descriptor, at: covered, count: length - covered))
         } catch {
-            fail(.storage("cannot read journal `\(path)`: \(JournalFile.describe(error.code))", file: path))
+            fail(.io("cannot read journal `\(path)`: \(JournalFile.describe(error.code))", file: path, systemError: error.code))
             return
         }
         digest = running

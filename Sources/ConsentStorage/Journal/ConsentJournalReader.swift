@@ -113,7 +113,7 @@ public final class ConsentJournalReader: @unchecked Sendable {
                 bytes = try JournalFile.read(
                     state.descriptor, at: state.consumed, count: status.length - state.consumed)
             } catch {
-                throw .storage("cannot read journal `\(path)`: \(JournalFile.describe(error.code))", file: path)
+                throw .io("cannot read journal `\(path)`: \(JournalFile.describe(error.code))", file: path, systemError: error.code)
             }
         }
         // A hand-written last line read without its newline: the newline may follow now, nothing else.
@@ -161,10 +161,8 @@ public final class ConsentJournalReader: @unchecked Sendable {
         switch JournalFile.openForReading(path) {
         case .success(let opened): descriptor = opened
         case .failure(let code):
-            throw ConsentKitError(
-                code: code.code == ENOENT || code.code == ENOTDIR ? .fileNotFound : .storageFailure,
-                message: "cannot open journal `\(path)`: \(JournalFile.describe(code.code))",
-                location: InputLocation(file: path))
+            throw .io(
+                "cannot open journal `\(path)`: \(JournalFile.describe(code.code))", file: path, systemError: code.code)
         }
         do {
             guard let status = JournalFile.status(descriptor) else {

@@ -1,5 +1,5 @@
-internal import ConsentCore
-internal import ConsentInterchange
+package import ConsentCore
+package import ConsentInterchange
 internal import Foundation
 
 extension ConsentLedger {
@@ -36,7 +36,7 @@ extension ConsentLedger {
 
     /// Rebuilds a ledger from ``encodeSnapshot(to:)``. The snapshot was checked against `policy` when it was
     /// written (its caller verifies the policy fingerprint), so events are not checked again.
-    init(policy: Policy, snapshot reader: inout BinaryReader) throws(BinaryReader.Damaged) {
+    package init(policy: Policy, snapshot reader: inout BinaryReader) throws(BinaryReader.Damaged) {
         self.init(policy: policy)
         count = try reader.varint()
         // Sequences count events; each took at least a line of the journal, so no count near `Int.max` is real.

@@ -94,7 +94,7 @@ enum JournalFile {
         let code = exclusiveLock(descriptor)
         guard code == 0 else {
             guard code == EWOULDBLOCK || code == EAGAIN else {
-                throw .storage("cannot lock `\(path)`: \(describe(code))", file: path)
+                throw .storage("cannot lock `\(path)`: \(describe(code))", file: path, systemError: code)
             }
             throw ConsentKitError(
                 code: .locked,
@@ -161,25 +161,25 @@ enum JournalFile {
         unlink(temporary)
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else {
-            throw .storage("cannot create `\(temporary)`: \(describe(errno))", file: temporary)
+            throw .storage("cannot create `\(temporary)`: \(describe(errno))", file: temporary, systemError: errno)
         }
         _ = fchmod(descriptor, mode)
         if let failure = writeAll(bytes, to: descriptor, using: SystemFileOperations()) {
             close(descriptor)
             unlink(temporary)
-            throw .storage("cannot write `\(temporary)`: \(describe(failure))", file: temporary)
+            throw .storage("cannot write `\(temporary)`: \(describe(failure))", file: temporary, systemError: failure)
         }
         guard fsync(descriptor) == 0 else {
             let failure = errno
             close(descriptor)
             unlink(temporary)
-            throw .storage("cannot write `\(temporary)` to disk: \(describe(failure))", file: temporary)
+            throw .storage("cannot write `\(temporary)` to disk: \(describe(failure))", file: temporary, systemError: failure)
         }
         close(descriptor)
         guard rename(temporary, path) == 0 else {
             let failure = errno
             unlink(temporary)
-            throw .storage("cannot rename `\(temporary)` to `\(path)`: \(describe(failure))", file: path)
+            throw .storage("cannot rename `\(temporary)` to `\(path)`: \(describe(failure))", file: path, systemError: failure)
         }
         synchronizeDirectory(of: path)
     }

@@ -26,10 +26,8 @@ final class JournalLock: @unchecked Sendable {
         let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else {
             let code = errno
-            throw ConsentKitError(
-                code: code == ENOENT || code == ENOTDIR ? .fileNotFound : .storageFailure,
-                message: "cannot open the lock file `\(path)`: \(JournalFile.describe(code))",
-                location: InputLocation(file: journal))
+            throw .io(
+                "cannot open the lock file `\(path)`: \(JournalFile.describe(code))", file: journal, systemError: code)
         }
         let code = JournalFile.exclusiveLock(descriptor)
         guard code == 0 else {
@@ -38,7 +36,7 @@ final class JournalLock: @unchecked Sendable {
             }
             close(descriptor)
             guard code == EWOULDBLOCK || code == EAGAIN else {
-                throw .storage("cannot lock `\(path)`: \(JournalFile.describe(code))", file: journal)
+                throw .storage("cannot lock `\(path)`: \(JournalFile.describe(code))", file: journal, systemError: code)
             }
             let who = holder.flatMap { $0.isEmpty ? nil : $0 }.map { "; it is held by \(Self.printable($0))" } ?? ""
             throw ConsentKitError(

@@ -1,4 +1,4 @@
-internal import ConsentCore
+package import ConsentCore
 internal import ConsentInterchange
 internal import Foundation
 
@@ -18,17 +18,17 @@ internal import Foundation
 /// Layout: `CKSNAP3\n` (version 3: records hold a link only for the two identities it names), then a body — policy fingerprint (8 bytes), covered length and line count (LEB128), the
 /// first and last bytes of the covered region, the SHA-256 of the covered region (32 bytes), the ledger — then the
 /// CRC-32 of the body.
-struct JournalSnapshot {
-    static let magic = Array("CKSNAP3\n".utf8)
+package struct JournalSnapshot {
+    package static let magic = Array("CKSNAP3\n".utf8)
     /// How many bytes at each end of the covered region are kept to recognise the journal.
     static let guardLength = 64
 
     let coveredLength: Int
     let coveredLines: Int
     let prefixDigest: [UInt8]
-    let ledger: ConsentLedger
+    package let ledger: ConsentLedger
 
-    static func path(for journal: String) -> String { journal + ".snapshot" }
+    package static func path(for journal: String) -> String { journal + ".snapshot" }
 
     /// A fingerprint of the policy events were checked against: a snapshot written for another policy is ignored.
     static func fingerprint(_ policy: Policy) -> UInt64 {
@@ -37,7 +37,7 @@ struct JournalSnapshot {
     }
 
     /// The file's bytes.
-    static func encode(
+    package static func encode(
         _ ledger: ConsentLedger, coveredLength: Int, coveredLines: Int, head: [UInt8], tail: [UInt8],
         prefixDigest: [UInt8]
     ) -> [UInt8] {
@@ -55,13 +55,13 @@ struct JournalSnapshot {
     }
 
     /// Why a snapshot was not used.
-    struct Unusable: Error {
-        let reason: String
+    package struct Unusable: Error {
+        package let reason: String
     }
 
     /// Reads a snapshot and checks it against the policy and the ends of the journal's covered region (`journalBytes`
     /// reads the journal's bytes at an offset). The digest of the whole region is checked later, by the caller.
-    static func decode(
+    package static func decode(
         _ bytes: [UInt8], policy: Policy, journalLength: Int, journalBytes: (Int, Int) -> [UInt8]?
     ) throws(Unusable) -> JournalSnapshot {
         guard bytes.count >= magic.count + 4, bytes.starts(with: magic) else {

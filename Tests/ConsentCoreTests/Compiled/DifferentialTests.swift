@@ -1,0 +1,116 @@
+import ConsentKitTesting
+import Foundation
+import Testing
+
+import ConsentKit
+import ConsentKitTestSupport
+import _ConsentKitWorkload
+
+/// The compiled evaluator against the reference, question by question: effect, reason code and grant must agree.
+@Suite struct DifferentialTests {
+    #if DEBUG
+        static let worlds = 500
+    #else
+        static let worlds = 4_000
+    #endif
+    static let questionsPerWorld = 250
+    static let firstSeed: UInt64 = {
+        if let text = ProcessInfo.processInfo.environment["CONSENTKIT_DIFFERENTIAL_SEED"], let seed = UInt64(text) {
+            return seed
+        }
+        return 20_261_122
+    }()
+
+    @Test func compiledDecisionsEqualTheReference() throws {
+        var compared = 0
+        var mismatches = 0
+        var seen: [ReasonCode: Int] = [:]
+        var links = 0
+        for offset in 0..<UInt64(Self.worlds) {
+            let seed = Self.firstSeed &+ offset
+            let world = try RandomWorld(seed: seed)
+            let ledger = try world.ledger()
+            links += ledger.entries.filter { $0.event.typeName == "link" }.count
+            let reference = ReferenceEvaluator(ledger: ledger)
+            let engine = ConsentEngine(ledger: ledger)
+            // Build a second engine event by event, compacting half-way for half the seeds.
+            var incremental = ConsentEngine(ledger: ConsentLedger(policy: ledger.policy))
+            for (subject, facts) in world.subjects { try incremental.declare(subject, facts: facts) }
+            for (index, event) in world.events.enumerated() {
+                try? incremental.append(event)
+                if seed % 2 == 0 && index == world.events.count / 2 { incremental.compact() }
+            }
+            var random = SplitMix64(seed: seed ^ 0xC0FFEE)
+            for number in 0..<Self.questionsPerWorld {
+                let question = world.question(&random)
+                let expected = reference.decision(for: question)
+                let compiled = engine.decision(for: question)
+                let built = incremental.decision(for: question)
+                compared += 1
+                seen[expected.reason, default: 0] += 1
+                if compiled != expected || built != expected {
+                    mismatches += 1
+                    if mismatches <= 5 {
+                        Issue.record(
+                            """
+                            seed \(seed) question \(number): reference \(expected), compiled \(compiled), \
+                            incremental \(built)
+                            \(question)
+                            \(reference.explanation(for: question))
+                            """)
+                    }
+                }
+            }
+        }
+        #expect(
+            mismatches == 0, "\(mismatches) of \(compared) decisions differ; rerun with CONSENTKIT_DIFFERENTIAL_SEED")
+        #expect(compared >= 100_000)
+        // The worlds must reach every step, or agreement proves little.
+        #expect(
+            Set(seen.keys) == Set(ReasonCode.allCases),
+            "never reached: \(Set(ReasonCode.allCases).subtracting(seen.keys))")
+        for (reason, count) in seen.sorted(by: { $0.key.ordinal < $1.key.ordinal }) {
+            print("differential: \(reason.rawValue) \(count)")
+        }
+        #expect(links > 0, "no world linked identities, so links went untested")
+    }
+
+    @Test func recordViewsEqualPerFieldDecisions() throws {
+        for seed in Self.firstSeed..<(Self.firstSeed + 300) {
+            let world = try RandomWorld(seed: seed)
+            let ledger = try world.ledger()
+            let reference = ReferenceEvaluator(ledger: ledger)
+            let engine = ConsentEngine(ledger: ledger)
+            var random = SplitMix64(seed: seed ^ 0xFEED)
+            var allowed = FieldSet()
+            for _ in 0..<20 {
+                let question = world.question(&random)
+                let purpose = try #require(ledger.policy.purposes.randomElement(using: &random))
+                let handle = engine.handle(for: question.subject)
+                engine.allowedFields(
+                    for: handle, purpose: try #require(engine.compiled.index(ofPurpose: purpose.id)),
+                    at: question.instant,
+                    into: &allowed)
+                let record = reference.decisions(
+                    for: question.subject, purpose: purpose.id, fields: ledger.policy.fields.map(\.id),
+                    at: question.instant)
+                let expected = record.allowedFields.compactMap { engine.compiled.index(ofField: $0) }
+                #expect(
+                    allowed.indices == expected, "seed \(seed): \(question.subject) \(purpose.id) \(question.instant)")
+            }
+        }
+    }
+
+    @Test func theExampleScenariosGiveTheSameDecisionsCompiled() throws {
+        let file = try ScenarioFile(contentsOfFile: TestSupport.retailScenariosPath)
+        for scenario in file.scenarios {
+            let engine = ConsentEngine(ledger: scenario.ledger)
+            let reference = ReferenceEvaluator(ledger: scenario.ledger)
+            for query in scenario.queries {
+                #expect(
+                    engine.decision(for: query.question) == reference.decision(for: query.question),
+                    "\(scenario.id) \(query.index)")
+            }
+        }
+    }
+}

@@ -1,0 +1,110 @@
+import ConsentKitTesting
+import Foundation
+import Testing
+
+import ConsentKit
+import ConsentKitTestSupport
+
+@Suite struct ScenarioFileTests {
+    @Test func everyExampleScenarioFilePasses() throws {
+        let examples = TestSupport.path("Documentation/Examples")
+        let files = try #require(FileManager.default.enumerator(atPath: examples)).compactMap { $0 as? String }
+            .filter { $0.hasSuffix(".scenarios.json") }
+        #expect(!files.isEmpty)
+        for file in files { expectScenariosPass(inFile: examples + "/" + file) }
+    }
+
+    @Test func theRetailScenariosExerciseEveryReasonCode() throws {
+        let outcomes = try ScenarioFile(contentsOfFile: TestSupport.retailScenariosPath).run()
+        #expect(outcomes.count >= 60)
+        #expect(Set(outcomes.map(\.decision.reason)) == Set(ReasonCode.allCases))
+    }
+
+    func scenarioFile(_ scenarios: String, policy: String = #""retail.policy.json""#) throws -> ScenarioFile {
+        let text = #"{"format":"consentkit.scenarios/1","policy":\#(policy),"scenarios":\#(scenarios)}"#
+        return try ScenarioFile(
+            jsonData: Data(text.utf8), file: "s.json", baseDirectory: TestSupport.path("Documentation/Examples/retail"))
+    }
+
+    @Test func aFailingExpectationIsReportedNotThrown() throws {
+        let file = try scenarioFile(
+            #"[{"id":"s","queries":[{"subject":"c1","purpose":"marketing.email","field":"email","at":"2026-01-01T00:00:00Z","expect":"allow"}]}]"#
+        )
+        let outcome = try #require(file.run().first)
+        #expect(!outcome.passed)
+        #expect(outcome.decision.reason == .noConsent)
+        #expect(outcome.query.location.path == "scenarios[0].queries[0]")
+    }
+
+    @Test func subjectsFactsHoldFromTheBeginningOfTime() throws {
+        let file = try scenarioFile(
+            #"[{"id":"s","subjects":[{"id":"kid","birthDate":"2015-01-01"}],"queries":[{"subject":"kid","purpose":"account.registration","field":"name","at":"2020-01-01T00:00:00Z","expect":"deny","reason":"denied.noConsent"}]}]"#
+        )
+        #expect(file.run().allSatisfy { $0.passed })
+    }
+
+    @Test func anInlinePolicyOverridesTheSharedOne() throws {
+        let inline =
+            #"{"format":"consentkit.policy/1","regime":"PIPL","fields":[{"id":"x","category":"contact","type":"string"}],"purposes":[{"id":"p","basis":"otherLaw","fields":["x"]}]}"#
+        let file = try scenarioFile(
+            #"[{"id":"s","policy":\#(inline),"queries":[{"subject":"c1","purpose":"p","field":"x","at":"2026-01-01T00:00:00Z","expect":"allow","reason":"allowed.legalBasis.otherLaw"}]}]"#
+        )
+        #expect(file.run().allSatisfy { $0.passed })
+    }
+
+    @Test(arguments: [
+        (
+            #"[{"id":"a","queries":[]},{"id":"a","queries":[]}]"#, "scenarios[1].id",
+            ConsentKitError.Code.duplicateIdentifier
+        ),
+        (
+            #"[{"id":"a","queries":[{"subject":"c1","purpose":"p","field":"f","at":"2026-01-01T00:00:00Z","expect":"deny","grant":"g1"}]}]"#,
+            "scenarios[0].queries[0].grant", .invalidValue
+        ),
+        (
+            #"[{"id":"a","queries":[{"subject":"c1","purpose":"p","field":"f","at":"2026-01-01T00:00:00Z","expect":"maybe"}]}]"#,
+            "scenarios[0].queries[0].expect", .invalidValue
+        ),
+        (
+            #"[{"id":"a","queries":[{"subject":"c1","purpose":"p","field":"f","at":"yesterday","expect":"deny"}]}]"#,
+            "scenarios[0].queries[0].at", .invalidDate
+        ),
+        (
+            #"[{"id":"a","events":[{"type":"withdraw","grant":"g9","at":"2026-01-01T00:00:00Z"}],"queries":[]}]"#,
+            "scenarios[0].events[0].grant", .unknownIdentifier
+        ),
+        (
+            #"[{"id":"a","subjects":[{"id":"k"},{"id":"k"}],"queries":[]}]"#, "scenarios[0].subjects[1].id",
+            .duplicateIdentifier
+        ),
+        (#"[{"id":"a","queries":[],"tags":[]}]"#, "scenarios[0].tags", .unknownKey),
+        (#"[{"id":"a"}]"#, "scenarios[0].queries", .missingKey),
+    ])
+    func invalidFilesNameTheProblem(scenarios: String, path: String, code: ConsentKitError.Code) {
+        let error = expectError(code) { _ = try scenarioFile(scenarios) }
+        #expect(error?.location.path == path, "\(String(describing: error))")
+        #expect(error?.location.file == "s.json")
+    }
+
+    @Test func anImpossibleReasonIsAFailingExpectationNotAnInvalidFile() throws {
+        let file = try scenarioFile(
+            #"[{"id":"a","queries":[{"subject":"c1","purpose":"order.fulfilment","field":"address","#
+                + #""at":"2026-01-01T00:00:00Z","expect":"allow","reason":"allowed.because"}]}]"#)
+        let outcome = try #require(file.run().first)
+        #expect(!outcome.passed)
+        #expect(outcome.decision.reason == .allowedByContract)
+    }
+
+    @Test func aMissingPolicyFileIsNamed() {
+        let error = expectError(.fileNotFound) { _ = try scenarioFile("[]", policy: #""nope.json""#) }
+        #expect(error?.location.path == "policy")
+    }
+
+    @Test func anInvalidInlinePolicyIsLocatedInsideTheScenarioFile() {
+        let error = expectError(.missingKey) {
+            _ = try scenarioFile(
+                #"[{"id":"a","policy":{"format":"consentkit.policy/1","regime":"PIPL","fields":[]},"queries":[]}]"#)
+        }
+        #expect(error?.location.path == "scenarios[0].policy.purposes")
+    }
+}
