@@ -15,6 +15,8 @@ let package = Package(
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "ConsentKit", package: "ConsentKit"),
+                // The synthetic workload `consent bench` measures (not API).
+                .product(name: "_ConsentKitWorkload", package: "ConsentKit"),
             ],
             path: "Benchmarks/ConsentBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]

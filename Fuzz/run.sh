@@ -5,8 +5,10 @@
 #
 # Targets: `token` (Fuzz/TokenFuzzer.swift: the consent token decoder, corpus Fuzz/Corpus) and `ledger`
 # (Fuzz/LedgerFuzzer.swift: the JSON parser, JSON Lines ledgers and policies, corpus Fuzz/LedgerCorpus); both when
-# none is named. Each fuzzer is compiled with the ConsentKit sources into one module (so it can reach internals)
-# with -sanitize=fuzzer,address. New inputs it finds go to its corpus — commit interesting ones.
+# none is named. Each fuzzer is compiled with the library's sources (ConsentCore, ConsentInterchange, ConsentTokens,
+# ConsentStorage) into one module, so it can reach internals, with -sanitize=fuzzer,address: the imports between
+# those modules are dropped from a copy of the sources, as they name what is then one module.
+# New inputs it finds go to its corpus — commit interesting ones.
 # Exits non-zero on a crash, a hang (over 2 s for one input), a sanitizer report or a broken invariant.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,6 +17,14 @@ shift || true
 targets=("$@")
 [ ${#targets[@]} -eq 0 ] && targets=(token ledger)
 mkdir -p .build/fuzz
+sources=.build/fuzz/sources
+rm -rf "$sources" && mkdir -p "$sources"
+for module in ConsentCore ConsentInterchange ConsentTokens ConsentStorage; do
+    find "Sources/$module" -name '*.swift' | while read -r file; do
+        sed -E '/^(@_exported )?(public |package |internal )?import (ConsentCore|ConsentInterchange|ConsentTokens|ConsentStorage)$/d' \
+            "$file" > "$sources/$module-$(basename "$file")"
+    done
+done
 for target in "${targets[@]}"; do
     case "$target" in
     token) source=Fuzz/TokenFuzzer.swift corpus=Fuzz/Corpus max_len=4096 ;;
@@ -26,7 +36,7 @@ for target in "${targets[@]}"; do
         -package-name consentkit \
         -enable-upcoming-feature ExistentialAny -enable-upcoming-feature MemberImportVisibility \
         -enable-upcoming-feature InternalImportsByDefault \
-        $(find Sources/ConsentKit -name '*.swift') "$source" \
+        "$sources"/*.swift "$source" \
         -o ".build/fuzz/$target-fuzzer" 2> >(grep -v "Cannot export local symbol" >&2)
     echo "==> fuzzing $target for $seconds s ($corpus)"
     ".build/fuzz/$target-fuzzer" "$corpus" -max_total_time="$seconds" -timeout=2 -max_len="$max_len" \

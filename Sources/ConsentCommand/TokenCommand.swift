@@ -94,7 +94,7 @@ enum TokenCommand {
                 ]
                 output.out(JSONValue.object(object).serialized() + "\n")
             } else {
-                output.err("consent token verify: refused: \(error)\n")
+                output.err("consent token verify: refused: \(Self.reason(for: error.code)): \(error)\n")
             }
             return .failure
         }

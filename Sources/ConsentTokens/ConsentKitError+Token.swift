@@ -6,6 +6,6 @@ extension ConsentKitError {
     /// bytes; ``ConsentKitError/description`` escapes control characters, so it cannot forge a line in a log.
     @inline(never)
     package static func token(_ code: Code, _ message: String) -> ConsentKitError {
-        ConsentKitError(code: code, message: message, location: InputLocation(path: "token"))
+        ConsentKitError(code: code, message: message)
     }
 }

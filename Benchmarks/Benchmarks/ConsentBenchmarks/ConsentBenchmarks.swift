@@ -1,5 +1,6 @@
 import Benchmark
 import ConsentKit
+import _ConsentKitWorkload
 import Foundation
 
 // Names have no spaces: the benchmark tool writes threshold files with spaces replaced but looks them up

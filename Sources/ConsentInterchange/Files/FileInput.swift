@@ -6,9 +6,9 @@ package enum FileInput {
     package static func read(_ path: String) throws(ConsentKitError) -> Data {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw .io("no such file `\(path)`", file: path)
+            throw .fileNotFound("no such file `\(path)`", file: path)
         }
-        guard !isDirectory.boolValue else { throw .io("`\(path)` is a directory, not a file", file: path) }
+        guard !isDirectory.boolValue else { throw .io("`\(path)` is a directory, not a file", file: path, systemError: EISDIR) }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw .io("cannot read `\(path)`", file: path)
         }

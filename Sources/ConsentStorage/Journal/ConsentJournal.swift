@@ -39,37 +39,35 @@ public final class ConsentJournal: ConsentStore, @unchecked Sendable {
     /// Whether opening started from the snapshot beside the journal.
     public let snapshotUse: SnapshotUse
 
-    private let operations: any JournalFileOperations
-    private let writerLock: JournalLock
-    private let lock = NSLock()
-    /// The journal file, opened `O_APPEND`; replaced by erasure. Guarded by `lock`.
-    private var descriptor: Int32
+    let writerLock: JournalLock
+    let lock = NSLock()
+    /// The journal file, opened `O_APPEND`, with its durable length; replaced by erasure. Guarded by `lock`.
+    var file: DurableFile
     /// Guarded by `lock`.
-    private var current: ConsentLedger
-    /// The file's length and its number of lines. Guarded by `lock`.
-    private var length: Int
-    private var lines: Int
+    var current: ConsentLedger
+    /// The file's number of lines. Guarded by `lock`.
+    var lines: Int
     /// The SHA-256 of the file's bytes so far, or `nil` while the snapshot opening used is being verified (no
     /// snapshot is written until it is known). Guarded by `lock`.
-    private var digest: SHA256?
+    var digest: SHA256?
     /// The covered length and digest of a snapshot in use and not yet verified. Guarded by `lock`.
-    private var unverified: (length: Int, digest: [UInt8])?
+    var unverified: (length: Int, digest: [UInt8])?
     /// Why the journal refuses to answer (a snapshot that does not match the journal), and why it refuses appends
     /// (that, or a failed `fsync`, or an append cut short that could not be cut back). Guarded by `lock`.
-    private var integrityFailure: ConsentKitError?
-    private var appendFailure: ConsentKitError?
-    private var closed = false
+    var integrityFailure: ConsentKitError?
+    var appendFailure: ConsentKitError?
+    var closed = false
     /// The line count the last snapshot covered, and whether one is being written in the background. Guarded by
     /// `lock`.
-    private var snapshotLines = 0
-    private var snapshotInFlight = false
+    var snapshotLines = 0
+    var snapshotInFlight = false
     /// Serialises writes of the snapshot file. Taken after `lock` when both are held, never before it.
-    private let snapshotFileLock = NSLock()
+    let snapshotFileLock = NSLock()
     /// Bumped by every erasure, so that a snapshot encoded before it is never written after it. Guarded by
     /// `snapshotFileLock`.
-    private var snapshotGeneration = 0
+    var snapshotGeneration = 0
     /// Work in the background (snapshot writes, snapshot verification), waited for by ``close()``.
-    private let background = DispatchGroup()
+    let background = DispatchGroup()
 
     /// How many lines beyond the snapshot make opening, or an append, write a new one. Appends write it in the
     /// background once the lines beyond it exceed this or a thirty-second of the journal, whichever is more, so
@@ -140,20 +138,19 @@ public final class ConsentJournal: ConsentStore, @unchecked Sendable {
     package init(path: String, policy: Policy, operations: some JournalFileOperations) throws(ConsentKitError) {
         self.path = path
         self.policy = policy
-        self.operations = operations
         writerLock = try JournalLock(journal: path)
         // A rewrite cut short leaves its temporary file; a snapshot's may hold data erased since.
         JournalFile.remove(path + ".tmp")
         JournalFile.remove(JournalSnapshot.path(for: path) + ".tmp")
         let existed = FileManager.default.fileExists(atPath: path)
+        let descriptor: Int32
         switch JournalFile.openForAppending(path, create: true) {
-        case .success(let descriptor): self.descriptor = descriptor
+        case .success(let opened): descriptor = opened
         case .failure(let code):
             throw .io(
                 "cannot open journal `\(path)` for writing: \(JournalFile.describe(code.code))", file: path, systemError: code.code)
         }
         if !existed { JournalFile.synchronizeDirectory(of: path) }
-        let descriptor = self.descriptor
         do {
             try JournalFile.lockFile(descriptor, path: path)
         } catch {
@@ -224,7 +221,7 @@ public final class ConsentJournal: ConsentStore, @unchecked Sendable {
         } else {
             recovery = nil
         }
-        length = start + scan.completeLength
+        file = DurableFile(descriptor: descriptor, length: start + scan.completeLength, operations: operations)
         lines = coveredLines + scan.completeLines
         snapshotLines = coveredLines
         do {
@@ -266,7 +263,7 @@ public final class ConsentJournal: ConsentStore, @unchecked Sendable {
     deinit {
         // A background task holds the journal only weakly, so none is running that could still write.
         if !closed {
-            Foundation.close(descriptor)
+            file.close()
             changeFeed.finish()
         }
         writerLock.release()
@@ -284,389 +281,9 @@ public final class ConsentJournal: ConsentStore, @unchecked Sendable {
         // finished writing before the lock is released to the next writer.
         background.wait()
         lock.lock()
-        Foundation.close(descriptor)
+        file.close()
         lock.unlock()
         writerLock.release()
         changeFeed.finish()
-    }
-
-    // MARK: Appending
-
-    /// Appends events durably: checked against the ledger, written, and `fsync`ed before the call returns. The
-    /// batch is all or nothing: one refused event and none is written. An `erase` event also removes the subject's
-    /// personal data from the file, as ``erase(_:at:)`` does.
-    ///
-    /// - Throws: the ledger's ``ConsentKitError`` for a refused event (nothing is written); `storageFailure` when the
-    ///   write or `fsync` fails (the ledger is unchanged, the file cut back; after a failed `fsync` the journal
-    ///   refuses appends until reopened); ``failure`` once set; `storageFailure` after ``close()``.
-    public func append(_ events: [ConsentEvent]) throws(ConsentKitError) {
-        _ = try appendReportingSubjects(events)
-    }
-
-    /// Appends one event durably.
-    public func append(_ event: ConsentEvent) throws(ConsentKitError) {
-        try append([event])
-    }
-
-    /// ``append(_:)-([ConsentEvent])``, returning the changes it published.
-    @discardableResult
-    package func appendReportingSubjects(_ events: [ConsentEvent]) throws(ConsentKitError) -> [LedgerChange] {
-        lock.lock()
-        defer { lock.unlock() }
-        try checkWritable()
-        let first = current.count
-        // Appended in place and taken back if refused: a copy would duplicate every record per batch.
-        let (changed, undo) = try current.appendAtomically(events)
-        do {
-            try write(events)
-        } catch {
-            // Not written, so not appended.
-            current.undo(undo)
-            throw error
-        }
-        var changes: [LedgerChange] = []
-        var erased: Set<SubjectID> = []
-        for (offset, event) in events.enumerated() {
-            changes.append(LedgerChange(sequence: first + offset, event: event, subjects: changed[offset]))
-            if case .erase(let subject, _) = event {
-                current.removePersonalData(of: subject)
-                erased.formUnion(current.identities(linkedWith: subject))
-            }
-        }
-        changeFeed.publish(changes)
-        if !erased.isEmpty {
-            // The erasure is durable and in force; if rewriting fails, the next open (or erasing again) finishes it.
-            do {
-                try redactFile(identities: erased)
-            } catch {
-                throw ConsentKitError(
-                    code: error.code,
-                    message: "the erasure is recorded and in force, but removing the personal data from the files "
-                        + "failed (\(error.message)); reopening the journal or erasing again finishes it",
-                    location: error.location)
-            }
-            return changes
-        }
-        // The events are durable already; a snapshot that cannot be written only makes the next open slower.
-        if lines - snapshotLines > max(Self.snapshotThreshold, lines / 32) && !snapshotInFlight {
-            snapshotInBackground()
-        }
-        return changes
-    }
-
-    /// Throws why appends are refused, if they are. Called with `lock` held.
-    private func checkWritable() throws(ConsentKitError) {
-        if closed { throw .storage("journal `\(path)` is closed", file: path) }
-        if let failure = integrityFailure ?? appendFailure { throw failure }
-    }
-
-    /// Writes lines and `fsync`s; on failure cuts the file back to its last good length. Called with `lock` held.
-    private func write(_ events: [ConsentEvent]) throws(ConsentKitError) {
-        var bytes: [UInt8] = []
-        for event in events {
-            bytes += JournalLine.encode(event).utf8
-            bytes.append(UInt8(ascii: "\n"))
-        }
-        if let code = JournalFile.writeAll(bytes, to: descriptor, using: operations) {
-            // Part of the batch may be in the file: cut it, so the next append does not start mid-line and the batch
-            // stays all or nothing.
-            let message = "cannot append to journal `\(path)`: \(JournalFile.describe(code)); nothing was appended"
-            if operations.truncate(descriptor, to: length) != 0 || operations.synchronize(descriptor) != 0 {
-                appendFailure = .storage(
-                    message + ", but the partial write could not be cut back (\(JournalFile.describe(errno))): the "
-                        + "journal refuses appends until reopened", file: path, systemError: code)
-                throw appendFailure!
-            }
-            throw .storage(message, file: path, systemError: code)
-        }
-        guard operations.synchronize(descriptor) == 0 else {
-            let code = errno
-            // The kernel may have dropped the pages it failed to write and will not report it again, so a later
-            // `fsync` that succeeds proves nothing: refuse appends until a reopen reads what the file holds.
-            _ = operations.truncate(descriptor, to: length)
-            appendFailure = .storage(
-                "cannot write journal `\(path)` to disk (fsync: \(JournalFile.describe(code))); the batch was not "
-                    + "appended, and the journal refuses appends until reopened", file: path, systemError: code)
-            throw appendFailure!
-        }
-        length += bytes.count
-        lines += events.count
-        digest?.update(bytes)
-    }
-
-    // MARK: Erasure
-
-    /// Records `erase` durably, then removes the subject's personal data from the journal file and its snapshot
-    /// (see ``ConsentStore/erase(_:at:)``). The file is rewritten atomically — a temporary file, `fsync`, rename —
-    /// copying every line byte for byte except those that carried the data, so a crash leaves either the old file
-    /// with the `erase` line (finished by the next open) or the redacted one.
-    ///
-    /// - Throws: ``ConsentKitError/Code/unknownIdentifier`` when nothing is held about `subject`, or an I/O error.
-    public func erase(_ subject: SubjectID, at instant: Date) throws(ConsentKitError) {
-        guard try ledger.record(for: subject) != nil else {
-            throw .unknownSubject(subject)
-        }
-        try appendReportingSubjects([.erase(subject, at: instant)])
-    }
-
-    /// Rewrites the journal without the personal data of `identities`, then its snapshot. Called with `lock` held
-    /// (or from `init`).
-    private func redactFile(identities: Set<SubjectID>) throws(ConsentKitError) {
-        let bytes: [UInt8]
-        do {
-            bytes = try JournalFile.read(descriptor, at: 0, count: length)
-        } catch {
-            throw .io("cannot read journal `\(path)`: \(JournalFile.describe(error.code))", file: path, systemError: error.code)
-        }
-        // The snapshot this journal opened from is rewritten below from the ledger: check it first, or a snapshot
-        // of another journal would be written back as if it were this one's.
-        try verifyPendingSnapshot(against: bytes)
-        var output: [UInt8] = []
-        output.reserveCapacity(bytes.count)
-        let birth = Array("irth".utf8)
-        let escape = Array(#"\u"#.utf8)
-        for line in bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).dropLast() {
-            // Only a line spelling `birthDate` (or hiding it behind an escape) can hold a birth date: parse those.
-            if Self.contains(line, birth) || Self.contains(line, escape),
-                case .event(let event) = JournalScan.read(line, line: 0, path: path),
-                let redacted = event.withoutPersonalData,
-                let who = event.namedSubject, identities.contains(who)
-            {
-                output += Array(JournalLine.encode(redacted).utf8)
-            } else {
-                output += line
-            }
-            output.append(UInt8(ascii: "\n"))
-        }
-        try JournalFile.replace(path, with: output, modeOf: path)
-        switch JournalFile.openForAppending(path, create: false) {
-        case .success(let reopened):
-            Foundation.close(descriptor)
-            descriptor = reopened
-            // The new file is this writer's too (no one can have opened it by this name without the lock file).
-            if (try? JournalFile.lockFile(reopened, path: path)) == nil {
-                appendFailure = .storage(
-                    "cannot lock journal `\(path)` after erasure; it refuses appends until reopened", file: path)
-            }
-        case .failure(let code):
-            // The redacted file is in place; this handle still names the old one, which must not take appends.
-            appendFailure = .storage(
-                "cannot reopen journal `\(path)` after erasure: \(JournalFile.describe(code.code)); the journal "
-                    + "refuses appends until reopened", file: path, systemError: code.code)
-            throw appendFailure!
-        }
-        length = output.count
-        var digest = SHA256()
-        digest.update(output)
-        self.digest = digest
-        // The old snapshot holds the erased data too: replace it (and if that fails, remove it). A snapshot being
-        // encoded in the background from before the erasure is not written.
-        snapshotFileLock.lock()
-        snapshotGeneration += 1
-        snapshotFileLock.unlock()
-        do {
-            try writeSnapshotLocked()
-        } catch {
-            JournalFile.remove(JournalSnapshot.path(for: path))
-            throw error
-        }
-    }
-
-    private static func contains(_ line: ArraySlice<UInt8>, _ needle: [UInt8]) -> Bool {
-        guard line.count >= needle.count else { return false }
-        var index = line.startIndex
-        while index <= line.endIndex - needle.count {
-            if line[index] == needle[0], line[index..<index + needle.count].elementsEqual(needle) { return true }
-            index += 1
-        }
-        return false
-    }
-
-    // MARK: Snapshots
-
-    /// Writes the snapshot of the ledger so far beside the journal (atomically: a temporary file, `fsync`, rename),
-    /// so that the next open replays only the lines appended after now.
-    ///
-    /// - Throws: `storageFailure` if it cannot be written, or while the snapshot the journal opened from is still
-    ///   being verified (``waitForSnapshotVerification()``); ``failure`` once set.
-    public func writeSnapshot() throws(ConsentKitError) {
-        lock.lock()
-        defer { lock.unlock() }
-        try checkWritable()
-        try writeSnapshotLocked()
-    }
-
-    private func writeSnapshotLocked() throws(ConsentKitError) {
-        guard let parts = try snapshotParts() else {
-            throw .storage(
-                "the snapshot journal `\(path)` opened from is still being verified; no new one is written until then",
-                file: path)
-        }
-        snapshotFileLock.lock()
-        defer { snapshotFileLock.unlock() }
-        try JournalFile.replace(JournalSnapshot.path(for: path), with: parts.encode(), modeOf: path)
-        snapshotLines = lines
-    }
-
-    /// What a snapshot of the ledger now is made of, or `nil` while the journal's digest is not known; encoding it
-    /// can happen without the lock. Called with `lock` held.
-    private func snapshotParts() throws(ConsentKitError) -> SnapshotParts? {
-        guard var digest else { return nil }
-        let guardLength = min(JournalSnapshot.guardLength, length)
-        do {
-            return SnapshotParts(
-                ledger: current, length: length, lines: lines,
-                head: try JournalFile.read(descriptor, at: 0, count: guardLength),
-                tail: try JournalFile.read(descriptor, at: length - guardLength, count: guardLength),
-                digest: digest.finalize())
-        } catch {
-            throw .io("cannot read journal `\(path)`: \(JournalFile.describe(error.code))", file: path, systemError: error.code)
-        }
-    }
-
-    private struct SnapshotParts: Sendable {
-        let ledger: ConsentLedger
-        let length: Int
-        let lines: Int
-        let head: [UInt8]
-        let tail: [UInt8]
-        let digest: [UInt8]
-
-        func encode() -> [UInt8] {
-            JournalSnapshot.encode(
-                ledger, coveredLength: length, coveredLines: lines, head: head, tail: tail, prefixDigest: digest)
-        }
-    }
-
-    /// Encodes and writes a snapshot on another thread, so the append that triggered it does not wait. Called with
-    /// `lock` held.
-    private func snapshotInBackground() {
-        guard let parts = try? snapshotParts() else { return }
-        snapshotInFlight = true
-        snapshotFileLock.lock()
-        let generation = snapshotGeneration
-        snapshotFileLock.unlock()
-        background.enter()
-        DispatchQueue.global(qos: .utility).async { [weak self, background] in
-            defer { background.leave() }
-            let bytes = parts.encode()
-            // Held weakly while encoding: a journal released meanwhile writes nothing (its lock is gone).
-            guard let self else { return }
-            lock.lock()
-            let isClosed = closed
-            lock.unlock()
-            snapshotFileLock.lock()
-            // An erasure since the snapshot was taken: its data must not be written back. A closed journal writes
-            // nothing: `close()` waits for this task, and then the next writer owns the files.
-            let written =
-                !isClosed && generation == snapshotGeneration
-                && (try? JournalFile.replace(JournalSnapshot.path(for: path), with: bytes, modeOf: path)) != nil
-            snapshotFileLock.unlock()
-            lock.lock()
-            snapshotInFlight = false
-            if written { snapshotLines = max(snapshotLines, parts.lines) }
-            lock.unlock()
-        }
-    }
-
-    /// Hashes the region the snapshot covers on another thread and compares it with the snapshot's digest.
-    private func verifySnapshotInBackground() {
-        guard let (covered, _) = unverified else { return }
-        let reader = dup(descriptor)
-        guard reader >= 0 else { return }
-        background.enter()
-        DispatchQueue.global(qos: .utility).async { [weak self, background, path] in
-            defer { background.leave() }
-            defer { Foundation.close(reader) }
-            let hash = Self.hashPrefix(of: reader, count: covered)
-            guard let self else { return }
-            lock.lock()
-            defer { lock.unlock() }
-            switch hash {
-            case .success(let hasher): settle(hasher, covered: covered)
-            case .failure(let code):
-                fail(.storage("cannot read journal `\(path)` to verify its snapshot: \(code)", file: path))
-            }
-        }
-    }
-
-    /// Waits until the snapshot the journal opened from has been checked against the whole region it covers.
-    ///
-    /// - Throws: ``failure`` when it did not match.
-    public func waitForSnapshotVerification() throws(ConsentKitError) {
-        while true {
-            lock.lock()
-            let pending = unverified != nil && integrityFailure == nil && !closed
-            let failure = integrityFailure
-            lock.unlock()
-            if let failure { throw failure }
-            if !pending { return }
-            usleep(1_000)
-        }
-    }
-
-    /// Checks a pending snapshot against the journal's bytes, already read. Called with `lock` held.
-    private func verifyPendingSnapshot(against bytes: [UInt8]) throws(ConsentKitError) {
-        guard let (covered, _) = unverified else { return }
-        var hasher = SHA256()
-        hasher.update(bytes[..<min(covered, bytes.count)])
-        settle(hasher, covered: covered)
-        if let integrityFailure { throw integrityFailure }
-    }
-
-    /// Given the hash of the covered region, either adopts the snapshot (and brings the running digest up to date)
-    /// or fails closed. Called with `lock` held.
-    private func settle(_ hasher: SHA256, covered: Int) {
-        guard let (_, expected) = unverified, integrityFailure == nil, !closed else { return }
-        var prefix = hasher
-        guard prefix.finalize() == expected else {
-            fail(
-                ConsentKitError(
-                    code: .corruptedData,
-                    message: "the snapshot journal `\(path)` opened from does not match the journal's first "
-                        + "\(covered) bytes (another journal's snapshot, or bytes changed since): decisions from it "
-                        + "are not trusted; the snapshot was removed, reopen the journal to replay it in full",
-                    location: InputLocation(file: JournalSnapshot.path(for: path))))
-            return
-        }
-        var running = hasher
-        do {
-            running.update(try JournalFile.read(descriptor, at: covered, count: length - covered))
-        } catch {
-            fail(.io("cannot read journal `\(path)`: \(JournalFile.describe(error.code))", file: path, systemError: error.code))
-            return
-        }
-        digest = running
-        unverified = nil
-    }
-
-    /// Fails closed: the ledger and appends throw, followers are told, and the untrusted snapshot is removed. Called
-    /// with `lock` held.
-    private func fail(_ error: ConsentKitError) {
-        guard integrityFailure == nil else { return }
-        integrityFailure = error
-        unverified = nil
-        snapshotFileLock.lock()
-        snapshotGeneration += 1
-        JournalFile.remove(JournalSnapshot.path(for: path))
-        snapshotFileLock.unlock()
-        changeFeed.fail(error)
-    }
-
-    private static func hashPrefix(of descriptor: Int32, count: Int) -> Result<SHA256, SystemError> {
-        var hasher = SHA256()
-        var offset = 0
-        let chunk = 1 << 20
-        while offset < count {
-            do {
-                let bytes = try JournalFile.read(descriptor, at: offset, count: min(chunk, count - offset))
-                guard !bytes.isEmpty else { break }
-                hasher.update(bytes)
-                offset += bytes.count
-            } catch {
-                return .failure(error)
-            }
-        }
-        return .success(hasher)
     }
 }

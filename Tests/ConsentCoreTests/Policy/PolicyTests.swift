@@ -143,8 +143,11 @@ import ConsentKitTestSupport
     }
 
     @Test func aMissingFileIsAnErrorNotACrash() {
-        expectError(.fileNotFound) { _ = try Policy(contentsOfFile: "/nonexistent/policy.json") }
-        expectError(.fileNotFound) { _ = try Policy(contentsOfFile: "/tmp") }
+        let missing = expectError(.fileNotFound) { _ = try Policy(contentsOfFile: "/nonexistent/policy.json") }
+        #expect(missing?.systemError == ENOENT)
+        // Not a missing file but one that cannot be read as one: `io`, with the operating system's reason.
+        let directory = expectError(.io) { _ = try Policy(contentsOfFile: "/tmp") }
+        #expect(directory?.systemError == EISDIR)
     }
 
     @Test func purposesDeclareByFieldOrCategory() throws {
