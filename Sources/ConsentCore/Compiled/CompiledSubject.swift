@@ -8,11 +8,14 @@ struct SubjectSlot: Sendable {
     var factsCount: UInt16 = 0
     var grantCount: UInt16 = 0
     var toggleCount: UInt16 = 0
-    /// ``SubjectSlot/usesReference`` when the subject outgrows the compact layout.
-    var flags: UInt16 = 0
+    var flags: Flags = []
 
-    /// More than 65,535 facts, grant slots, toggles or references: decided by the reference evaluator instead.
-    static let usesReference: UInt16 = 1
+    /// How a subject is decided.
+    struct Flags: OptionSet, Sendable {
+        let rawValue: UInt16
+        /// More than 65,535 facts, grant slots, toggles or references: decided by the reference evaluator instead.
+        static let usesReference = Flags(rawValue: 1 << 0)
+    }
 }
 
 /// The subject's facts from an instant on, with the instant the subject stops being a minor worked out once.
@@ -21,18 +24,25 @@ struct FactsVersion: Sendable {
     /// The first instant at which the subject is not a minor (+∞ if never); unused without a birth date.
     var majority: Double
     var birthDays: Int32
-    var flags: UInt8
+    var flags: Flags
 
-    static let minorFlag: UInt8 = 1
-    static let guardianship: UInt8 = 2
-    static let birthKnown: UInt8 = 4
-    /// The zone moves the local midnight at the threshold: ask the policy's calendar instead of comparing.
-    static let dynamic: UInt8 = 8
+    /// The facts that are flags.
+    struct Flags: OptionSet, Sendable {
+        let rawValue: UInt8
+        /// `minor: true`: a minor at every instant, whatever the birth date.
+        static let minor = Flags(rawValue: 1 << 0)
+        /// An adult lacking capacity, under guardianship.
+        static let guardianship = Flags(rawValue: 1 << 1)
+        /// The birth date is known (``FactsVersion/birthDays`` and ``FactsVersion/majority`` hold it).
+        static let birthKnown = Flags(rawValue: 1 << 2)
+        /// The zone moves the local midnight at the threshold: ask the policy's calendar instead of comparing.
+        static let dynamic = Flags(rawValue: 1 << 3)
+    }
 
-    static let unknown = FactsVersion(from: -.infinity, majority: .infinity, birthDays: 0, flags: 0)
+    static let unknown = FactsVersion(from: -.infinity, majority: .infinity, birthDays: 0, flags: [])
 
-    var isUnderGuardianship: Bool { flags & Self.guardianship != 0 }
-    var birthIsKnown: Bool { flags & Self.birthKnown != 0 }
+    var isUnderGuardianship: Bool { flags.contains(.guardianship) }
+    var birthIsKnown: Bool { flags.contains(.birthKnown) }
 }
 
 /// One grant for one of its purposes, with everything step 6 needs and its lifetime precomputed: 48 bytes.
@@ -52,25 +62,61 @@ struct GrantSlot: Sendable {
     var referenceOffset: UInt16
     var recipientCount: UInt8
     var destinationCount: UInt8
-    var flags: UInt8
+    /// The grant's kind (``ConsentKind/rank``, 0–2) in the low two bits, then the flags.
+    var flags: Flags
 
-    static let kindMask: UInt8 = 3
-    static let guardian: UInt8 = 4
-    static let namesRecipients: UInt8 = 8
-    static let namesDestinations: UInt8 = 16
+    /// The grant's kind and flags in one byte.
+    struct Flags: OptionSet, Sendable {
+        let rawValue: UInt8
+        /// The bits that hold the kind's rank rather than flags.
+        static let kindBits: UInt8 = 0b11
+        /// Given by a guardian.
+        static let guardian = Flags(rawValue: 1 << 2)
+        /// The grant names its recipients: a recipient it does not name is not covered.
+        static let namesRecipients = Flags(rawValue: 1 << 3)
+        /// The grant names its destinations: a destination it does not name is not covered.
+        static let namesDestinations = Flags(rawValue: 1 << 4)
 
-    var kind: UInt8 { flags & Self.kindMask }
-    var isGuardian: Bool { flags & Self.guardian != 0 }
+        /// Flags of a grant of this kind (its rank, 0–2), with no flag set yet.
+        init(kindRank: UInt8) { rawValue = kindRank & Self.kindBits }
+        init(rawValue: UInt8) { self.rawValue = rawValue }
+    }
+
+    var kind: UInt8 { flags.rawValue & Flags.kindBits }
+    var isGuardian: Bool { flags.contains(.guardian) }
 }
 
 /// A restriction, opt-out, channel opt-out or erasure switching on or off; its instant is kept in a parallel array.
 struct Toggle: Sendable {
+    /// What `key` names: the purpose's index (restriction), the opt-out's ``OptOutSet`` bit (opt-out), the
+    /// channel's index (channel), nothing (erasure).
     var key: UInt16
-    var kind: UInt8
+    var kind: Kind
     var on: Bool
 
-    static let restriction: UInt8 = 0
-    static let optOut: UInt8 = 1
-    static let channel: UInt8 = 2
-    static let erasure: UInt8 = 3
+    /// What switched.
+    enum Kind: UInt8, Sendable {
+        case restriction, optOut, channel, erasure
+    }
+}
+
+/// Opt-outs in force, one bit per ``OptOutKind``: the set step 4 checks with a mask.
+struct OptOutSet: OptionSet, Sendable {
+    let rawValue: UInt8
+    static let directMarketing = OptOutSet(rawValue: 1 << 0)
+    static let thirdPartyDisclosure = OptOutSet(rawValue: 1 << 1)
+    static let automatedDecisionMaking = OptOutSet(rawValue: 1 << 2)
+    static let sensitiveData = OptOutSet(rawValue: 1 << 3)
+
+    init(rawValue: UInt8) { self.rawValue = rawValue }
+
+    /// The set holding one kind.
+    init(_ kind: OptOutKind) {
+        switch kind {
+        case .directMarketing: self = .directMarketing
+        case .thirdPartyDisclosure: self = .thirdPartyDisclosure
+        case .automatedDecisionMaking: self = .automatedDecisionMaking
+        case .sensitiveData: self = .sensitiveData
+        }
+    }
 }

@@ -22,18 +22,18 @@ extension ConsentEngine {
                 current = change.applied(to: current)
                 facts.append(factsVersion(current, from: at.timeIntervalSinceReferenceDate))
             case .erase(_, let at):
-                addToggle(at, key: 0, kind: Toggle.erasure, on: true)
+                addToggle(at, key: 0, kind: .erasure, on: true)
             case .restrict(_, let purpose, let at), .unrestrict(_, let purpose, let at):
                 guard let index = compiled.index(ofPurpose: purpose) else { continue }
                 let on = if case .restrict = event { true } else { false }
-                addToggle(at, key: UInt16(index), kind: Toggle.restriction, on: on)
+                addToggle(at, key: UInt16(index), kind: .restriction, on: on)
             case .optOut(_, let kind, let at), .optIn(_, let kind, let at):
                 let on = if case .optOut = event { true } else { false }
-                addToggle(at, key: UInt16(kind.ordinal), kind: Toggle.optOut, on: on)
+                addToggle(at, key: UInt16(OptOutSet(kind).rawValue), kind: .optOut, on: on)
             case .channelOptOut(_, let channel, let at), .channelOptIn(_, let channel, let at):
                 guard let index = Channel.knownChannels.firstIndex(of: channel) else { continue }
                 let on = if case .channelOptOut = event { true } else { false }
-                addToggle(at, key: UInt16(index), kind: Toggle.channel, on: on)
+                addToggle(at, key: UInt16(index), kind: .channel, on: on)
             case .grant(let grant):
                 compile(grant, ordinal: ordinal, in: record, slot: slot)
                 ordinal += 1
@@ -56,7 +56,7 @@ extension ConsentEngine {
             toggles.removeLast(toggleCount)
             toggleTimes.removeLast(toggleCount)
             references.removeLast(referenceCount)
-            return SubjectSlot(flags: SubjectSlot.usesReference)
+            return SubjectSlot(flags: .usesReference)
         }
         slot.factsCount = UInt16(factsCount)
         slot.grantCount = UInt16(grantCount)
@@ -64,7 +64,7 @@ extension ConsentEngine {
         return slot
     }
 
-    private mutating func addToggle(_ at: Date, key: UInt16, kind: UInt8, on: Bool) {
+    private mutating func addToggle(_ at: Date, key: UInt16, kind: Toggle.Kind, on: Bool) {
         toggleTimes.append(at.timeIntervalSinceReferenceDate)
         toggles.append(Toggle(key: key, kind: kind, on: on))
     }
@@ -104,10 +104,10 @@ extension ConsentEngine {
         let recipientCount = references.count - Int(slot.referenceStart) - referenceOffset
         references.append(contentsOf: grant.destinations.compactMap { compiled.destinationIndex[$0] })
         let destinationCount = references.count - Int(slot.referenceStart) - referenceOffset - recipientCount
-        var flags = grant.kind.rank
-        if grant.grantor == .guardian { flags |= GrantSlot.guardian }
-        if !grant.recipients.isEmpty { flags |= GrantSlot.namesRecipients }
-        if !grant.destinations.isEmpty { flags |= GrantSlot.namesDestinations }
+        var flags = GrantSlot.Flags(kindRank: grant.kind.rank)
+        if grant.grantor == .guardian { flags.insert(.guardian) }
+        if !grant.recipients.isEmpty { flags.insert(.namesRecipients) }
+        if !grant.destinations.isEmpty { flags.insert(.namesDestinations) }
         for purpose in grant.purposes {
             guard let index = compiled.index(ofPurpose: purpose) else { continue }
             grants.append(
@@ -143,14 +143,14 @@ extension ConsentEngine {
     /// Facts with the instant of majority worked out once per birth date, so that "is a minor at x" is one
     /// comparison.
     private mutating func factsVersion(_ facts: SubjectFacts, from: Double) -> FactsVersion {
-        var version = FactsVersion(from: from, majority: .infinity, birthDays: 0, flags: 0)
-        if facts.minor == true { version.flags |= FactsVersion.minorFlag }
-        if facts.guardianship == true { version.flags |= FactsVersion.guardianship }
+        var version = FactsVersion(from: from, majority: .infinity, birthDays: 0, flags: [])
+        if facts.minor == true { version.flags.insert(.minor) }
+        if facts.guardianship == true { version.flags.insert(.guardianship) }
         guard let birth = facts.birthDate else { return version }
         let days = Int32(birth.daysSinceEpoch)
         let threshold = thresholds[days] ?? majorityThreshold(birth)
         thresholds[days] = threshold
-        version.flags |= FactsVersion.birthKnown | (threshold.flags & FactsVersion.dynamic)
+        version.flags.formUnion(threshold.flags.intersection(.dynamic).union(.birthKnown))
         version.birthDays = days
         version.majority = threshold.majority
         return version
@@ -158,7 +158,7 @@ extension ConsentEngine {
 
     private func majorityThreshold(_ birth: CalendarDate) -> FactsVersion {
         let policy = compiled.policy
-        var threshold = FactsVersion(from: 0, majority: .infinity, birthDays: 0, flags: 0)
+        var threshold = FactsVersion(from: 0, majority: .infinity, birthDays: 0, flags: [])
         // No majority date (beyond year 9999): a minor for ever, as the reference fails closed.
         guard let majority = policy.majorityDate(forBirthDate: birth) else { return threshold }
         let midnight = Double(majority.daysSinceEpoch) * 86_400
@@ -172,20 +172,8 @@ extension ConsentEngine {
         {
             threshold.majority = date.timeIntervalSinceReferenceDate
         } else {
-            threshold.flags |= FactsVersion.dynamic
+            threshold.flags.insert(.dynamic)
         }
         return threshold
-    }
-}
-
-extension OptOutKind {
-    /// The kind's position in ``OptOutKind/allCases``: the order in which step 4 reports them.
-    package var ordinal: Int {
-        switch self {
-        case .directMarketing: 0
-        case .thirdPartyDisclosure: 1
-        case .automatedDecisionMaking: 2
-        case .sensitiveData: 3
-        }
     }
 }

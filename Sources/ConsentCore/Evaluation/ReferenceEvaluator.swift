@@ -27,7 +27,7 @@ public struct ReferenceEvaluator: Sendable {
 
     /// The decision for one question.
     public func decision(for question: ConsentQuestion) -> Decision {
-        evaluate(question).decision
+        evaluate(question, explaining: false).decision
     }
 
     /// The decision for one question, asked with a typed field.
@@ -55,18 +55,34 @@ public struct ReferenceEvaluator: Sendable {
 
     /// The decision with the rule it rests on, the article it cites, and how each candidate grant fared.
     public func explanation(for question: ConsentQuestion) -> Explanation {
-        let trace = evaluate(question)
-        return Explanation(question: question, decision: trace.decision, details: trace.details)
+        let trace = evaluate(question, explaining: true)
+        return Explanation(question: question, decision: trace.decision, details: trace.notes.lines)
     }
 
     // MARK: The steps of DecisionModel.md
 
     private struct Trace {
         var decision: Decision
-        var details: [String] = []
-        init(_ reason: ReasonCode, grant: GrantID? = nil, details: [String] = []) {
-            self.decision = Decision(reason, grant: grant)
-            self.details = details
+        var notes: Notes
+    }
+
+    /// The details of an explanation, written only when one was asked for: a decision alone (the engine's fallback
+    /// path, every differential check) builds no text.
+    private struct Notes {
+        let enabled: Bool
+        private(set) var lines: [String] = []
+
+        init(enabled: Bool) { self.enabled = enabled }
+
+        mutating func add(_ line: @autoclosure () -> String) {
+            if enabled { lines.append(line()) }
+        }
+
+        /// The decision, with a last note.
+        func trace(_ reason: ReasonCode, grant: GrantID? = nil, _ last: @autoclosure () -> String? = nil) -> Trace {
+            var notes = self
+            if enabled, let line = last() { notes.lines.append(line) }
+            return Trace(decision: Decision(reason, grant: grant), notes: notes)
         }
     }
 
@@ -76,53 +92,48 @@ public struct ReferenceEvaluator: Sendable {
         static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
     }
 
-    private func evaluate(_ question: ConsentQuestion) -> Trace {
+    private func evaluate(_ question: ConsentQuestion, explaining: Bool) -> Trace {
         let instant = question.instant
+        var notes = Notes(enabled: explaining)
         // 1. Known names.
         guard let purpose = policy.purpose(question.purpose) else {
-            return Trace(.unknownPurpose, details: ["purpose `\(question.purpose)` is not in the policy"])
+            return notes.trace(.unknownPurpose, "purpose `\(question.purpose)` is not in the policy")
         }
         guard let field = policy.field(question.field) else {
-            return Trace(.unknownField, details: ["field `\(question.field)` is not in the policy"])
+            return notes.trace(.unknownField, "field `\(question.field)` is not in the policy")
         }
         guard RFC3339.isRepresentable(instant) else {
-            return Trace(
-                .noConsent,
-                details: ["\(RFC3339.problem(with: instant) ?? "the instant"): nothing can be shown to hold then"])
+            return notes.trace(.noConsent, "\(RFC3339.problem(with: instant) ?? "the instant"): nothing can be shown to hold then")
         }
         // 2. Declared data, recipients, destinations and channels (Arts. 6, 17, 23, 39).
         guard policy.purpose(purpose, declares: field) else {
-            return Trace(
-                .notDeclared,
-                details: ["`\(purpose.id)` declares neither `\(field.id)` nor its category `\(field.category)`"])
+            return notes.trace(.notDeclared, "`\(purpose.id)` declares neither `\(field.id)` nor its category `\(field.category)`")
         }
         if let recipient = question.recipient, !(purpose.thirdParty?.recipients.contains(recipient) ?? false) {
-            return Trace(.recipientNotDeclared, details: ["`\(purpose.id)` does not declare recipient `\(recipient)`"])
+            return notes.trace(.recipientNotDeclared, "`\(purpose.id)` does not declare recipient `\(recipient)`")
         }
         if let destination = question.destination,
             !(purpose.crossBorder?.destinations.contains(destination) ?? false)
         {
-            return Trace(
-                .destinationNotDeclared, details: ["`\(purpose.id)` does not declare destination `\(destination)`"])
+            return notes.trace(.destinationNotDeclared, "`\(purpose.id)` does not declare destination `\(destination)`")
         }
         if let channel = question.channel, !purpose.channels.contains(channel) {
-            return Trace(.channelNotPermitted, details: ["`\(purpose.id)` does not declare channel `\(channel)`"])
+            return notes.trace(.channelNotPermitted, "`\(purpose.id)` does not declare channel `\(channel)`")
         }
 
         let record = ledger.record(for: question.subject)
         let state = record?.state(at: instant) ?? SubjectState(facts: SubjectFacts())
         // 3. Erasure (Art. 47): only retention required by law survives it.
         if state.erased && purpose.basis != .legalObligation {
-            return Trace(.erased, details: ["subject `\(question.subject)` was erased at or before this instant"])
+            return notes.trace(.erased, "subject `\(question.subject)` was erased at or before this instant")
         }
         // A minor's contract, employment or publicly-disclosed question is judged as consent-based (Art. 31;
         // Children's Provisions Art. 9).
         let minorNow = policy.isMinor(state.facts, at: instant)
         var basis = purpose.basis
-        var details: [String] = []
         if minorNow, [.contract, .employment, .publiclyDisclosed].contains(basis) {
             basis = .consent
-            details.append(
+            notes.add(
                 "subject is a minor at this instant: `\(purpose.basis.rawValue)` needs the guardian's consent (Art. 31)"
             )
         }
@@ -132,7 +143,7 @@ public struct ReferenceEvaluator: Sendable {
         if !purpose.basis.isMandatory {
             // 4. Objections: restriction, opt-outs, channel opt-outs (Arts. 15, 24, 44).
             if state.restricted.contains(purpose.id) {
-                return Trace(.restricted, details: details + ["subject restricted `\(purpose.id)`"])
+                return notes.trace(.restricted, "subject restricted `\(purpose.id)`")
             }
             let consentLike = basis == .consent || basis == .publiclyDisclosed
             for kind in OptOutKind.allCases where state.optedOut.contains(kind) {
@@ -147,48 +158,48 @@ public struct ReferenceEvaluator: Sendable {
                 case .sensitiveData: purposeMatches = sensitive
                 }
                 if basisApplies && purposeMatches {
-                    return Trace(.optedOut(of: kind), details: details + ["subject opted out of `\(kind.rawValue)`"])
+                    return notes.trace(.optedOut(of: kind), "subject opted out of `\(kind.rawValue)`")
                 }
             }
             if let channel = question.channel, consentLike, state.channelsOptedOut.contains(channel) {
-                return Trace(.channelNotPermitted, details: details + ["subject opted out of channel `\(channel)`"])
+                return notes.trace(.channelNotPermitted, "subject opted out of channel `\(channel)`")
             }
         }
         // 5. A non-consent basis needs no consent (Art. 13 para. 2), sensitive fields and provision included.
         if basis != .consent {
-            return Trace(.allowed(by: basis), details: details)
+            return notes.trace(.allowed(by: basis))
         }
         // 6. Consent (Arts. 13(1), 14, 29, 31).
         let required: ConsentKind
         if purpose.writtenConsent || policy.requiresWrittenConsent(field.id) {
             required = .written
-            details.append(
+            notes.add(
                 "required strength: written (\(purpose.writtenConsent ? "the purpose" : "the field's category") requires it, Art. 29)"
             )
         } else if sensitive || purpose.thirdParty != nil || purpose.publicDisclosure || purpose.crossBorder != nil
             || purpose.surveillanceImages
         {
             required = .separate
-            var why: [String] = []
-            if minorNow { why.append("the subject is a minor under \(policy.minorAge), Art. 28, 31") }
-            if categorySensitivity.isSensitive { why.append("`\(field.id)` is \(categorySensitivity)") }
-            if purpose.thirdParty != nil { why.append("provision to another processor, Art. 23") }
-            if purpose.publicDisclosure { why.append("public disclosure, Art. 25") }
-            if purpose.crossBorder != nil { why.append("transfer abroad, Art. 39") }
-            if purpose.surveillanceImages { why.append("public-place surveillance images, Art. 26") }
-            details.append("required strength: separate (" + why.joined(separator: "; ") + ")")
+            if explaining {
+                var why: [String] = []
+                if minorNow { why.append("the subject is a minor under \(policy.minorAge), Art. 28, 31") }
+                if categorySensitivity.isSensitive { why.append("`\(field.id)` is \(categorySensitivity)") }
+                if purpose.thirdParty != nil { why.append("provision to another processor, Art. 23") }
+                if purpose.publicDisclosure { why.append("public disclosure, Art. 25") }
+                if purpose.crossBorder != nil { why.append("transfer abroad, Art. 39") }
+                if purpose.surveillanceImages { why.append("public-place surveillance images, Art. 26") }
+                notes.add("required strength: separate (" + why.joined(separator: "; ") + ")")
+            }
         } else {
             required = .ordinary
-            details.append("required strength: ordinary")
+            notes.add("required strength: ordinary")
         }
 
         let candidates = (record?.grants ?? []).filter { grant in
             grant.at <= instant && grant.purposes.contains(purpose.id) && grant.covers(field)
         }
         guard let latest = candidates.last else {
-            return Trace(
-                .noConsent,
-                details: details + ["no grant given by this instant names `\(purpose.id)` and covers `\(field.id)`"])
+            return notes.trace(.noConsent, "no grant given by this instant names `\(purpose.id)` and covers `\(field.id)`")
         }
         let active = candidates.filter { grant in
             record?.withdrawal(of: grant, for: purpose.id, asOf: instant) == nil
@@ -196,40 +207,41 @@ public struct ReferenceEvaluator: Sendable {
         }
         if active.isEmpty {
             if let withdrawnAt = record?.withdrawal(of: latest, for: purpose.id, asOf: instant) {
-                return Trace(
-                    .withdrawn,
-                    details: details + ["grant `\(latest.id)` was withdrawn at \(RFC3339.format(withdrawnAt))"])
+                return notes.trace(.withdrawn, "grant `\(latest.id)` was withdrawn at \(RFC3339.format(withdrawnAt))")
             }
-            let expiry = latest.expiresAt.map(RFC3339.format) ?? "?"
-            return Trace(.expired, details: details + ["grant `\(latest.id)` expired at \(expiry)"])
+            return notes.trace(.expired, "grant `\(latest.id)` expired at \(latest.expiresAt.map(RFC3339.format) ?? "?")")
         }
 
         var best: (check: CandidateCheck, reason: ReasonCode, grant: ConsentGrant)?
         for grant in active {
             let (check, reason, note) = self.check(
-                grant, purpose: purpose, question: question, facts: state.facts, required: required)
-            details.append(
-                "grant `\(grant.id)` (\(grant.kind.rawValue), given \(RFC3339.format(grant.at)) by \(grant.grantor == .guardian ? "a guardian" : "the subject")): \(note)"
+                grant, purpose: purpose, question: question, facts: state.facts, required: required,
+                explaining: explaining)
+            notes.add(
+                "grant `\(grant.id)` (\(grant.kind.rawValue), given \(RFC3339.format(grant.at)) by \(grant.grantor == .guardian ? "a guardian" : "the subject")): \(note ?? "")"
             )
             // Later candidates come later in ledger order, so `>=` keeps the most recently given among equals.
             if check >= (best?.check ?? .grantor) { best = (check, reason, grant) }
         }
-        guard let best else { return Trace(.noConsent, details: details) }
-        return Trace(best.reason, grant: best.check == .passed ? best.grant.id : nil, details: details)
+        guard let best else { return notes.trace(.noConsent) }
+        return notes.trace(best.reason, grant: best.check == .passed ? best.grant.id : nil)
     }
 
-    /// Step 6's checks of one active candidate, in order; the first it fails is its reason.
+    /// Step 6's checks of one active candidate, in order; the first it fails is its reason, with a note on it when
+    /// `explaining`.
     private func check(
-        _ grant: ConsentGrant, purpose: Purpose, question: ConsentQuestion, facts: SubjectFacts, required: ConsentKind
-    ) -> (CandidateCheck, ReasonCode, String) {
+        _ grant: ConsentGrant, purpose: Purpose, question: ConsentQuestion, facts: SubjectFacts, required: ConsentKind,
+        explaining: Bool
+    ) -> (CandidateCheck, ReasonCode, String?) {
+        func note(_ text: @autoclosure () -> String) -> String? { explaining ? text() : nil }
         let minorAtGrant = policy.isMinor(facts, at: grant.at)
         switch grant.grantor {
         case .individual where minorAtGrant || facts.isUnderGuardianship:
             let who = minorAtGrant ? "a minor when it was given" : "under guardianship"
-            return (.grantor, .guardianConsentRequired, "given by the subject, who was \(who) (Art. 31)")
+            return (.grantor, .guardianConsentRequired, note("given by the subject, who was \(who) (Art. 31)"))
         case .guardian where facts.birthDate != nil && !minorAtGrant && !facts.isUnderGuardianship:
             return (
-                .grantor, .grantorNotAuthorized, "given by a guardian for a subject known to be a capable adult then"
+                .grantor, .grantorNotAuthorized, note("given by a guardian for a subject known to be a capable adult then")
             )
         default:
             break
@@ -237,21 +249,21 @@ public struct ReferenceEvaluator: Sendable {
         if grant.noticeVersion < purpose.consentVersion {
             return (
                 .notice, .reconsentRequired,
-                "notice version \(grant.noticeVersion) is below the purpose's \(purpose.consentVersion) (Art. 14)"
+                note("notice version \(grant.noticeVersion) is below the purpose's \(purpose.consentVersion) (Art. 14)")
             )
         }
         if let recipient = question.recipient, !grant.recipients.isEmpty, !grant.recipients.contains(recipient) {
-            return (.scope, .recipientNotCovered, "names recipients that exclude `\(recipient)` (Art. 23)")
+            return (.scope, .recipientNotCovered, note("names recipients that exclude `\(recipient)` (Art. 23)"))
         }
         if let destination = question.destination, !grant.destinations.isEmpty,
             !grant.destinations.contains(destination)
         {
-            return (.scope, .destinationNotCovered, "names destinations that exclude `\(destination)` (Art. 39)")
+            return (.scope, .destinationNotCovered, note("names destinations that exclude `\(destination)` (Art. 39)"))
         }
         if !grant.kind.satisfies(required) {
             let reason: ReasonCode = required == .written ? .writtenConsentRequired : .separateConsentRequired
-            return (.strength, reason, "\(grant.kind.rawValue) consent does not meet the required \(required.rawValue)")
+            return (.strength, reason, note("\(grant.kind.rawValue) consent does not meet the required \(required.rawValue)"))
         }
-        return (.passed, .allowedByConsent, "active and sufficient")
+        return (.passed, .allowedByConsent, note("active and sufficient"))
     }
 }

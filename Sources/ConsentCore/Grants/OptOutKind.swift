@@ -19,4 +19,15 @@ public enum OptOutKind: String, Sendable, Hashable, CaseIterable {
         case .sensitiveData: "PIPL Art. 15, Art. 29"
         }
     }
+
+    /// The kind's position in ``OptOutKind/allCases`` (0–3): the order in which step 4 reports them, and the code the
+    /// binary formats (journal snapshots, consent tokens) write for it — never reordered.
+    package var ordinal: Int {
+        switch self {
+        case .directMarketing: 0
+        case .thirdPartyDisclosure: 1
+        case .automatedDecisionMaking: 2
+        case .sensitiveData: 3
+        }
+    }
 }
