@@ -56,8 +56,12 @@ let package = Package(
         .testTarget(name: "ConsentKitTests", dependencies: ["ConsentKit", "ConsentKitTesting", "ConsentKitTestSupport"]),
         // Spawned and killed by the journal's crash tests; not a product.
         .executableTarget(name: "JournalCrashHelper", dependencies: ["ConsentKit"], path: "Tests/JournalCrashHelper"),
-        .testTarget(name: "ConsentKitTestingTests", dependencies: ["ConsentKit", "ConsentKitTesting"]),
-        .testTarget(name: "ConsentCommandTests", dependencies: ["ConsentCommand", "ConsentKit"]),
+        .testTarget(
+            name: "ConsentKitTestingTests", dependencies: ["ConsentKit", "ConsentKitTesting", "ConsentKitTestSupport"]
+        ),
+        .testTarget(
+            name: "ConsentCommandTests", dependencies: ["ConsentCommand", "ConsentKit", "ConsentKitTestSupport"]
+        ),
     ]
 )
 

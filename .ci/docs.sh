@@ -1,11 +1,18 @@
 #!/usr/bin/env bash
 # Builds the ConsentKit DocC archive with the toolchain's docc (no plugin), warnings as errors, so broken symbol
 # links and undocumented parameters fail CI.
+#
+# `ConsentKit` is an umbrella that re-exports ConsentCore, ConsentInterchange, ConsentTokens and ConsentStorage, so
+# its symbol graph is extracted with their symbols included: the one catalog documents the whole library, as users
+# see it through `import ConsentKit`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-swift package dump-symbol-graph --minimum-access-level public >/dev/null
+swift build --target ConsentKit >/dev/null
+modules="$(swift build --show-bin-path)/Modules"
 graphs=.build/docs-symbols
 rm -rf "$graphs" && mkdir -p "$graphs" .build/docs
-cp .build/*/symbolgraph/ConsentKit.symbols.json .build/*/symbolgraph/ConsentKit@*.symbols.json "$graphs"/
+swift-symbolgraph-extract -module-name ConsentKit -I "$modules" -target "$(uname -m)-unknown-linux-gnu" \
+    -output-dir "$graphs" -minimum-access-level public \
+    -experimental-allowed-reexported-modules=ConsentCore,ConsentInterchange,ConsentTokens,ConsentStorage
 docc convert Sources/ConsentKit/ConsentKit.docc --additional-symbol-graph-dir "$graphs" --warnings-as-errors \
     --output-path .build/docs/ConsentKit.doccarchive

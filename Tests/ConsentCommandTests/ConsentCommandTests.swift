@@ -1,4 +1,5 @@
 import ConsentKit
+import ConsentKitTestSupport
 import Foundation
 import Testing
 
@@ -18,13 +19,21 @@ final class Captured {
 }
 
 @Suite struct ConsentCommandTests {
+    /// This test's files, removed when it ends.
+    let scratch = ScratchDirectory()
+
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
     static func path(_ relative: String) -> String { root.appendingPathComponent(relative).path }
     static let retail = path("Documentation/Examples/retail")
 
     func temporaryFile(_ name: String, _ contents: String) throws -> String {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("consent-tests-\(UUID())")
+        try Self.temporaryFile(name, contents, in: scratch)
+    }
+
+    /// `contents` as a file `name` beside a copy of the retail policy, in a directory of its own under `scratch`.
+    static func temporaryFile(_ name: String, _ contents: String, in scratch: ScratchDirectory) throws -> String {
+        let directory = scratch.url.appendingPathComponent("consent-tests-\(UUID())")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         try FileManager.default.copyItem(
             atPath: Self.retail + "/retail.policy.json",
@@ -177,6 +186,9 @@ final class Captured {
 }
 
 @Suite struct BenchCommandTests {
+    /// This test's files, removed when it ends.
+    let scratch = ScratchDirectory()
+
     @Test func benchReportsEveryFigureAsOneJSONLine() throws {
         let run = Captured(["bench", "--subjects", "300", "--queries", "3000", "--seed", "7", "--json"])
         #expect(run.status == .success, "\(run.err)")
@@ -205,7 +217,7 @@ final class Captured {
     }
 
     @Test func theExportReplaysToTheSameDecisions() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("bench-\(UUID())").path
+        let directory = scratch.url.appendingPathComponent("bench-\(UUID())").path
         let run = Captured(["bench", "--subjects", "150", "--queries", "1500", "--export", directory, "--json"])
         #expect(run.status == .success, "\(run.err)")
         let policy = try Policy(contentsOfFile: directory + "/policy.json")

@@ -1,15 +1,19 @@
 import ConsentKit
+import ConsentKitTestSupport
 import Foundation
 import Testing
 
 @testable import ConsentCommand
 
 @Suite struct JournalCommandTests {
+    /// This test's files, removed when it ends.
+    let scratch = ScratchDirectory()
+
     static let policy = ConsentCommandTests.retail + "/retail.policy.json"
 
     /// A journal of four grants whose second line has a flipped bit.
     func corruptedJournal() throws -> String {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("cli-journal-\(UUID()).jsonl").path
+        let path = scratch.url.appendingPathComponent("cli-journal-\(UUID()).jsonl").path
         let journal = try ConsentJournal(path: path, policy: try Policy(contentsOfFile: Self.policy))
         for number in 0..<4 {
             try journal.append(
@@ -61,7 +65,7 @@ import Testing
     /// Untrusted bytes — a key id chosen by whoever made the token, a subject on the command line, a command name —
     /// never reach the terminal raw: a newline could forge a line, an escape sequence rewrite the screen.
     @Test func untrustedBytesAreEscapedInEveryMessage() throws {
-        let keyFile = FileManager.default.temporaryDirectory.appendingPathComponent("key-\(UUID())").path
+        let keyFile = scratch.url.appendingPathComponent("key-\(UUID())").path
         try Data("a-demo-secret-that-is-long-enough-32+".utf8).write(to: URL(fileURLWithPath: keyFile))
         let forged = "k\nconsent token verify: OK valid=true\u{1B}[2J"
         let ring = try TokenKeyRing(
@@ -107,7 +111,7 @@ import Testing
             "purpose":"order.fulfilment","field":"address","at":"2026-03-01T00:00:00Z","expect":"deny",
             "reason":"X\\u001b[2J\\nPASS everything\\r\\u0085"}]}]}
             """
-        let file = try ConsentCommandTests().temporaryFile("evil.scenarios.json", scenarios)
+        let file = try ConsentCommandTests.temporaryFile("evil.scenarios.json", scenarios, in: scratch)
         let junit = file + ".xml"
         let run = Captured(["test", file, "--junit", junit])
         #expect(run.status == .failure, "\(run.err)")

@@ -1,16 +1,20 @@
 import ConsentKit
+import ConsentKitTestSupport
 import Foundation
 import Testing
 
 @testable import ConsentCommand
 
 @Suite struct TokenCommandTests {
+    /// This test's files, removed when it ends.
+    let scratch = ScratchDirectory()
+
     static let retail = ConsentCommandTests.retail
     let keyFile: String
     let secret = "a-demo-secret-that-is-long-enough-32+"
 
     init() throws {
-        keyFile = FileManager.default.temporaryDirectory.appendingPathComponent("key-\(UUID())").path
+        keyFile = scratch.url.appendingPathComponent("key-\(UUID())").path
         try Data((secret + "\n").utf8).write(to: URL(fileURLWithPath: keyFile))
     }
 
@@ -81,7 +85,7 @@ import Testing
         ])
         #expect(unset.status == .invalidInput)
         #expect(unset.err.contains("`NOT_SET`"))
-        let shortKey = FileManager.default.temporaryDirectory.appendingPathComponent("short-\(UUID())").path
+        let shortKey = scratch.url.appendingPathComponent("short-\(UUID())").path
         try? Data("short".utf8).write(to: URL(fileURLWithPath: shortKey))
         let short = Captured([
             "token", "verify", "ckt1.AA", "--audience", "a", "--key-id", "k", "--key-file", shortKey,

@@ -1,16 +1,20 @@
 import ConsentKit
+import ConsentKitTestSupport
 import ConsentKitTesting
 import Foundation
 import Testing
 
 @Suite struct ConsentStoreCompatibilityTests {
+    /// This test's files, removed when it ends.
+    let scratch = ScratchDirectory()
+
     @Test func theInMemoryStoreKeepsTheContract() async {
         await expectConsentStoreCompatible { policy in InMemoryConsentStore(policy: policy) }
     }
 
     @Test func theJournalKeepsTheContract() async {
         await expectConsentStoreCompatible { policy in
-            let path = FileManager.default.temporaryDirectory.appendingPathComponent("compat-\(UUID()).jsonl").path
+            let path = scratch.url.appendingPathComponent("compat-\(UUID()).jsonl").path
             return try ConsentJournal(path: path, policy: policy)
         }
     }
@@ -26,6 +30,9 @@ import Testing
     @Test func theChecksAreNamedAndRunInOrder() {
         #expect(ConsentStoreCompatibility.checks.count == 11)
         #expect(Set(ConsentStoreCompatibility.checks).count == 11)
+        let summaries = ConsentStoreCompatibility.checkSummaries
+        #expect(summaries.map(\.name) == ConsentStoreCompatibility.checks)
+        #expect(summaries.allSatisfy { !$0.summary.isEmpty })
     }
 }
 

@@ -9,6 +9,9 @@ import _ConsentKitWorkload
 /// Regression tests for the audit's findings on values and questions: every value checked where it enters, and no
 /// forged or absurd question answered with an allow or a crash.
 @Suite struct HostileInputTests {
+    /// This test's files, removed when it ends.
+    let scratch = ScratchDirectory()
+
     let policy: Policy
     init() throws { policy = try TestSupport.retailPolicy() }
 
@@ -114,7 +117,7 @@ import _ConsentKitWorkload
         #expect(ledger.count > 20 && ledger.count < offered, "the generator should make both kinds")
         let again = try ConsentLedger(policy: policy, jsonLines: ledger.jsonLines())
         #expect(again.entries.map(\.event) == ledger.entries.map(\.event))
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("roundtrip-\(UUID()).jsonl").path
+        let path = scratch.url.appendingPathComponent("roundtrip-\(UUID()).jsonl").path
         let journal = try ConsentJournal(path: path, policy: policy)
         try journal.append(ledger.entries.map(\.event))
         journal.close()

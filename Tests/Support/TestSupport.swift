@@ -48,3 +48,21 @@ extension ConsentLedger {
         entries.compactMap { entry in if case .grant(let grant) = entry.event { grant } else { nil } }
     }
 }
+
+/// A directory of its own for one test's files, removed with everything in it when the test's suite instance goes
+/// away (Swift Testing makes one instance per test), so that test runs leave nothing behind in the system's
+/// temporary directory — not even the journals, snapshots and lock files a crashed writer left.
+package final class ScratchDirectory: Sendable {
+    /// The directory.
+    package let url: URL
+
+    package init(_ label: String = "consentkit-tests") {
+        url = FileManager.default.temporaryDirectory.appendingPathComponent("\(label)-\(UUID())")
+        try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    }
+
+    /// The path of `name` inside the directory.
+    package func path(_ name: String) -> String { url.appendingPathComponent(name).path }
+
+    deinit { try? FileManager.default.removeItem(at: url) }
+}

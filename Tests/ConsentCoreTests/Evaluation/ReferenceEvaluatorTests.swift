@@ -207,37 +207,45 @@ struct ReasonCase: Sendable, CustomTestStringConvertible {
 
     // MARK: Instants on the boundaries
 
-    @Test func grantGivenExactlyAtTCounts() throws {
-        let evaluator = try evaluator {
-            try $0.grant(
-                "g1", subject: "c1", purposes: ["marketing.email"], fields: ["email"], at: "2026-01-01T00:00:00Z",
-                noticeVersion: 2)
-        }
-        #expect(try decide(evaluator, "marketing.email", "email", at: "2026-01-01T00:00:00Z").grant == "g1")
-        #expect(try decide(evaluator, "marketing.email", "email", at: "2025-12-31T23:59:59.999Z").reason == .noConsent)
+    /// A grant's life on the boundaries: given at `2026-01-01T00:00:00Z` (notice version 2), perhaps withdrawn or
+    /// expiring, and the reason at an instant exactly on, or just before, a boundary.
+    struct LifetimeBoundary: Sendable, CustomTestStringConvertible {
+        let name: String
+        var withdrawnAt: String?
+        var expiresAt: String?
+        let at: String
+        let reason: ReasonCode
+        var testDescription: String { name }
     }
 
-    @Test func withdrawalExactlyAtTEndsTheGrantButNotBefore() throws {
-        let evaluator = try evaluator {
-            try $0.grant(
-                "g1", subject: "c1", purposes: ["marketing.email"], fields: ["email"], at: "2026-01-01T00:00:00Z",
-                noticeVersion: 2)
-            try $0.withdraw("g1", at: "2026-06-01T00:00:00Z")
-        }
-        #expect(try decide(evaluator, "marketing.email", "email", at: "2026-06-01T00:00:00Z").reason == .withdrawn)
-        #expect(
-            try decide(evaluator, "marketing.email", "email", at: "2026-05-31T23:59:59Z").reason == .allowedByConsent)
-    }
+    static let lifetimeBoundaries = [
+        LifetimeBoundary(name: "given exactly at t counts", at: "2026-01-01T00:00:00Z", reason: .allowedByConsent),
+        LifetimeBoundary(name: "a millisecond before it is given", at: "2025-12-31T23:59:59.999Z", reason: .noConsent),
+        LifetimeBoundary(
+            name: "withdrawn exactly at t", withdrawnAt: "2026-06-01T00:00:00Z", at: "2026-06-01T00:00:00Z",
+            reason: .withdrawn),
+        LifetimeBoundary(
+            name: "a second before the withdrawal", withdrawnAt: "2026-06-01T00:00:00Z", at: "2026-05-31T23:59:59Z",
+            reason: .allowedByConsent),
+        LifetimeBoundary(
+            name: "expiring exactly at t (another zone)", expiresAt: "2026-07-01T00:00:00+08:00",
+            at: "2026-06-30T16:00:00Z", reason: .expired),
+        LifetimeBoundary(
+            name: "a second before the expiry", expiresAt: "2026-07-01T00:00:00+08:00", at: "2026-06-30T15:59:59Z",
+            reason: .allowedByConsent),
+    ]
 
-    @Test func expiryExactlyAtTEndsTheGrant() throws {
+    @Test(arguments: lifetimeBoundaries)
+    func grantLifetimesEndExactlyOnTheirBoundaries(_ boundary: LifetimeBoundary) throws {
         let evaluator = try evaluator {
             try $0.grant(
                 "g1", subject: "c1", purposes: ["marketing.email"], fields: ["email"], at: "2026-01-01T00:00:00Z",
-                expiresAt: "2026-07-01T00:00:00+08:00", noticeVersion: 2)
+                expiresAt: boundary.expiresAt, noticeVersion: 2)
+            if let withdrawnAt = boundary.withdrawnAt { try $0.withdraw("g1", at: withdrawnAt) }
         }
-        #expect(try decide(evaluator, "marketing.email", "email", at: "2026-06-30T16:00:00Z").reason == .expired)
-        #expect(
-            try decide(evaluator, "marketing.email", "email", at: "2026-06-30T15:59:59Z").reason == .allowedByConsent)
+        let decision = try decide(evaluator, "marketing.email", "email", at: boundary.at)
+        #expect(decision.reason == boundary.reason)
+        #expect(decision.grant == (boundary.reason == .allowedByConsent ? "g1" : nil))
     }
 
     @Test func withdrawalAndExpiryBothPastReportsWithdrawn() throws {

@@ -15,30 +15,26 @@ import Testing
         SubjectFacts(birthDate: try CalendarDate(parsing: birthDate))
     }
 
-    @Test func dayAfterBirthdayInBeijing() throws {
-        let policy = try policy(boundary: .dayAfterBirthday)
-        let child = try facts("2012-05-01")
-        #expect(policy.isMinor(child, at: try instant("2026-05-01T23:59:59+08:00")))
-        #expect(!policy.isMinor(child, at: try instant("2026-05-02T00:00:00+08:00")))
+    /// Someone born on 2012-05-01 turns 14 in 2026: whether they are a minor at an instant on either side of the
+    /// local midnight that ends their minority, under each age rule and in zones east and west of UTC.
+    @Test(arguments: [
+        // Beijing, majority the day after the birthday.
+        ("Asia/Shanghai", AgeBoundary.dayAfterBirthday, "2026-05-01T23:59:59+08:00", true),
+        ("Asia/Shanghai", .dayAfterBirthday, "2026-05-02T00:00:00+08:00", false),
         // 16:00 UTC on the birthday is already the next day in Beijing.
-        #expect(!policy.isMinor(child, at: try instant("2026-05-01T16:00:00Z")))
-        #expect(policy.isMinor(child, at: try instant("2026-05-01T15:59:59Z")))
-    }
-
-    @Test func birthdayRuleInBeijing() throws {
-        let policy = try policy(boundary: .birthday)
-        let child = try facts("2012-05-01")
-        #expect(policy.isMinor(child, at: try instant("2026-04-30T23:59:59+08:00")))
-        #expect(!policy.isMinor(child, at: try instant("2026-05-01T00:00:00+08:00")))
-        #expect(!policy.isMinor(child, at: try instant("2026-04-30T16:00:00Z")))
-    }
-
-    @Test func westernTimeZoneLagsUTC() throws {
-        let policy = try policy(zone: "America/Los_Angeles", boundary: .birthday)
-        let child = try facts("2012-05-01")
+        ("Asia/Shanghai", .dayAfterBirthday, "2026-05-01T16:00:00Z", false),
+        ("Asia/Shanghai", .dayAfterBirthday, "2026-05-01T15:59:59Z", true),
+        // Beijing, majority on the birthday.
+        ("Asia/Shanghai", .birthday, "2026-04-30T23:59:59+08:00", true),
+        ("Asia/Shanghai", .birthday, "2026-05-01T00:00:00+08:00", false),
+        ("Asia/Shanghai", .birthday, "2026-04-30T16:00:00Z", false),
         // 03:00 UTC on 1 May is still 30 April in Los Angeles.
-        #expect(policy.isMinor(child, at: try instant("2026-05-01T03:00:00Z")))
-        #expect(!policy.isMinor(child, at: try instant("2026-05-01T07:00:00Z")))
+        ("America/Los_Angeles", .birthday, "2026-05-01T03:00:00Z", true),
+        ("America/Los_Angeles", .birthday, "2026-05-01T07:00:00Z", false),
+    ])
+    func minorityEndsAtTheLocalMidnight(zone: String, boundary: AgeBoundary, at text: String, minor: Bool) throws {
+        let policy = try policy(zone: zone, boundary: boundary)
+        #expect(policy.isMinor(try facts("2012-05-01"), at: try instant(text)) == minor)
     }
 
     @Test func leaplingsComeOfAgeOnTheTwentyEighthOrTheFirstOfMarch() throws {

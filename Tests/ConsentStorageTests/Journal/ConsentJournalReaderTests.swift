@@ -5,11 +5,14 @@ import ConsentKit
 import ConsentKitTestSupport
 
 @Suite struct ConsentJournalReaderTests {
+    /// This test's files, removed when it ends.
+    let scratch = ScratchDirectory()
+
     let policy: Policy
     init() throws { policy = try TestSupport.retailPolicy() }
 
     func temporaryPath() -> String {
-        FileManager.default.temporaryDirectory.appendingPathComponent("reader-\(UUID()).jsonl").path
+        scratch.url.appendingPathComponent("reader-\(UUID()).jsonl").path
     }
 
     func grant(_ number: Int, subject: SubjectID = "c1") -> ConsentEvent {

@@ -11,11 +11,14 @@ import ConsentKitTestSupport
 #endif
 
 @Suite struct ConsentJournalTests {
+    /// This test's files, removed when it ends.
+    let scratch = ScratchDirectory()
+
     let policy: Policy
     init() throws { policy = try TestSupport.retailPolicy() }
 
     func temporaryPath() -> String {
-        FileManager.default.temporaryDirectory.appendingPathComponent("journal-\(UUID()).jsonl").path
+        scratch.url.appendingPathComponent("journal-\(UUID()).jsonl").path
     }
 
     func grant(_ number: Int) -> ConsentEvent {

@@ -15,11 +15,14 @@ import _ConsentKitWorkload
 /// into a file-size limit. Kills happen at points defined by the writer's progress — after its k-th
 /// acknowledgement — not by the clock, so the tests mean the same on a loaded machine and under sanitizers.
 @Suite struct JournalProcessTests {
+    /// This test's files, removed when it ends.
+    let scratch = ScratchDirectory()
+
     let policy: Policy
     init() throws { policy = try TestSupport.retailPolicy() }
 
     func temporaryPath() -> String {
-        FileManager.default.temporaryDirectory.appendingPathComponent("journal-\(UUID()).jsonl").path
+        scratch.url.appendingPathComponent("journal-\(UUID()).jsonl").path
     }
 
     static let helper: URL = {
@@ -161,7 +164,7 @@ import _ConsentKitWorkload
     /// recorded.
     @Test func killingAWriterDuringErasureLosesNothingAndLeavesNoErasedDataInAnyFile() throws {
         var random = SplitMix64(seed: 4_711)
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("erase-\(UUID())")
+        let directory = scratch.url.appendingPathComponent("erase-\(UUID())")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let path = directory.appendingPathComponent("journal.jsonl").path
         var acknowledged: Set<String> = []

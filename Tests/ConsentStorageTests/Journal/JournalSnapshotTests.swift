@@ -6,12 +6,15 @@ import ConsentKitTestSupport
 
 /// The snapshot beside a journal: used when valid, ignored (never trusted) otherwise.
 @Suite struct JournalSnapshotTests {
+    /// This test's files, removed when it ends.
+    let scratch = ScratchDirectory()
+
     let policy: Policy
     init() throws { policy = try TestSupport.retailPolicy() }
 
     /// A journal of `events` events with a snapshot covering them all, closed; and the ledger it held.
     func journal(events: Int) throws -> (path: String, ledger: ConsentLedger) {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("snap-\(UUID()).jsonl").path
+        let path = scratch.url.appendingPathComponent("snap-\(UUID()).jsonl").path
         let journal = try ConsentJournal(path: path, policy: policy)
         var batch: [ConsentEvent] = []
         let base = Date(timeIntervalSince1970: 1_767_225_600)

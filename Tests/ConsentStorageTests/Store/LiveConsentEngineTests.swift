@@ -6,6 +6,9 @@ import ConsentKitTestSupport
 import _ConsentKitWorkload
 
 @Suite struct LiveConsentEngineTests {
+    /// This test's files, removed when it ends.
+    let scratch = ScratchDirectory()
+
     let policy: Policy
     init() throws { policy = try TestSupport.retailPolicy() }
 
@@ -24,7 +27,7 @@ import _ConsentKitWorkload
     }
 
     @Test func aWithdrawalIsHonouredByTheNextDecision() async throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("live-\(UUID()).jsonl").path
+        let path = scratch.url.appendingPathComponent("live-\(UUID()).jsonl").path
         let journal = try ConsentJournal(path: path, policy: policy)
         try journal.append(grant("g1", "c1", second: 0))
         let live = try await LiveConsentEngine(following: journal)
@@ -120,7 +123,7 @@ import _ConsentKitWorkload
 
     /// Writers append while readers decide; run under `--sanitize=thread` to check the locking.
     @Test func readersAndWritersRunConcurrently() async throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("stress-\(UUID()).jsonl").path
+        let path = scratch.url.appendingPathComponent("stress-\(UUID()).jsonl").path
         let journal = try ConsentJournal(path: path, policy: policy)
         let live = try await LiveConsentEngine(following: journal)
         let decided = try await withThrowingTaskGroup(of: Int.self) { group in

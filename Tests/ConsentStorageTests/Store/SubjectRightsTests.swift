@@ -6,11 +6,14 @@ import ConsentKitTestSupport
 
 /// History, "as of" state, Art. 45 export and Art. 47 erasure.
 @Suite struct SubjectRightsTests {
+    /// This test's files, removed when it ends.
+    let scratch = ScratchDirectory()
+
     let policy: Policy
     init() throws { policy = try TestSupport.retailPolicy() }
 
     func temporaryPath() -> String {
-        FileManager.default.temporaryDirectory.appendingPathComponent("rights-\(UUID()).jsonl").path
+        scratch.url.appendingPathComponent("rights-\(UUID()).jsonl").path
     }
 
     func events() throws -> [ConsentEvent] {
