@@ -49,11 +49,17 @@ let package = Package(
             dependencies: ["ConsentKit", "_ConsentKitWorkload"],
             path: "Tests/Support"
         ),
-        .testTarget(name: "ConsentCoreTests", dependencies: ["ConsentKit", "ConsentKitTesting", "ConsentKitTestSupport"]),
-        .testTarget(name: "ConsentInterchangeTests", dependencies: ["ConsentKit", "ConsentKitTesting", "ConsentKitTestSupport"]),
-        .testTarget(name: "ConsentTokensTests", dependencies: ["ConsentKit", "ConsentKitTesting", "ConsentKitTestSupport"]),
-        .testTarget(name: "ConsentStorageTests", dependencies: ["ConsentKit", "ConsentKitTesting", "ConsentKitTestSupport", "JournalCrashHelper"]),
-        .testTarget(name: "ConsentKitTests", dependencies: ["ConsentKit", "ConsentKitTesting", "ConsentKitTestSupport"]),
+        .testTarget(
+            name: "ConsentCoreTests", dependencies: ["ConsentKit", "ConsentKitTesting", "ConsentKitTestSupport"]),
+        .testTarget(
+            name: "ConsentInterchangeTests", dependencies: ["ConsentKit", "ConsentKitTesting", "ConsentKitTestSupport"]),
+        .testTarget(
+            name: "ConsentTokensTests", dependencies: ["ConsentKit", "ConsentKitTesting", "ConsentKitTestSupport"]),
+        .testTarget(
+            name: "ConsentStorageTests",
+            dependencies: ["ConsentKit", "ConsentKitTesting", "ConsentKitTestSupport", "JournalCrashHelper"]),
+        .testTarget(
+            name: "ConsentKitTests", dependencies: ["ConsentKit", "ConsentKitTesting", "ConsentKitTestSupport"]),
         // Spawned and killed by the journal's crash tests; not a product.
         .executableTarget(name: "JournalCrashHelper", dependencies: ["ConsentKit"], path: "Tests/JournalCrashHelper"),
         .testTarget(

@@ -1,6 +1,6 @@
 internal import ConsentKit
-internal import _ConsentKitWorkload
 internal import Foundation
+internal import _ConsentKitWorkload
 
 /// `consent bench`: the standard workload of CommandLine.md through the compiled evaluator, with honest timings.
 enum BenchCommand {

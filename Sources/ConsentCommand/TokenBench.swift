@@ -1,6 +1,6 @@
 internal import ConsentKit
-internal import _ConsentKitWorkload
 internal import Foundation
+internal import _ConsentKitWorkload
 
 /// `consent bench --tokens`: issue and verify times of a single-purpose grant token, and SHA-256 throughput next to
 /// the system's `sha256sum` on the same bytes, in one run.

@@ -90,7 +90,8 @@ enum TokenCommand {
         } catch {
             if parsed.flag("json") {
                 let object: JSONObject = [
-                    "valid": .bool(false), "reason": .string(Self.reason(for: error.code)), "message": .string(error.message),
+                    "valid": .bool(false), "reason": .string(Self.reason(for: error.code)),
+                    "message": .string(error.message),
                 ]
                 output.out(JSONValue.object(object).serialized() + "\n")
             } else {

@@ -137,7 +137,9 @@ extension ConsentToken {
         } catch {
             throw ConsentKitError.token(.malformedToken, "at byte \(error.offset): \(error.what)")
         }
-        guard reader.isAtEnd else { throw ConsentKitError.token(.malformedToken, "\(body.count - reader.offset) bytes after the end") }
+        guard reader.isAtEnd else {
+            throw ConsentKitError.token(.malformedToken, "\(body.count - reader.offset) bytes after the end")
+        }
     }
 
     private static func decode(_ reader: inout BinaryReader) throws(BinaryReader.Damaged) -> ConsentToken {

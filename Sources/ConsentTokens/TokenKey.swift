@@ -2,6 +2,7 @@
 /// or verifying a token hashes only the token.
 public import ConsentCore
 internal import ConsentInterchange
+
 public struct TokenKey: Sendable {
     /// The key id tokens name, so that a ring can hold old and new keys while they rotate.
     public let id: String

@@ -74,7 +74,8 @@ public struct TokenKeyRing: Sendable {
     {
         // NaN compares false with everything: an unchecked NaN instant or leeway would pass both validity checks.
         guard RFC3339.isRepresentable(instant), leeway >= 0, leeway <= Self.maximumLeeway else {
-            throw ConsentKitError.token(.expired,
+            throw ConsentKitError.token(
+                .expired,
                 "validity cannot be established at instant \(instant.timeIntervalSince1970) with leeway \(leeway) "
                     + "seconds: the instant must be finite within years 1–9999, the leeway 0 to 86400 seconds")
         }
@@ -88,7 +89,8 @@ public struct TokenKeyRing: Sendable {
             throw ConsentKitError.token(.malformedToken, "a consent token starts with `\(ConsentToken.prefix)`")
         }
         guard let bytes = decoded else {
-            throw ConsentKitError.token(.malformedToken, "the text after `\(ConsentToken.prefix)` is not canonical base64url")
+            throw ConsentKitError.token(
+                .malformedToken, "the text after `\(ConsentToken.prefix)` is not canonical base64url")
         }
         guard bytes.count > 2 + ConsentToken.tagLength else {
             throw ConsentKitError.token(.malformedToken, "\(bytes.count) bytes is too short for a token")
@@ -106,14 +108,17 @@ public struct TokenKeyRing: Sendable {
         }
         guard let key = keys[keyID] else {
             // The key id is not yet authenticated: escaped, so that it cannot forge a line in a log.
-            throw ConsentKitError.token(.unknownSigningKey, "signed with key `\(keyID.escapingControlCharacters)`, which this ring does not hold")
+            throw ConsentKitError.token(
+                .unknownSigningKey,
+                "signed with key `\(keyID.escapingControlCharacters)`, which this ring does not hold")
         }
         guard key.verify(body[...], tag: bytes[(bytes.count - ConsentToken.tagLength)...]) else {
             throw ConsentKitError.token(.badSignature, "the tag does not match the token under key `\(keyID)`")
         }
         let token = try ConsentToken(decoding: body)
         if instant.timeIntervalSince(token.issuedAt) < -leeway {
-            throw ConsentKitError.token(.notYetValid, "issued at \(RFC3339.format(token.issuedAt)), after \(RFC3339.format(instant))")
+            throw ConsentKitError.token(
+                .notYetValid, "issued at \(RFC3339.format(token.issuedAt)), after \(RFC3339.format(instant))")
         }
         if instant.timeIntervalSince(token.expiresAt) >= leeway {
             throw ConsentKitError.token(.expired, "expired at \(RFC3339.format(token.expiresAt))")

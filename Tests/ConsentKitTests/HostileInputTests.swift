@@ -1,9 +1,8 @@
+import ConsentKit
+import ConsentKitTestSupport
 import ConsentKitTesting
 import Foundation
 import Testing
-
-import ConsentKit
-import ConsentKitTestSupport
 import _ConsentKitWorkload
 
 /// Regression tests for the audit's findings on values and questions: every value checked where it enters, and no

@@ -1,8 +1,7 @@
-import Foundation
-import Testing
-
 import ConsentKit
 import ConsentKitTestSupport
+import Foundation
+import Testing
 
 @Suite struct ConsentTokenTests {
     let policy: Policy
@@ -158,7 +157,9 @@ import ConsentKitTestSupport
                     }
                 }
             }
-            #expect(throws: ConsentKitError.self) { try ring.verify(String(text.dropLast()), audience: "ads", at: Self.now) }
+            #expect(throws: ConsentKitError.self) {
+                try ring.verify(String(text.dropLast()), audience: "ads", at: Self.now)
+            }
             #expect(throws: ConsentKitError.self) { try ring.verify(text + "A", audience: "ads", at: Self.now) }
         }
     }

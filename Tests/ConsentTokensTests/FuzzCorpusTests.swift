@@ -1,8 +1,7 @@
-import Foundation
-import Testing
-
 import ConsentKit
 import ConsentKitTestSupport
+import Foundation
+import Testing
 
 /// Replays the committed libFuzzer corpus (Fuzz/Corpus) through the fuzzer's checks, so what fuzzing found stays
 /// fixed without libFuzzer.

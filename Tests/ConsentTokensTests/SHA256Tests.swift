@@ -1,8 +1,7 @@
-import Foundation
-import Testing
-
 import ConsentKit
 import ConsentKitTestSupport
+import Foundation
+import Testing
 
 /// SHA-256 against the NIST FIPS 180-4 examples; HMAC-SHA256 against RFC 4231.
 @Suite struct SHA256Tests {

@@ -1,6 +1,5 @@
-package import Foundation
-
 package import ConsentKit
+package import Foundation
 package import _ConsentKitWorkload
 
 /// A random policy, ledger and set of questions from a seed, built to reach every step and boundary of the

@@ -1,7 +1,7 @@
 import Benchmark
 import ConsentKit
-import _ConsentKitWorkload
 import Foundation
+import _ConsentKitWorkload
 
 // Names have no spaces: the benchmark tool writes threshold files with spaces replaced but looks them up
 // without, so a name with a space could never be checked (ordo-one/benchmark 1.38.1).

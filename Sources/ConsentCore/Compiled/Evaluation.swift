@@ -71,7 +71,8 @@ struct Evaluation {
             if consentLike && purpose.providesToOthers && optOuts.contains(.thirdPartyDisclosure) {
                 return .optedOutOfThirdPartyDisclosure
             }
-            if (consentLike || contractLike) && purpose.automatedDecision && optOuts.contains(.automatedDecisionMaking) {
+            if (consentLike || contractLike) && purpose.automatedDecision && optOuts.contains(.automatedDecisionMaking)
+            {
                 return .optedOutOfAutomatedDecisionMaking
             }
             return nil

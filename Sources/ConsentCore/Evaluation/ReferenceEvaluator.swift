@@ -103,11 +103,13 @@ public struct ReferenceEvaluator: Sendable {
             return notes.trace(.unknownField, "field `\(question.field)` is not in the policy")
         }
         guard RFC3339.isRepresentable(instant) else {
-            return notes.trace(.noConsent, "\(RFC3339.problem(with: instant) ?? "the instant"): nothing can be shown to hold then")
+            return notes.trace(
+                .noConsent, "\(RFC3339.problem(with: instant) ?? "the instant"): nothing can be shown to hold then")
         }
         // 2. Declared data, recipients, destinations and channels (Arts. 6, 17, 23, 39).
         guard policy.purpose(purpose, declares: field) else {
-            return notes.trace(.notDeclared, "`\(purpose.id)` declares neither `\(field.id)` nor its category `\(field.category)`")
+            return notes.trace(
+                .notDeclared, "`\(purpose.id)` declares neither `\(field.id)` nor its category `\(field.category)`")
         }
         if let recipient = question.recipient, !(purpose.thirdParty?.recipients.contains(recipient) ?? false) {
             return notes.trace(.recipientNotDeclared, "`\(purpose.id)` does not declare recipient `\(recipient)`")
@@ -199,7 +201,8 @@ public struct ReferenceEvaluator: Sendable {
             grant.at <= instant && grant.purposes.contains(purpose.id) && grant.covers(field)
         }
         guard let latest = candidates.last else {
-            return notes.trace(.noConsent, "no grant given by this instant names `\(purpose.id)` and covers `\(field.id)`")
+            return notes.trace(
+                .noConsent, "no grant given by this instant names `\(purpose.id)` and covers `\(field.id)`")
         }
         let active = candidates.filter { grant in
             record?.withdrawal(of: grant, for: purpose.id, asOf: instant) == nil
@@ -209,7 +212,8 @@ public struct ReferenceEvaluator: Sendable {
             if let withdrawnAt = record?.withdrawal(of: latest, for: purpose.id, asOf: instant) {
                 return notes.trace(.withdrawn, "grant `\(latest.id)` was withdrawn at \(RFC3339.format(withdrawnAt))")
             }
-            return notes.trace(.expired, "grant `\(latest.id)` expired at \(latest.expiresAt.map(RFC3339.format) ?? "?")")
+            return notes.trace(
+                .expired, "grant `\(latest.id)` expired at \(latest.expiresAt.map(RFC3339.format) ?? "?")")
         }
 
         var best: (check: CandidateCheck, reason: ReasonCode, grant: ConsentGrant)?
@@ -241,7 +245,8 @@ public struct ReferenceEvaluator: Sendable {
             return (.grantor, .guardianConsentRequired, note("given by the subject, who was \(who) (Art. 31)"))
         case .guardian where facts.birthDate != nil && !minorAtGrant && !facts.isUnderGuardianship:
             return (
-                .grantor, .grantorNotAuthorized, note("given by a guardian for a subject known to be a capable adult then")
+                .grantor, .grantorNotAuthorized,
+                note("given by a guardian for a subject known to be a capable adult then")
             )
         default:
             break
@@ -262,7 +267,10 @@ public struct ReferenceEvaluator: Sendable {
         }
         if !grant.kind.satisfies(required) {
             let reason: ReasonCode = required == .written ? .writtenConsentRequired : .separateConsentRequired
-            return (.strength, reason, note("\(grant.kind.rawValue) consent does not meet the required \(required.rawValue)"))
+            return (
+                .strength, reason,
+                note("\(grant.kind.rawValue) consent does not meet the required \(required.rawValue)")
+            )
         }
         return (.passed, .allowedByConsent, note("active and sufficient"))
     }

@@ -8,7 +8,9 @@ package enum FileInput {
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             throw .fileNotFound("no such file `\(path)`", file: path)
         }
-        guard !isDirectory.boolValue else { throw .io("`\(path)` is a directory, not a file", file: path, systemError: EISDIR) }
+        guard !isDirectory.boolValue else {
+            throw .io("`\(path)` is a directory, not a file", file: path, systemError: EISDIR)
+        }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw .io("cannot read `\(path)`", file: path)
         }

@@ -2,6 +2,7 @@
 ///
 /// Duplicate keys in one object are an error: which of two values a policy means cannot be guessed.
 package import ConsentCore
+
 package struct JSONParser {
     private let bytes: [UInt8]
     private var index = 0

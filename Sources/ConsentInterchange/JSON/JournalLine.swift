@@ -2,6 +2,7 @@
 /// of the same object written without that member. The line stays a Formats.md event object, so ledger readers
 /// read journals too (verifying the checksum when it is there).
 package import ConsentCore
+
 package enum JournalLine {
     /// `,"checksum":"crc32:` + 8 hex digits + `"}`.
     private static let prefix = Array(#","checksum":"crc32:"#.utf8)

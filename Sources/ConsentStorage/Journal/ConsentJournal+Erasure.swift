@@ -24,7 +24,9 @@ extension ConsentJournal {
         do {
             bytes = try file.read(at: 0, count: file.length)
         } catch {
-            throw .io("cannot read journal `\(path)`: \(JournalFile.describe(error.code))", file: path, systemError: error.code)
+            throw .io(
+                "cannot read journal `\(path)`: \(JournalFile.describe(error.code))", file: path,
+                systemError: error.code)
         }
         // The snapshot this journal opened from is rewritten below from the ledger: check it first, or a snapshot
         // of another journal would be written back as if it were this one's.

@@ -68,7 +68,9 @@ extension ConsentJournal {
             do {
                 bytes = try JournalFile.read(descriptor, at: 0, count: JournalFile.status(descriptor)?.length ?? 0)
             } catch {
-                throw .io("cannot read journal `\(path)`: \(JournalFile.describe(error.code))", file: path, systemError: error.code)
+                throw .io(
+                    "cannot read journal `\(path)`: \(JournalFile.describe(error.code))", file: path,
+                    systemError: error.code)
             }
         case .failure(let code):
             throw .io(

@@ -40,7 +40,9 @@ extension ConsentJournal {
                 tail: try file.read(at: file.length - guardLength, count: guardLength),
                 digest: digest.finalize())
         } catch {
-            throw .io("cannot read journal `\(path)`: \(JournalFile.describe(error.code))", file: path, systemError: error.code)
+            throw .io(
+                "cannot read journal `\(path)`: \(JournalFile.describe(error.code))", file: path,
+                systemError: error.code)
         }
     }
 
@@ -153,7 +155,10 @@ extension ConsentJournal {
         do {
             running.update(try file.read(at: covered, count: file.length - covered))
         } catch {
-            fail(.io("cannot read journal `\(path)`: \(JournalFile.describe(error.code))", file: path, systemError: error.code))
+            fail(
+                .io(
+                    "cannot read journal `\(path)`: \(JournalFile.describe(error.code))", file: path,
+                    systemError: error.code))
             return
         }
         digest = running

@@ -148,7 +148,8 @@ public final class ConsentJournal: ConsentStore, @unchecked Sendable {
         case .success(let opened): descriptor = opened
         case .failure(let code):
             throw .io(
-                "cannot open journal `\(path)` for writing: \(JournalFile.describe(code.code))", file: path, systemError: code.code)
+                "cannot open journal `\(path)` for writing: \(JournalFile.describe(code.code))", file: path,
+                systemError: code.code)
         }
         if !existed { JournalFile.synchronizeDirectory(of: path) }
         do {
@@ -186,7 +187,8 @@ public final class ConsentJournal: ConsentStore, @unchecked Sendable {
             scan = try JournalScan(data, firstLine: (snapshot?.coveredLines ?? 0) + 1, path: path)
         } catch let code as SystemError {
             Foundation.close(descriptor)
-            throw .io("cannot read journal `\(path)`: \(JournalFile.describe(code.code))", file: path, systemError: code.code)
+            throw .io(
+                "cannot read journal `\(path)`: \(JournalFile.describe(code.code))", file: path, systemError: code.code)
         } catch {
             Foundation.close(descriptor)
             throw error as? ConsentKitError ?? .storage("cannot read journal `\(path)`", file: path)
@@ -200,7 +202,9 @@ public final class ConsentJournal: ConsentStore, @unchecked Sendable {
             else {
                 let code = errno
                 Foundation.close(descriptor)
-                throw .storage("cannot end the last line of `\(path)`: \(JournalFile.describe(code))", file: path, systemError: code)
+                throw .storage(
+                    "cannot end the last line of `\(path)`: \(JournalFile.describe(code))", file: path,
+                    systemError: code)
             }
             scan.adoptTail(event, line: coveredLines + scan.completeLines + 1)
             data.append(UInt8(ascii: "\n"))

@@ -113,7 +113,9 @@ public final class ConsentJournalReader: @unchecked Sendable {
                 bytes = try JournalFile.read(
                     state.descriptor, at: state.consumed, count: status.length - state.consumed)
             } catch {
-                throw .io("cannot read journal `\(path)`: \(JournalFile.describe(error.code))", file: path, systemError: error.code)
+                throw .io(
+                    "cannot read journal `\(path)`: \(JournalFile.describe(error.code))", file: path,
+                    systemError: error.code)
             }
         }
         // A hand-written last line read without its newline: the newline may follow now, nothing else.

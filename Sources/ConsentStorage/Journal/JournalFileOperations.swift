@@ -173,13 +173,15 @@ enum JournalFile {
             let failure = errno
             close(descriptor)
             unlink(temporary)
-            throw .storage("cannot write `\(temporary)` to disk: \(describe(failure))", file: temporary, systemError: failure)
+            throw .storage(
+                "cannot write `\(temporary)` to disk: \(describe(failure))", file: temporary, systemError: failure)
         }
         close(descriptor)
         guard rename(temporary, path) == 0 else {
             let failure = errno
             unlink(temporary)
-            throw .storage("cannot rename `\(temporary)` to `\(path)`: \(describe(failure))", file: path, systemError: failure)
+            throw .storage(
+                "cannot rename `\(temporary)` to `\(path)`: \(describe(failure))", file: path, systemError: failure)
         }
         synchronizeDirectory(of: path)
     }

@@ -1,9 +1,8 @@
+import ConsentKit
+import ConsentKitTestSupport
 import ConsentKitTesting
 import Foundation
 import Testing
-
-import ConsentKit
-import ConsentKitTestSupport
 import _ConsentKitWorkload
 
 /// The compiled evaluator against the reference, question by question: effect, reason code and grant must agree.

@@ -1,9 +1,8 @@
+import ConsentKit
+import ConsentKitTestSupport
 import ConsentKitTesting
 import Foundation
 import Testing
-
-import ConsentKit
-import ConsentKitTestSupport
 
 /// One case per reason code, each the smallest ledger and question that produces it with the retail policy.
 struct ReasonCase: Sendable, CustomTestStringConvertible {

@@ -1,8 +1,7 @@
-import Foundation
-import Testing
-
 import ConsentKit
 import ConsentKitTestSupport
+import Foundation
+import Testing
 
 /// Progressive identity: consent recorded against a device id carried into registered identities.
 @Suite struct IdentityLinkTests {

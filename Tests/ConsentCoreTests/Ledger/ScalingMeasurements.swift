@@ -1,8 +1,7 @@
-import Foundation
-import Testing
-
 import ConsentKit
 import ConsentKitTestSupport
+import Foundation
+import Testing
 
 /// Wall-clock figures for the inputs the "super-linear readers" audit named, printed for a person to read; nothing
 /// here asserts a time. Off unless `CONSENTKIT_MEASURE` is set, and meant for a release build:

@@ -1,8 +1,7 @@
-import Foundation
-import Testing
-
 import ConsentKit
 import ConsentKitTestSupport
+import Foundation
+import Testing
 import _ConsentKitWorkload
 
 /// Inputs whose size once made the readers super-linear: an object with very many keys, very many grants for one

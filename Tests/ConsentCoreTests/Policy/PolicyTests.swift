@@ -1,8 +1,7 @@
-import Foundation
-import Testing
-
 import ConsentKit
 import ConsentKitTestSupport
+import Foundation
+import Testing
 
 @Suite struct PolicyTests {
     func load(_ json: String) throws -> Policy { try Policy(jsonData: Data(json.utf8), file: "p.json") }

@@ -1,8 +1,7 @@
-import Foundation
-import Testing
-
 import ConsentKit
 import ConsentKitTestSupport
+import Foundation
+import Testing
 
 @Suite struct DataCategoryTests {
     @Test func coversItselfAndDescendantsByWholeSegments() {

@@ -1,7 +1,6 @@
-import Testing
-
 import ConsentKit
 import ConsentKitTestSupport
+import Testing
 import _ConsentKitWorkload
 
 @Suite struct CRC32Tests {

@@ -1,7 +1,6 @@
-import Testing
-
 import ConsentKit
 import ConsentKitTestSupport
+import Testing
 
 @Suite struct JSONParserTests {
     func parse(_ text: String) throws -> JSONValue { try JSONParser.parse(Array(text.utf8), file: "t.json") }

@@ -1,9 +1,8 @@
+import ConsentKit
+import ConsentKitTestSupport
 import ConsentKitTesting
 import Foundation
 import Testing
-
-import ConsentKit
-import ConsentKitTestSupport
 
 @Suite struct ScenarioFileTests {
     @Test func everyExampleScenarioFilePasses() throws {

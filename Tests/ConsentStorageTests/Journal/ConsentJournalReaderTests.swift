@@ -1,8 +1,7 @@
-import Foundation
-import Testing
-
 import ConsentKit
 import ConsentKitTestSupport
+import Foundation
+import Testing
 
 @Suite struct ConsentJournalReaderTests {
     /// This test's files, removed when it ends.

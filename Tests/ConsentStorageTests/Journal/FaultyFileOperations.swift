@@ -1,7 +1,6 @@
-import Foundation
-
 import ConsentKit
 import ConsentKitTestSupport
+import Foundation
 
 #if canImport(Glibc)
     import Glibc

@@ -1,8 +1,7 @@
-import Foundation
-import Testing
-
 import ConsentKit
 import ConsentKitTestSupport
+import Foundation
+import Testing
 
 /// The snapshot beside a journal: used when valid, ignored (never trusted) otherwise.
 @Suite struct JournalSnapshotTests {

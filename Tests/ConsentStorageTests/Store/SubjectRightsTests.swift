@@ -1,8 +1,7 @@
-import Foundation
-import Testing
-
 import ConsentKit
 import ConsentKitTestSupport
+import Foundation
+import Testing
 
 /// History, "as of" state, Art. 45 export and Art. 47 erasure.
 @Suite struct SubjectRightsTests {
