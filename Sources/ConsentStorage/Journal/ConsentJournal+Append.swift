@@ -1,7 +1,7 @@
 public import ConsentCore
 internal import ConsentInterchange
 internal import ConsentTokens
-public import Foundation
+internal import Foundation
 
 extension ConsentJournal {
     /// Appends events durably: checked against the ledger, written, and `fsync`ed before the call returns. The

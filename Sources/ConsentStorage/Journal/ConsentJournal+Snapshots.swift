@@ -1,7 +1,7 @@
 public import ConsentCore
 internal import ConsentInterchange
 internal import ConsentTokens
-public import Foundation
+internal import Foundation
 
 extension ConsentJournal {
     /// Writes the snapshot of the ledger so far beside the journal (atomically: a temporary file, `fsync`, rename),

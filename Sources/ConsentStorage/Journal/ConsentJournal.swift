@@ -1,7 +1,7 @@
 public import ConsentCore
 internal import ConsentInterchange
 internal import ConsentTokens
-public import Foundation
+internal import Foundation
 
 /// A file-backed, append-only consent ledger: JSON Lines of events, each line carrying a CRC-32, where an append is
 /// durable when the call returns.
