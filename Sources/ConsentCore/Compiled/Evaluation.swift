@@ -54,42 +54,42 @@ struct Evaluation {
         var optOuts: OptOutSet = []
         var channelRefused = false
 
-        /// Step 4 for the whole purpose: the restriction or opt-out that stops it, if any. (The sensitive-data
-        /// opt-out depends on the field and the channel opt-out on the question, so they are checked apart:
-        /// ``refusesSensitiveData(basis:)`` and ``channelRefused``.) `basis` is the effective basis, after a
-        /// minor's contract-like basis became consent.
+        /// Step 4: the restriction, opt-out or channel opt-out that stops this purpose, if any, in the order the
+        /// decision model checks them. `basis` is the effective basis (a minor's contract-like basis became consent);
+        /// `sensitive` says whether the field is sensitive for this subject (every field of a minor's is), asked
+        /// only when the sensitive-data opt-out is in force. ``ConsentEngine``'s record view passes `false` and
+        /// applies ``refusesSensitiveData(_:basis:)`` field by field instead.
         @inline(__always)
-        func purposeDenial(_ purpose: CompiledPurpose, basis: LegalBasis) -> ReasonCode? {
-            if purpose.basis.isMandatory { return nil }
+        func denial(_ purpose: CompiledPurpose, basis: LegalBasis, sensitive: @autoclosure () -> Bool) -> ReasonCode? {
+            // Nothing in force (the common case), or a purpose no objection can stop (Art. 13 (3)–(7)): one test.
+            guard restricted || channelRefused || !optOuts.isEmpty, !purpose.basis.isMandatory else { return nil }
             if restricted { return .restricted }
-            guard !optOuts.isEmpty else { return nil }
             let consentLike = basis == .consent || basis == .publiclyDisclosed
-            let contractLike = basis == .contract || basis == .employment
-            if consentLike && purpose.marketing && optOuts.contains(.directMarketing) {
-                return .optedOutOfDirectMarketing
+            if !optOuts.isEmpty {
+                let contractLike = basis == .contract || basis == .employment
+                if consentLike && purpose.marketing && optOuts.contains(.directMarketing) {
+                    return .optedOutOfDirectMarketing
+                }
+                if consentLike && purpose.providesToOthers && optOuts.contains(.thirdPartyDisclosure) {
+                    return .optedOutOfThirdPartyDisclosure
+                }
+                if (consentLike || contractLike) && purpose.automatedDecision
+                    && optOuts.contains(.automatedDecisionMaking)
+                {
+                    return .optedOutOfAutomatedDecisionMaking
+                }
+                if consentLike && optOuts.contains(.sensitiveData) && sensitive() { return .optedOutOfSensitiveData }
             }
-            if consentLike && purpose.providesToOthers && optOuts.contains(.thirdPartyDisclosure) {
-                return .optedOutOfThirdPartyDisclosure
-            }
-            if (consentLike || contractLike) && purpose.automatedDecision && optOuts.contains(.automatedDecisionMaking)
-            {
-                return .optedOutOfAutomatedDecisionMaking
-            }
+            if consentLike && channelRefused { return .channelNotPermitted }
             return nil
         }
 
-        /// Whether the sensitive-data opt-out stops this purpose's sensitive fields (all fields for a minor, whose
-        /// data is all sensitive).
+        /// Whether the sensitive-data opt-out stops this purpose's sensitive fields: what ``denial(_:basis:sensitive:)``
+        /// checks for one field, for the record view to apply to all of them at once.
         @inline(__always)
         func refusesSensitiveData(_ purpose: CompiledPurpose, basis: LegalBasis) -> Bool {
             !purpose.basis.isMandatory && optOuts.contains(.sensitiveData)
                 && (basis == .consent || basis == .publiclyDisclosed)
-        }
-
-        /// Whether the channel opt-out stops a consent-like purpose on the question's channel.
-        @inline(__always)
-        func refusesChannel(_ purpose: CompiledPurpose, basis: LegalBasis) -> Bool {
-            !purpose.basis.isMandatory && channelRefused && (basis == .consent || basis == .publiclyDisclosed)
         }
     }
 
@@ -198,11 +198,11 @@ struct Evaluation {
         let minorNow = isMinor(known, at: instant)
         let basis = Self.basis(purpose.basis, minor: minorNow)
         // 4. Objections.
-        if let denial = objections.purposeDenial(purpose, basis: basis) { return CompiledDecision(denial) }
-        if objections.refusesSensitiveData(purpose, basis: basis) && (minorNow || tables.isSensitive(field: field)) {
-            return CompiledDecision(.optedOutOfSensitiveData)
+        if let denial = objections.denial(
+            purpose, basis: basis, sensitive: minorNow || tables.isSensitive(field: field))
+        {
+            return CompiledDecision(denial)
         }
-        if objections.refusesChannel(purpose, basis: basis) { return CompiledDecision(.channelNotPermitted) }
         // 5. Non-consent bases.
         if basis != .consent { return CompiledDecision(.allowed(by: basis)) }
         // 6. Consent.
@@ -274,7 +274,7 @@ struct Evaluation {
         for word in 0..<wordCount { output[word] = tables.declaredWords[Int(purpose.declaredOffset) &+ word] }
         // Step 4 as `decide` applies it: a purpose-wide objection empties the view; the sensitive-data opt-out
         // removes the sensitive fields (every field of a minor's).
-        if objections.purposeDenial(purpose, basis: basis) != nil {
+        if objections.denial(purpose, basis: basis, sensitive: false) != nil {
             for word in 0..<wordCount { output[word] = 0 }
             return
         }

@@ -100,7 +100,7 @@ extension ConsentJournal {
         DispatchQueue.global(qos: .utility).async { [weak self, background, path] in
             defer { background.leave() }
             defer { Foundation.close(reader) }
-            let hash = Self.hashPrefix(of: reader, count: covered)
+            let hash = JournalFile.hashPrefix(of: reader, count: covered)
             guard let self else { return }
             lock.lock()
             defer { lock.unlock() }
@@ -176,22 +176,5 @@ extension ConsentJournal {
         JournalFile.remove(JournalSnapshot.path(for: path))
         snapshotFileLock.unlock()
         changeFeed.fail(error)
-    }
-
-    static func hashPrefix(of descriptor: Int32, count: Int) -> Result<SHA256, SystemError> {
-        var hasher = SHA256()
-        var offset = 0
-        let chunk = 1 << 20
-        while offset < count {
-            do {
-                let bytes = try JournalFile.read(descriptor, at: offset, count: min(chunk, count - offset))
-                guard !bytes.isEmpty else { break }
-                hasher.update(bytes)
-                offset += bytes.count
-            } catch {
-                return .failure(error)
-            }
-        }
-        return .success(hasher)
     }
 }

@@ -214,15 +214,8 @@ public final class ConsentJournalReader: @unchecked Sendable {
         } catch {
             return (nil, "not used: \(error.reason)")
         }
-        var hasher = SHA256()
-        var offset = 0
-        while offset < snapshot.coveredLength {
-            guard
-                let chunk = try? JournalFile.read(
-                    descriptor, at: offset, count: min(1 << 20, snapshot.coveredLength - offset)), !chunk.isEmpty
-            else { return (nil, "not used: the journal could not be read to verify it") }
-            hasher.update(chunk)
-            offset += chunk.count
+        guard case .success(var hasher) = JournalFile.hashPrefix(of: descriptor, count: snapshot.coveredLength) else {
+            return (nil, "not used: the journal could not be read to verify it")
         }
         guard hasher.finalize() == snapshot.prefixDigest else {
             return (nil, "not used: it does not match the journal's first \(snapshot.coveredLength) bytes")

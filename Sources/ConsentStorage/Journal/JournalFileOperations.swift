@@ -1,5 +1,6 @@
 internal import ConsentCore
 internal import ConsentInterchange
+internal import ConsentTokens
 internal import Foundation
 
 /// The system calls a journal makes to change its file, behind a protocol so that tests can make them fail the way
@@ -108,6 +109,25 @@ enum JournalFile {
         var info = stat()
         guard stat(path, &info) == 0 else { return nil }
         return FileIdentity(device: UInt64(info.st_dev), inode: UInt64(info.st_ino))
+    }
+
+    /// The SHA-256 of the first `count` bytes of the file (fewer if it is shorter), read a megabyte at a time: how a
+    /// snapshot is checked against the journal it covers.
+    static func hashPrefix(of descriptor: Int32, count: Int) -> Result<SHA256, SystemError> {
+        var hasher = SHA256()
+        var offset = 0
+        let chunk = 1 << 20
+        while offset < count {
+            do {
+                let bytes = try JournalFile.read(descriptor, at: offset, count: min(chunk, count - offset))
+                guard !bytes.isEmpty else { break }
+                hasher.update(bytes)
+                offset += bytes.count
+            } catch {
+                return .failure(error)
+            }
+        }
+        return .success(hasher)
     }
 
     /// Reads `count` bytes at `offset` (fewer only at the end of the file).
