@@ -212,9 +212,7 @@ enum BenchCommand {
                 try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
                 try data.write(to: folder.appendingPathComponent(name))
             } catch {
-                throw .io(
-                    "cannot write `\(folder.appendingPathComponent(name).path)`: \(error.localizedDescription)",
-                    file: directory)
+                throw .cannotWrite(folder.appendingPathComponent(name).path, error)
             }
         }
         try write("policy.json", workload.policy.jsonData())

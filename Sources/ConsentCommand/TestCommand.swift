@@ -49,7 +49,7 @@ enum TestCommand {
             do {
                 try Data(xml.utf8).write(to: URL(fileURLWithPath: junit))
             } catch {
-                throw .io("cannot write JUnit report `\(junit)`: \(error.localizedDescription)", file: junit)
+                throw .cannotWrite(junit, what: "JUnit report", error)
             }
         }
         output.out("\(passed) passed, \(failed) failed\n")

@@ -1,5 +1,4 @@
 public import ConsentCore
-internal import ConsentInterchange
 public import Foundation
 
 /// A subject's consent as of one instant, as a token carries it: the grants in force (each reduced to the purposes

@@ -1,5 +1,4 @@
 public import ConsentCore
-internal import ConsentInterchange
 public import Foundation
 
 /// A signed, purpose-bound statement of consent that travels between services: one grant, or a subject's

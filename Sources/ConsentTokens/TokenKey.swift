@@ -1,8 +1,7 @@
+public import ConsentCore
+
 /// A named HMAC-SHA256 secret. The key schedule (the hash states after the padded key) is computed once, so signing
 /// or verifying a token hashes only the token.
-public import ConsentCore
-internal import ConsentInterchange
-
 public struct TokenKey: Sendable {
     /// The key id tokens name, so that a ring can hold old and new keys while they rotate.
     public let id: String

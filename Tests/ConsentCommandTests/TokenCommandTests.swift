@@ -98,4 +98,36 @@ import Testing
         #expect(garbage.status == .failure)
         #expect(garbage.out.contains(#""reason":"malformed""#))
     }
+
+    /// `verify --json` keeps the reason names it printed before token errors became `ConsentKitError` codes.
+    @Test func refusalsKeepTheirReasonNames() throws {
+        let issued = issue(["--grant", "alice-hq", "--ttl", "600"])
+        let token = issued.out.trimmingCharacters(in: .whitespacesAndNewlines)
+        func reason(_ text: String, keyID: String = "k1") -> String {
+            let run = Captured([
+                "token", "verify", text, "--audience", "ads", "--key-id", keyID, "--key-file", keyFile,
+                "--at", "2026-06-01T00:05:00Z", "--json",
+            ])
+            return run.out
+        }
+        #expect(reason(token, keyID: "another").contains(#""reason":"unknownKey""#))
+        // Version 2: the first byte after the prefix, re-encoded.
+        var bytes = [UInt8](Data(base64Encoded: Self.base64(token.dropFirst("ckt1.".count))) ?? Data())
+        try #require(!bytes.isEmpty)
+        bytes[0] = 2
+        let version2 =
+            "ckt1."
+            + Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-")
+            .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+        #expect(reason(version2).contains(#""reason":"unsupportedVersion""#))
+        #expect(TokenCommand.reason(for: .badSignature) == "badSignature")
+        #expect(TokenCommand.reason(for: .expired) == "expired")
+    }
+
+    /// Base64url text as padded standard base64.
+    static func base64(_ text: Substring) -> String {
+        var standard = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        while standard.count % 4 != 0 { standard += "=" }
+        return standard
+    }
 }

@@ -21,7 +21,7 @@ public struct ConsentKitError: Error, Sendable, Hashable, CustomStringConvertibl
     /// Every problem found when more than one was, the first of which is this error's own.
     public var diagnostics: [Diagnostic]
     /// The operating system's error number (`errno`, such as `ENOSPC`) when the operating system reported the
-    /// failure: set for ``Code/io``, ``Code/storageFailure`` and ``Code/locked`` errors where one was given.
+    /// failure: set for ``Code/io``, ``Code/fileNotFound`` and ``Code/storageFailure`` errors where one was given.
     public var systemError: Int32?
 
     /// Creates an error.
@@ -61,8 +61,8 @@ extension ConsentKitError {
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         /// The code's name, such as `unknownKey`: stable, and what ``description`` prints.
         public let name: String
-        /// A code of this name. The library's own codes are the static members; tools built on it (the `consent`
-        /// command's `invalidArgument`) declare theirs the same way.
+        /// A code of this name. The library's own codes are the static members; a tool in this repository declares
+        /// its own the same way (the `consent` command's `invalidArgument`), and such codes are not API.
         package init(_ name: String) { self.name = name }
 
         // Reading input (policies, ledgers, scenarios, dates).

@@ -11,10 +11,4 @@ extension ConsentKitError {
             code: missing ? .fileNotFound : .io, message: message, location: InputLocation(file: file),
             systemError: systemError)
     }
-
-    /// A file that does not exist (``Code/fileNotFound``).
-    @inline(never)
-    package static func fileNotFound(_ message: String, file: String) -> ConsentKitError {
-        ConsentKitError(code: .fileNotFound, message: message, location: InputLocation(file: file), systemError: ENOENT)
-    }
 }

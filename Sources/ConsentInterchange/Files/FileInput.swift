@@ -1,19 +1,40 @@
 package import ConsentCore
 package import Foundation
 
-/// Reads input files, turning every failure into an error that names the file.
+/// Reads input files, turning every failure into an error that names the file and the operating system's reason.
 package enum FileInput {
+    /// The whole file at `path`.
+    ///
+    /// - Throws: ``ConsentKitError/Code/fileNotFound`` when it (or a directory on its path) does not exist;
+    ///   ``ConsentKitError/Code/io`` when it cannot be opened or read for another reason (a directory, no
+    ///   permission, an I/O error), with ``ConsentKitError/systemError`` set.
     package static func read(_ path: String) throws(ConsentKitError) -> Data {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw .fileNotFound("no such file `\(path)`", file: path)
-        }
-        guard !isDirectory.boolValue else {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw failure("cannot open", path, errno) }
+        defer { close(descriptor) }
+        var info = stat()
+        guard fstat(descriptor, &info) == 0 else { throw failure("cannot read", path, errno) }
+        guard info.st_mode & S_IFMT != S_IFDIR else {
             throw .io("`\(path)` is a directory, not a file", file: path, systemError: EISDIR)
         }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw .io("cannot read `\(path)`", file: path)
+        var data = Data()
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { Foundation.read(descriptor, $0.baseAddress, $0.count) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw failure("cannot read", path, errno)
+            }
+            if count == 0 { return data }
+            data.append(contentsOf: buffer[..<count])
         }
-        return data
+    }
+
+    private static func failure(_ what: String, _ path: String, _ code: Int32) -> ConsentKitError {
+        let reason = String(cString: strerror(code))
+        if code == ENOENT || code == ENOTDIR {
+            return .io("no such file `\(path)` (\(reason))", file: path, systemError: code)
+        }
+        return .io("\(what) `\(path)`: \(reason) (errno \(code))", file: path, systemError: code)
     }
 }

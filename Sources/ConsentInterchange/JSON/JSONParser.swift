@@ -1,8 +1,8 @@
+package import ConsentCore
+
 /// A strict RFC 8259 JSON parser that reports the line and column of the first syntax error.
 ///
 /// Duplicate keys in one object are an error: which of two values a policy means cannot be guessed.
-package import ConsentCore
-
 package struct JSONParser {
     private let bytes: [UInt8]
     private var index = 0

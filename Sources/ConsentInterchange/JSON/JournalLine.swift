@@ -1,8 +1,8 @@
+package import ConsentCore
+
 /// One line of a journal file: an event's JSON object with a last member `"checksum":"crc32:xxxxxxxx"`, the CRC-32
 /// of the same object written without that member. The line stays a Formats.md event object, so ledger readers
 /// read journals too (verifying the checksum when it is there).
-package import ConsentCore
-
 package enum JournalLine {
     /// `,"checksum":"crc32:` + 8 hex digits + `"}`.
     private static let prefix = Array(#","checksum":"crc32:"#.utf8)

@@ -1,6 +1,6 @@
-/// The result of one expectation of a scenario file.
 public import ConsentCore
 
+/// The result of one expectation of a scenario file.
 public struct ScenarioOutcome: Sendable {
     /// The file, as given.
     public let file: String?

@@ -53,9 +53,12 @@ extension ConsentJournal {
         case .success(let reopened):
             file.replace(with: reopened, length: output.count)
             // The new file is this writer's too (no one can have opened it by this name without the lock file).
-            if (try? JournalFile.lockFile(reopened, path: path)) == nil {
+            do {
+                try JournalFile.lockFile(reopened, path: path)
+            } catch {
                 appendFailure = .storage(
-                    "cannot lock journal `\(path)` after erasure; it refuses appends until reopened", file: path)
+                    "cannot lock journal `\(path)` after erasure (\(error.message)); it refuses appends until reopened",
+                    file: path, systemError: error.systemError)
             }
         case .failure(let code):
             // The redacted file is in place; this handle still names the old one, which must not take appends.

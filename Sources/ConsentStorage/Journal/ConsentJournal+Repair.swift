@@ -54,7 +54,8 @@ extension ConsentJournal {
     /// - Returns: the report; its ``RepairReport/droppedLines`` is empty when there was nothing to repair, and then
     ///   the file was not touched.
     /// - Throws: ``ConsentKitError`` — `locked` when a writer has the journal open; the ledger's error when what
-    ///   remains is not a valid ledger; `fileNotFound` or `storageFailure` for I/O.
+    ///   remains is not a valid ledger; `fileNotFound` when there is no such file, `io` when it cannot be read, `storageFailure`
+    ///   when the repaired file cannot be written.
     public static func repair(path: String, policy: Policy, dryRun: Bool = false) throws(ConsentKitError)
         -> RepairReport
     {

@@ -107,7 +107,10 @@ extension ConsentJournal {
             switch hash {
             case .success(let hasher): settle(hasher, covered: covered)
             case .failure(let code):
-                fail(.storage("cannot read journal `\(path)` to verify its snapshot: \(code)", file: path))
+                fail(
+                    .io(
+                        "cannot read journal `\(path)` to verify its snapshot: \(JournalFile.describe(code.code))",
+                        file: path, systemError: code.code))
             }
         }
     }

@@ -129,7 +129,8 @@ public final class ConsentJournal: ConsentStore, @unchecked Sendable {
     ///
     /// - Throws: ``ConsentKitError`` — `locked` when another writer holds the journal; `corruptedData` for a complete
     ///   line that fails its checksum or is not an event (naming its line; nothing is changed); the policy's refusal
-    ///   of an event; `fileNotFound` or `storageFailure` when the file cannot be opened, read or cut.
+    ///   of an event; `fileNotFound` when a directory on the path does not exist; `io` when the file cannot be
+    ///   opened or read; `storageFailure` when it cannot be cut back (each with ``ConsentKitError/systemError``).
     public convenience init(path: String, policy: Policy) throws(ConsentKitError) {
         try self.init(path: path, policy: policy, operations: SystemFileOperations())
     }
@@ -158,9 +159,12 @@ public final class ConsentJournal: ConsentStore, @unchecked Sendable {
             Foundation.close(descriptor)
             throw error
         }
-        guard let fileLength = JournalFile.status(descriptor)?.length else {
+        let fileLength: Int
+        switch JournalFile.statusOrError(descriptor) {
+        case .success(let status): fileLength = status.length
+        case .failure(let error):
             Foundation.close(descriptor)
-            throw .storage("cannot read the length of journal `\(path)`", file: path)
+            throw JournalFile.lengthUnreadable(path, error)
         }
         // The snapshot, if its ends match the journal; one that does not is removed, so that no stale copy of data
         // erased since outlives this open.
@@ -197,10 +201,10 @@ public final class ConsentJournal: ConsentStore, @unchecked Sendable {
         if let event = scan.tailEvent {
             // The last line of a hand-written ledger: kept, and given its newline so appends start on a line of
             // their own.
-            guard JournalFile.writeAll([UInt8(ascii: "\n")], to: descriptor, using: operations) == nil,
-                operations.synchronize(descriptor) == 0
-            else {
-                let code = errno
+            let written = JournalFile.writeAll([UInt8(ascii: "\n")], to: descriptor, using: operations)
+            let synchronized = written == nil ? operations.synchronize(descriptor) : -1
+            guard written == nil, synchronized == 0 else {
+                let code = written ?? errno
                 Foundation.close(descriptor)
                 throw .storage(
                     "cannot end the last line of `\(path)`: \(JournalFile.describe(code))", file: path,

@@ -99,8 +99,10 @@ public final class ConsentJournalReader: @unchecked Sendable {
     public func refresh() throws(ConsentKitError) -> Int {
         lock.lock()
         defer { lock.unlock() }
-        guard let status = JournalFile.status(state.descriptor) else {
-            throw .storage("cannot read the length of journal `\(path)`", file: path)
+        let status: (length: Int, identity: FileIdentity)
+        switch JournalFile.statusOrError(state.descriptor) {
+        case .success(let current): status = current
+        case .failure(let error): throw JournalFile.lengthUnreadable(path, error)
         }
         var bytes: [UInt8] = []
         var stillTheSame = false
@@ -167,9 +169,7 @@ public final class ConsentJournalReader: @unchecked Sendable {
                 "cannot open journal `\(path)`: \(JournalFile.describe(code.code))", file: path, systemError: code.code)
         }
         do {
-            guard let status = JournalFile.status(descriptor) else {
-                throw ConsentKitError.storage("cannot read the length of journal `\(path)`", file: path)
-            }
+            let status = try JournalFile.statusOrError(descriptor).get()
             let (snapshot, snapshotNote) = verifiedSnapshot(
                 path: path, policy: policy, descriptor: descriptor, length: status.length)
             let start = snapshot?.coveredLength ?? 0
@@ -192,9 +192,14 @@ public final class ConsentJournalReader: @unchecked Sendable {
         } catch let error as ConsentKitError {
             Foundation.close(descriptor)
             throw error
+        } catch let error as SystemError {
+            Foundation.close(descriptor)
+            throw .io(
+                "cannot read journal `\(path)`: \(JournalFile.describe(error.code))", file: path,
+                systemError: error.code)
         } catch {
             Foundation.close(descriptor)
-            throw .storage("cannot read journal `\(path)`: \(error)", file: path)
+            throw .io("cannot read journal `\(path)`: \(error)", file: path)
         }
     }
 

@@ -55,9 +55,19 @@ enum JournalFile {
 
     /// The file's length and identity (device and inode), or `nil`.
     static func status(_ descriptor: Int32) -> (length: Int, identity: FileIdentity)? {
+        try? statusOrError(descriptor).get()
+    }
+
+    /// `fstat` of an open file: its length and identity, or the `errno` it failed with.
+    static func statusOrError(_ descriptor: Int32) -> Result<(length: Int, identity: FileIdentity), SystemError> {
         var info = stat()
-        guard fstat(descriptor, &info) == 0 else { return nil }
-        return (Int(info.st_size), FileIdentity(device: UInt64(info.st_dev), inode: UInt64(info.st_ino)))
+        guard fstat(descriptor, &info) == 0 else { return .failure(SystemError(errno)) }
+        return .success((Int(info.st_size), FileIdentity(device: UInt64(info.st_dev), inode: UInt64(info.st_ino))))
+    }
+
+    /// The error for a journal whose length cannot be read (`fstat` failed).
+    static func lengthUnreadable(_ path: String, _ error: SystemError) -> ConsentKitError {
+        .io("cannot read the length of journal `\(path)`: \(describe(error.code))", file: path, systemError: error.code)
     }
 
     /// `path` with symbolic links and `.`/`..` resolved — of its directory when the file does not exist yet — so that
@@ -181,7 +191,8 @@ enum JournalFile {
         unlink(temporary)
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else {
-            throw .storage("cannot create `\(temporary)`: \(describe(errno))", file: temporary, systemError: errno)
+            let failure = errno
+            throw .storage("cannot create `\(temporary)`: \(describe(failure))", file: temporary, systemError: failure)
         }
         _ = fchmod(descriptor, mode)
         if let failure = writeAll(bytes, to: descriptor, using: SystemFileOperations()) {

@@ -1,5 +1,4 @@
 public import ConsentCore
-internal import ConsentInterchange
 internal import Foundation
 
 /// Fans a store's changes out to every follower: what every ``ConsentStore`` exposes as

@@ -1,5 +1,4 @@
 public import ConsentCore
-internal import ConsentInterchange
 public import Foundation
 
 /// A ``ConsentStore`` held in memory: for tests, previews, and services that rebuild their ledger from elsewhere.

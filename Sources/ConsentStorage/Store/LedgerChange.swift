@@ -1,7 +1,6 @@
-/// One event a store accepted, as followers of ``ConsentStore/changes()`` see it.
 public import ConsentCore
-internal import ConsentInterchange
 
+/// One event a store accepted, as followers of ``ConsentStore/changes()`` see it.
 public struct LedgerChange: Sendable, Hashable {
     /// The event's position in the store's append order (its ``LedgerEntry/sequence``).
     public let sequence: Int

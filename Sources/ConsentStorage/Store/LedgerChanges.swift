@@ -2,8 +2,6 @@
 ///
 /// Any number of followers may each hold their own sequence. Changes are buffered without limit until the follower
 /// reads them (a follower that stops reading should stop iterating, which ends its subscription); none is dropped.
-internal import ConsentInterchange
-
 public struct LedgerChanges: AsyncSequence, Sendable {
     /// A change.
     public typealias Element = LedgerChange

@@ -1,5 +1,4 @@
 public import ConsentCore
-internal import ConsentInterchange
 internal import Foundation
 
 /// A compiled evaluator that follows a ``ConsentStore``: every change the store accepts is applied, so a

@@ -271,6 +271,7 @@ import Testing
         faults.inject(.shortWrite(bytes: 37, then: code))
         let error = expectError(.storageFailure) { try journal.append([grant(1), grant(2)]) }
         #expect(error?.message.contains("nothing was appended") == true)
+        #expect(error?.systemError == code, "the operating system's reason is carried, not only described")
         #expect(try bytes(path) == good, "the fragment of the failed write is gone")
         #expect(try journal.ledger.count == 1)
         // The next append starts on a clean line, and the journal reopens with exactly what was acknowledged.
