@@ -44,16 +44,17 @@ public struct LedgerFixture: Sendable {
     /// Appends a grant.
     public mutating func grant(
         _ id: GrantID, subject: SubjectID, purposes: [PurposeID], fields: [FieldID] = [],
-        categories: [CategoryID] = [], kind: ConsentKind = .ordinary, grantor: Grantor = .individual,
-        at: String, expiresAt: String? = nil, noticeVersion: Int = 0, recipients: [RecipientID] = [],
-        destinations: [Destination] = []
+        categories: [CategoryID] = [], kind: ConsentKind = .ordinary, attributes: ConsentAttributes = [],
+        grantor: Grantor = .individual, at: String, expiresAt: String? = nil, noticeVersion: Int = 0,
+        recipients: [RecipientID] = [], destinations: [Destination] = []
     ) throws(ConsentKitError) {
         let expiry: Date? = if let expiresAt { try Self.instant(expiresAt) } else { nil }
         try ledger.append(
             .grant(
                 ConsentGrant(
                     id, subject: subject, purposes: purposes, fields: fields, categories: categories, kind: kind,
-                    grantor: grantor, at: try Self.instant(at), expiresAt: expiry, noticeVersion: noticeVersion,
+                    attributes: attributes, grantor: grantor, at: try Self.instant(at), expiresAt: expiry,
+                    noticeVersion: noticeVersion,
                     recipients: recipients, destinations: destinations)))
     }
 

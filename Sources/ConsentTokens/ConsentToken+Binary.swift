@@ -99,7 +99,10 @@ extension ConsentToken {
         if grant.expiresAt != nil { flags |= 1 << 4 }
         if !grant.recipients.isEmpty || !grant.destinations.isEmpty { flags |= 1 << 5 }
         if grant.evidence != nil { flags |= 1 << 6 }
+        // Only a grant with recorded attributes sets bit 7, so every other grant encodes as it always has.
+        if !grant.attributes.isEmpty { flags |= 1 << 7 }
         writer.byte(flags)
+        if !grant.attributes.isEmpty { writer.byte(grant.attributes.rawValue) }
         if let guardian = grant.guardianID { writer.string(guardian) }
         let offset = try Self.offset(of: grant.at, from: base)
         let at = base + offset
@@ -202,7 +205,13 @@ extension ConsentToken {
         let fields = try ids(FieldID.self)
         let categories = try ids(CategoryID.self)
         let flags = try reader.byte()
-        guard flags & 3 < 3, flags & 0x80 == 0 else { throw reader.damaged("bad grant flags") }
+        guard flags & 3 < 3 else { throw reader.damaged("bad grant flags") }
+        var attributes = ConsentAttributes()
+        if flags & 1 << 7 != 0 {
+            attributes = ConsentAttributes(rawValue: try reader.byte())
+            // One byte string per token: the flag is set only when some attribute is recorded.
+            guard !attributes.isEmpty else { throw reader.damaged("an empty attribute set") }
+        }
         let guardian = flags & 1 << 3 != 0 ? try reader.text() : nil
         let at = try reader.instantOffset() + base
         let expiry: Int? = flags & 1 << 4 != 0 ? try reader.varint() : nil
@@ -232,7 +241,8 @@ extension ConsentToken {
         }
         return ConsentGrant(
             id, subject: subject, purposes: purposes, fields: fields, categories: categories,
-            kind: ConsentKind.allCases[Int(flags & 3)], grantor: flags & 1 << 2 != 0 ? .guardian : .individual,
+            kind: ConsentKind.allCases[Int(flags & 3)], attributes: attributes,
+            grantor: flags & 1 << 2 != 0 ? .guardian : .individual,
             guardianID: guardian, at: date(milliseconds: at), expiresAt: expiry.map { date(milliseconds: at + $0) },
             noticeVersion: notice, recipients: recipients, destinations: destinations, evidence: evidence)
     }

@@ -17,7 +17,8 @@ import Testing
     func fullGrant() throws -> ConsentGrant {
         ConsentGrant(
             "g-full", subject: "customer-42", purposes: ["partner.coalition", "marketing.email"],
-            fields: ["email", "name"], categories: ["preference"], kind: .written, grantor: .guardian,
+            fields: ["email", "name"], categories: ["preference"], kind: .written,
+            attributes: [.unbundled, .twoStep, .verifiedParental], grantor: .guardian,
             guardianID: "parent-7", at: Date(timeIntervalSince1970: 1_767_225_600.125),
             expiresAt: Date(timeIntervalSince1970: 1_798_761_600), noticeVersion: 3, recipients: ["r1", "r2"],
             destinations: ["SG"], evidence: ConsentEvidence(channel: "app", touchpoint: "checkout", reference: ""))

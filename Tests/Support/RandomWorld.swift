@@ -109,6 +109,10 @@ package struct RandomWorld {
                         ConsentGrant(
                             id, subject: subject, purposes: grantPurposes, fields: grantFields,
                             categories: grantCategories, kind: pick(ConsentKind.allCases),
+                            // Recorded attributes, any of the eight: `separate` or `written` make a grant stronger
+                            // than its kind, the others leave PIPL's reading of it unchanged.
+                            attributes: chance(25)
+                                ? ConsentAttributes(rawValue: UInt8(truncatingIfNeeded: random.next())) : [],
                             grantor: chance(25) ? .guardian : .individual, at: at, expiresAt: expiry,
                             noticeVersion: Int(random.next() % 3),
                             recipients: chance(30) ? subset(Self.recipients + ["rX"], 50) : [],

@@ -104,7 +104,9 @@ extension ConsentEngine {
         let recipientCount = references.count - Int(slot.referenceStart) - referenceOffset
         references.append(contentsOf: grant.destinations.compactMap { compiled.destinationIndex[$0] })
         let destinationCount = references.count - Int(slot.referenceStart) - referenceOffset - recipientCount
-        var flags = GrantSlot.Flags(kindRank: grant.kind.rank)
+        // Its strength as PIPL reads it, from every attribute it has: an `ordinary` grant recorded `separate` counts as
+        // separate consent, exactly as the reference's attribute check reads it.
+        var flags = GrantSlot.Flags(kindRank: grant.strength.rank)
         if grant.grantor == .guardian { flags.insert(.guardian) }
         if !grant.recipients.isEmpty { flags.insert(.namesRecipients) }
         if !grant.destinations.isEmpty { flags.insert(.namesDestinations) }

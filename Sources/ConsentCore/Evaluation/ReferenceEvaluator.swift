@@ -265,11 +265,16 @@ public struct ReferenceEvaluator: Sendable {
         {
             return (.scope, .destinationNotCovered, note("names destinations that exclude `\(destination)` (Art. 39)"))
         }
-        if !grant.kind.satisfies(required) {
-            let reason: ReasonCode = required == .written ? .writtenConsentRequired : .separateConsentRequired
+        if let missing = grant.effectiveAttributes.firstMissing(of: required.attributes) {
+            // PIPL's requirements are the attribute sets of its three kinds, so the first attribute a grant can lack
+            // is `written` (for written consent) or `separate` (for separate consent).
+            let reason: ReasonCode = missing == .written ? .writtenConsentRequired : .separateConsentRequired
+            let recorded = grant.attributes.isEmpty ? "" : " recorded \(grant.attributes)"
             return (
                 .strength, reason,
-                note("\(grant.kind.rawValue) consent does not meet the required \(required.rawValue)")
+                note(
+                    "\(grant.kind.rawValue) consent\(recorded) lacks `\(missing.rawValue)`, which \(required.rawValue) consent requires"
+                )
             )
         }
         return (.passed, .allowedByConsent, note("active and sufficient"))

@@ -16,8 +16,11 @@ public struct ConsentGrant: Sendable, Hashable {
     public var fields: [FieldID]
     /// Categories covered, with all their descendants.
     public var categories: [CategoryID]
-    /// Ordinary, separate or written.
+    /// Ordinary, separate or written: the shorthand for a set of ``ConsentAttributes``.
     public var kind: ConsentKind
+    /// Attributes recorded beyond those ``kind`` stands for (the `attributes` of a grant event), such as
+    /// `unbundled` for an ordinary consent that was not part of accepting terms. Empty for most grants.
+    public var attributes: ConsentAttributes
     /// Who gave it: the subject or a guardian (Art. 31).
     public var grantor: Grantor
     /// Who the guardian is, when ``grantor`` is ``Grantor/guardian``.
@@ -38,7 +41,8 @@ public struct ConsentGrant: Sendable, Hashable {
     /// Creates a grant.
     public init(
         _ id: GrantID, subject: SubjectID, purposes: [PurposeID], fields: [FieldID] = [],
-        categories: [CategoryID] = [], kind: ConsentKind, grantor: Grantor = .individual, guardianID: String? = nil,
+        categories: [CategoryID] = [], kind: ConsentKind, attributes: ConsentAttributes = [],
+        grantor: Grantor = .individual, guardianID: String? = nil,
         at: Date, expiresAt: Date? = nil, noticeVersion: Int = 0, recipients: [RecipientID] = [],
         destinations: [Destination] = [], evidence: ConsentEvidence? = nil
     ) {
@@ -48,6 +52,7 @@ public struct ConsentGrant: Sendable, Hashable {
         self.fields = fields
         self.categories = categories
         self.kind = kind
+        self.attributes = attributes
         self.grantor = grantor
         self.guardianID = guardianID
         self.at = at
@@ -57,6 +62,13 @@ public struct ConsentGrant: Sendable, Hashable {
         self.destinations = destinations
         self.evidence = evidence
     }
+
+    /// Every attribute the grant has: those of its ``kind``, those recorded, and what they imply.
+    public var effectiveAttributes: ConsentAttributes { kind.attributes.union(attributes).withImplications }
+
+    /// The grant's strength as PIPL reads it: the strongest kind whose attributes it has. An `ordinary` grant recorded
+    /// with the `separate` attribute is separate consent.
+    public var strength: ConsentKind { ConsentKind(strongestIn: effectiveAttributes) }
 
     /// Whether the grant names the field, directly or through a category covering the field's category.
     public func covers(_ field: FieldDefinition) -> Bool {

@@ -201,7 +201,8 @@ private struct Standing {
             }
             let carried = ConsentGrant(
                 grant.id, subject: grant.subject, purposes: kept, fields: grant.fields, categories: grant.categories,
-                kind: grant.kind, grantor: grant.grantor, guardianID: grant.guardianID, at: instant,
+                kind: grant.kind, attributes: grant.attributes, grantor: grant.grantor, guardianID: grant.guardianID,
+                at: instant,
                 expiresAt: grant.expiresAt, noticeVersion: grant.noticeVersion, recipients: grant.recipients,
                 destinations: grant.destinations, evidence: grant.evidence)
             result.append(

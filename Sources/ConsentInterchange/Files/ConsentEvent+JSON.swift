@@ -134,8 +134,8 @@ extension ConsentEvent {
 
     private static func readGrant(_ object: JSONObject, at path: JSONPath, reader: inout JSONReader) -> ConsentGrant? {
         let keys = [
-            "type", "id", "subject", "purposes", "fields", "categories", "kind", "grantor", "guardianId", "at",
-            "expiresAt", "noticeVersion", "recipients", "destinations", "evidence",
+            "type", "id", "subject", "purposes", "fields", "categories", "kind", "attributes", "grantor", "guardianId",
+            "at", "expiresAt", "noticeVersion", "recipients", "destinations", "evidence",
         ]
         guard let object = reader.object(.object(object), at: path, allowed: keys) else { return nil }
         let id = reader.required(object, "id", at: path) { $0.identifier($1, at: $2) }
@@ -151,6 +151,9 @@ extension ConsentEvent {
             reader.fail(.missingKey, "a grant needs `fields` or `categories`", at: path + "fields")
         }
         let kind = reader.required(object, "kind", at: path) { $0.choice($1, at: $2, of: ConsentKind.self) }
+        let attributes = reader.optional(object, "attributes", at: path) { reader, value, path in
+            Self.readAttributes(value, at: path, reader: &reader)
+        }
         let grantor = reader.optional(object, "grantor", at: path) { $0.choice($1, at: $2, of: Grantor.self) }
         let guardian = reader.optional(object, "guardianId", at: path) { $0.identifier($1, at: $2) }
         let at = reader.required(object, "at", at: path) { $0.instant($1, at: $2) }
@@ -176,9 +179,28 @@ extension ConsentEvent {
         guard let id, let subject, let purposes, let kind, let at else { return nil }
         return ConsentGrant(
             GrantID(id), subject: SubjectID(subject), purposes: purposes, fields: fields ?? [],
-            categories: categories ?? [], kind: kind, grantor: grantor ?? .individual, guardianID: guardian, at: at,
-            expiresAt: expiresAt, noticeVersion: notice ?? 0, recipients: recipients ?? [],
+            categories: categories ?? [], kind: kind, attributes: attributes ?? [], grantor: grantor ?? .individual,
+            guardianID: guardian, at: at, expiresAt: expiresAt, noticeVersion: notice ?? 0,
+            recipients: recipients ?? [],
             destinations: destinations ?? [], evidence: evidence)
+    }
+
+    /// A grant's `attributes`: a list of attribute names, none twice. All or nothing, like an identifier list.
+    private static func readAttributes(
+        _ value: JSONValue, at path: JSONPath, reader: inout JSONReader
+    ) -> ConsentAttributes? {
+        let before = reader.diagnostics.count
+        var seen = ConsentAttributes()
+        let list = reader.array(value, at: path) { reader, item, itemPath -> ConsentAttribute? in
+            guard let attribute = reader.choice(item, at: itemPath, of: ConsentAttribute.self) else { return nil }
+            if seen.contains(ConsentAttributes(attribute)) {
+                reader.fail(.invalidValue, "`\(attribute.rawValue)` is listed twice", at: itemPath)
+            }
+            seen.insert(ConsentAttributes(attribute))
+            return attribute
+        }
+        guard let list, reader.diagnostics.count == before else { return nil }
+        return ConsentAttributes(list)
     }
 
     /// The event as a Formats.md object, keys in the documented order.
@@ -195,6 +217,9 @@ extension ConsentEvent {
             if !grant.fields.isEmpty { add("fields", ids(grant.fields)) }
             if !grant.categories.isEmpty { add("categories", ids(grant.categories)) }
             add("kind", .string(grant.kind.rawValue))
+            if !grant.attributes.isEmpty {
+                add("attributes", .array(grant.attributes.attributes.map { .string($0.rawValue) }))
+            }
             add("grantor", .string(grant.grantor.rawValue))
             if let guardian = grant.guardianID { add("guardianId", .string(guardian)) }
             add("at", instant(grant.at))

@@ -18,6 +18,7 @@ extension ConsentEvent {
             ids(grant.fields)
             ids(grant.categories)
             writer.byte(UInt8(ConsentKind.allCases.firstIndex(of: grant.kind)!))
+            writer.byte(grant.attributes.rawValue)
             writer.byte(grant.grantor == .individual ? 0 : 1)
             writer.optional(grant.guardianID) { $0.string($1) }
             writer.date(grant.at)
@@ -110,6 +111,7 @@ extension ConsentEvent {
             let categories = try ids(CategoryID.self)
             let kindIndex = Int(try reader.byte())
             guard kindIndex < ConsentKind.allCases.count else { throw reader.damaged("bad consent kind") }
+            let attributes = ConsentAttributes(rawValue: try reader.byte())
             let grantor: Grantor = try bool() ? .guardian : .individual
             let guardian = try optionalString()
             let at = try reader.date()
@@ -126,7 +128,8 @@ extension ConsentEvent {
             return .grant(
                 ConsentGrant(
                     id, subject: who, purposes: purposes, fields: fields, categories: categories,
-                    kind: ConsentKind.allCases[kindIndex], grantor: grantor, guardianID: guardian, at: at,
+                    kind: ConsentKind.allCases[kindIndex], attributes: attributes, grantor: grantor,
+                    guardianID: guardian, at: at,
                     expiresAt: expiresAt, noticeVersion: notice, recipients: recipients, destinations: destinations,
                     evidence: evidence))
         case 1:

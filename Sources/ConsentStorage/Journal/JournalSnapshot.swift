@@ -15,11 +15,12 @@ internal import Foundation
 ///   this in the background after opening; a mismatch (a snapshot of another journal with the same ends, or bits
 ///   flipped inside the covered region) puts the journal in a failed state that refuses to answer.
 ///
-/// Layout: `CKSNAP3\n` (version 3: records hold a link only for the two identities it names), then a body — policy fingerprint (8 bytes), covered length and line count (LEB128), the
+/// Layout: `CKSNAP4\n` (version 4: grants keep their recorded consent attributes; version 3 records hold a link only
+/// for the two identities it names), then a body — policy fingerprint (8 bytes), covered length and line count (LEB128), the
 /// first and last bytes of the covered region, the SHA-256 of the covered region (32 bytes), the ledger — then the
 /// CRC-32 of the body.
 package struct JournalSnapshot {
-    package static let magic = Array("CKSNAP3\n".utf8)
+    package static let magic = Array("CKSNAP4\n".utf8)
     /// How many bytes at each end of the covered region are kept to recognise the journal.
     static let guardLength = 64
 

@@ -350,6 +350,41 @@ struct ReasonCase: Sendable, CustomTestStringConvertible {
 
     // MARK: Scope and strength
 
+    /// A grant's strength is every attribute it has: its kind's, the recorded ones, and what they imply. An ordinary
+    /// grant recorded `separate` is separate consent; one recorded only `unbundled` or `explicit` is not.
+    @Test(
+        arguments: [
+            (
+                "store.facepay", "faceTemplate", ConsentKind.ordinary, ConsentAttributes.separate,
+                ReasonCode.allowedByConsent
+            ),
+            ("store.facepay", "faceTemplate", .ordinary, [.unbundled, .explicit, .twoStep], .separateConsentRequired),
+            ("store.facepay", "faceTemplate", .ordinary, .written, .allowedByConsent),
+            ("pharmacy.prescriptions", "prescription", .separate, [], .writtenConsentRequired),
+            ("pharmacy.prescriptions", "prescription", .separate, .explicit, .writtenConsentRequired),
+            ("pharmacy.prescriptions", "prescription", .ordinary, .separate, .writtenConsentRequired),
+            ("pharmacy.prescriptions", "prescription", .separate, .written, .allowedByConsent),
+        ] as [(PurposeID, FieldID, ConsentKind, ConsentAttributes, ReasonCode)])
+    func recordedAttributesCountTowardsTheRequiredStrength(
+        purpose: PurposeID, field: FieldID, kind: ConsentKind, attributes: ConsentAttributes, reason: ReasonCode
+    ) throws {
+        let evaluator = try evaluator {
+            try $0.grant(
+                "g1", subject: "c1", purposes: [purpose], fields: [field], kind: kind, attributes: attributes,
+                at: "2026-01-01T00:00:00Z")
+        }
+        let decision = try decide(evaluator, purpose, field, at: "2026-02-01T00:00:00Z")
+        #expect(decision.reason == reason)
+        let compiled = ConsentEngine(ledger: evaluator.ledger)
+        let question = ConsentQuestion(
+            subject: "c1", purpose: purpose, field: field, at: try instant("2026-02-01T00:00:00Z"))
+        #expect(compiled.decision(for: question) == decision, "the compiled engine reads attributes alike")
+        let explanation = evaluator.explanation(for: question)
+        if reason != .allowedByConsent {
+            #expect(explanation.description.contains("lacks `"), "\(explanation)")
+        }
+    }
+
     @Test func aCategoryGrantCoversFieldsOfDescendantCategories() throws {
         let evaluator = try evaluator {
             try $0.grant(

@@ -26,7 +26,9 @@ import Testing
                     .grant(
                         ConsentGrant(
                             GrantID("g\(number)"), subject: subject, purposes: ["marketing.email"],
-                            fields: ["email"], categories: ["preference"], kind: .separate, grantor: .guardian,
+                            fields: ["email"], categories: ["preference"], kind: .separate,
+                            // Recorded attributes too, which a snapshot must keep (version 4).
+                            attributes: number % 8 == 0 ? [.explicit, .transferInformed] : [], grantor: .guardian,
                             guardianID: "parent-\(number)", at: at, expiresAt: at.addingTimeInterval(86_400),
                             noticeVersion: 2, evidence: ConsentEvidence(channel: "app", touchpoint: "signup"))))
             case 1: batch.append(.optOut(subject, .directMarketing, at: at))
