@@ -1,6 +1,9 @@
 // swift-tools-version: 6.1
 import PackageDescription
 
+/// The library's layers, in the order they import each other (Documentation/Architecture.md).
+let layers: [Target.Dependency] = ["ConsentCore", "ConsentInterchange", "ConsentTokens", "ConsentStorage"]
+
 let package = Package(
     name: "ConsentKit",
     // The library is embedded by apps that are not on the newest OS: nothing here needs more than these.
@@ -29,10 +32,12 @@ let package = Package(
             dependencies: ["ConsentCore", "ConsentInterchange", "ConsentTokens", "ConsentStorage"]
         ),
         .target(name: "_ConsentKitWorkload", dependencies: ["ConsentCore"]),
-        .target(name: "ConsentKitTesting", dependencies: ["ConsentKit"]),
+        // Targets that import the umbrella also name the layers: the build then tracks the modules they really use, so a
+        // change to one rebuilds them (an umbrella's re-exports alone are not always seen as inputs).
+        .target(name: "ConsentKitTesting", dependencies: ["ConsentKit"] + layers),
         .target(
             name: "ConsentCommand",
-            dependencies: ["ConsentKit", "_ConsentKitWorkload"],
+            dependencies: ["ConsentKit", "_ConsentKitWorkload"] + layers,
             // The demo runs from anywhere, so the shipped examples are compiled into the executable.
             resources: [
                 .embedInCode("Examples/retail.policy.json"),
@@ -46,27 +51,34 @@ let package = Package(
         // fixtures and the random world of ConsentKitTestSupport.
         .target(
             name: "ConsentKitTestSupport",
-            dependencies: ["ConsentKit", "_ConsentKitWorkload"],
+            dependencies: ["ConsentKit", "_ConsentKitWorkload"] + layers,
             path: "Tests/Support"
         ),
         .testTarget(
-            name: "ConsentCoreTests", dependencies: ["ConsentKit", "ConsentKitTesting", "ConsentKitTestSupport"]),
+            name: "ConsentCoreTests",
+            dependencies: ["ConsentKit", "ConsentKitTesting", "ConsentKitTestSupport"] + layers),
         .testTarget(
-            name: "ConsentInterchangeTests", dependencies: ["ConsentKit", "ConsentKitTesting", "ConsentKitTestSupport"]),
+            name: "ConsentInterchangeTests",
+            dependencies: ["ConsentKit", "ConsentKitTesting", "ConsentKitTestSupport"] + layers),
         .testTarget(
-            name: "ConsentTokensTests", dependencies: ["ConsentKit", "ConsentKitTesting", "ConsentKitTestSupport"]),
+            name: "ConsentTokensTests",
+            dependencies: ["ConsentKit", "ConsentKitTesting", "ConsentKitTestSupport"] + layers),
         .testTarget(
             name: "ConsentStorageTests",
-            dependencies: ["ConsentKit", "ConsentKitTesting", "ConsentKitTestSupport", "JournalCrashHelper"]),
+            dependencies: ["ConsentKit", "ConsentKitTesting", "ConsentKitTestSupport", "JournalCrashHelper"] + layers),
         .testTarget(
-            name: "ConsentKitTests", dependencies: ["ConsentKit", "ConsentKitTesting", "ConsentKitTestSupport"]),
+            name: "ConsentKitTests",
+            dependencies: ["ConsentKit", "ConsentKitTesting", "ConsentKitTestSupport"] + layers),
         // Spawned and killed by the journal's crash tests; not a product.
-        .executableTarget(name: "JournalCrashHelper", dependencies: ["ConsentKit"], path: "Tests/JournalCrashHelper"),
+        .executableTarget(
+            name: "JournalCrashHelper", dependencies: ["ConsentKit"] + layers, path: "Tests/JournalCrashHelper"),
         .testTarget(
-            name: "ConsentKitTestingTests", dependencies: ["ConsentKit", "ConsentKitTesting", "ConsentKitTestSupport"]
+            name: "ConsentKitTestingTests",
+            dependencies: ["ConsentKit", "ConsentKitTesting", "ConsentKitTestSupport"] + layers
         ),
         .testTarget(
-            name: "ConsentCommandTests", dependencies: ["ConsentCommand", "ConsentKit", "ConsentKitTestSupport"]
+            name: "ConsentCommandTests",
+            dependencies: ["ConsentCommand", "ConsentKit", "ConsentKitTestSupport"] + layers
         ),
     ]
 )

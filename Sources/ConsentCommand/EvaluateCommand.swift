@@ -48,6 +48,7 @@ enum EvaluateCommand {
                 "field": .string(question.field.rawValue), "at": .string(RFC3339.format(instant)),
                 "effect": .string(decision.effect.rawValue), "reason": .string(decision.reason.rawValue),
                 "grant": decision.grant.map { .string($0.rawValue) } ?? .null,
+                "grants": .array(decision.grants.map { .string($0.rawValue) }), "regime": .string(decision.regime.name),
                 "citation": .string(decision.reason.citation),
                 "explanation": .array(([decision.reason.summary] + explanation.details).map { .string($0) }),
             ]

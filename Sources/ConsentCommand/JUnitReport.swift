@@ -16,7 +16,7 @@ enum JUnitReport {
                 if outcome.passed {
                     xml += "/>\n"
                 } else {
-                    let message = "expected \(outcome.expectedDescription), got \(outcome.decision)"
+                    let message = "expected \(outcome.expectedDescription), got \(outcome.actualDescription)"
                     xml += ">\n      <failure message=\"\(escape(message))\">"
                     xml += escape(outcome.explanation.description) + "</failure>\n    </testcase>\n"
                 }

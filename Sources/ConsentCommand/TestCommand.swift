@@ -63,7 +63,7 @@ enum TestCommand {
         // The file name and the scenario's name are whatever the user wrote: printed with controls escaped.
         return "FAIL \(file.escapingControlCharacters) › \(outcome.scenario.escapingControlCharacters) › query "
             + "\(outcome.query.index): expected "
-            + "\(outcome.expectedDescription.escapingControlCharacters), got \(outcome.decision)\n"
+            + "\(outcome.expectedDescription.escapingControlCharacters), got \(outcome.actualDescription)\n"
             + explanation.joined(separator: "\n") + "\n"
     }
 
@@ -73,7 +73,9 @@ enum TestCommand {
             "expect": .string(outcome.query.expect.rawValue),
             "expectedReason": outcome.query.reason.map { .string($0) } ?? .null,
             "effect": .string(outcome.decision.effect.rawValue), "reason": .string(outcome.decision.reason.rawValue),
-            "grant": outcome.decision.grant.map { .string($0.rawValue) } ?? .null, "pass": .bool(outcome.passed),
+            "grant": outcome.decision.grant.map { .string($0.rawValue) } ?? .null,
+            "grants": .array(outcome.decision.grants.map { .string($0.rawValue) }),
+            "regime": .string(outcome.decision.regime.name), "pass": .bool(outcome.passed),
         ]
         return JSONValue.object(object).serialized()
     }

@@ -9,7 +9,8 @@ import Testing
     init() throws { policy = try TestSupport.retailPolicy() }
 
     func ledger(_ attributes: String) throws -> ConsentLedger {
-        let line = #"{"type":"grant","id":"g1","subject":"c1","purposes":["store.facepay"],"fields":["faceTemplate"],"#
+        let line =
+            #"{"type":"grant","id":"g1","subject":"c1","purposes":["store.facepay"],"fields":["faceTemplate"],"#
             + #""kind":"ordinary","attributes":\#(attributes),"at":"2026-01-01T00:00:00Z"}"#
         return try ConsentLedger(policy: policy, jsonLines: Data(("\n" + line + "\n").utf8), file: "l.jsonl")
     }

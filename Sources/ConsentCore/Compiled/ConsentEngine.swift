@@ -118,7 +118,7 @@ public struct ConsentEngine: Sendable {
 
     /// The decision with its names: the value ``ReferenceEvaluator`` returns.
     public func decision(_ decision: CompiledDecision) -> Decision {
-        Decision(decision.reason, grant: grantID(of: decision))
+        Decision(decision.reason, grant: grantID(of: decision), regime: compiled.policy.regime)
     }
 
     /// The explanation of a question's decision, rendered from the ledger by the reference evaluator.

@@ -70,9 +70,14 @@ public struct ReferenceEvaluator: Sendable {
     /// path, every differential check) builds no text.
     private struct Notes {
         let enabled: Bool
+        /// The regime the decision is made under.
+        let regime: Regime
         private(set) var lines: [String] = []
 
-        init(enabled: Bool) { self.enabled = enabled }
+        init(enabled: Bool, regime: Regime) {
+            self.enabled = enabled
+            self.regime = regime
+        }
 
         mutating func add(_ line: @autoclosure () -> String) {
             if enabled { lines.append(line()) }
@@ -82,7 +87,7 @@ public struct ReferenceEvaluator: Sendable {
         func trace(_ reason: ReasonCode, grant: GrantID? = nil, _ last: @autoclosure () -> String? = nil) -> Trace {
             var notes = self
             if enabled, let line = last() { notes.lines.append(line) }
-            return Trace(decision: Decision(reason, grant: grant), notes: notes)
+            return Trace(decision: Decision(reason, grant: grant, regime: regime), notes: notes)
         }
     }
 
@@ -94,7 +99,7 @@ public struct ReferenceEvaluator: Sendable {
 
     private func evaluate(_ question: ConsentQuestion, explaining: Bool) -> Trace {
         let instant = question.instant
-        var notes = Notes(enabled: explaining)
+        var notes = Notes(enabled: explaining, regime: policy.regime)
         // 1. Known names.
         guard let purpose = policy.purpose(question.purpose) else {
             return notes.trace(.unknownPurpose, "purpose `\(question.purpose)` is not in the policy")

@@ -40,7 +40,7 @@ public enum ConsentAttribute: String, Sendable, Hashable, CaseIterable {
 /// Attributes imply others (``withImplications``): `written` implies `explicit`, `separate` and `unbundled`;
 /// `separate` implies `unbundled`; and every grant is `affirmative`.
 public struct ConsentAttributes: OptionSet, Sendable, Hashable, CustomStringConvertible {
-    /// One bit per attribute, in ``ConsentAttribute/allCases`` order.
+    /// One bit per attribute, in the order ``ConsentAttribute`` declares them.
     public let rawValue: UInt8
 
     /// Creates the set from its bits.
@@ -74,7 +74,7 @@ public struct ConsentAttributes: OptionSet, Sendable, Hashable, CustomStringConv
     /// Informed of a transfer's risks.
     public static let transferInformed = ConsentAttributes(.transferInformed)
 
-    /// The attributes in the set, in ``ConsentAttribute/allCases`` order.
+    /// The attributes in the set, in the order ``ConsentAttribute`` declares them.
     public var attributes: [ConsentAttribute] {
         ConsentAttribute.allCases.filter { contains(ConsentAttributes($0)) }
     }
@@ -101,7 +101,7 @@ public struct ConsentAttributes: OptionSet, Sendable, Hashable, CustomStringConv
         return Self.precedence.first { missing.contains(ConsentAttributes($0)) }
     }
 
-    /// `[separate, written]`: the attribute names, in ``ConsentAttribute/allCases`` order.
+    /// `[separate, written]`: the attribute names, in the order ``ConsentAttribute`` declares them.
     public var description: String { "[" + attributes.map(\.rawValue).joined(separator: ", ") + "]" }
 }
 
@@ -119,7 +119,9 @@ extension ConsentKind {
     /// The strongest kind whose attributes `attributes` holds: how PIPL reads a grant's strength.
     public init(strongestIn attributes: ConsentAttributes) {
         let all = attributes.withImplications
-        self = all.isSuperset(of: ConsentKind.written.attributes) ? .written
+        self =
+            all.isSuperset(of: ConsentKind.written.attributes)
+            ? .written
             : all.isSuperset(of: ConsentKind.separate.attributes) ? .separate : .ordinary
     }
 }

@@ -90,12 +90,17 @@ public struct ScenarioQuery: Sendable {
     public let reason: String?
     /// The grant an allow must cite.
     public let grant: GrantID?
+    /// The regime whose rules must give the decision, such as `PIPL`.
+    public let regime: String?
+    /// The grants the decision must rely on, in any order.
+    public let grants: [GrantID]?
     /// Where the expectation is in its file.
     public let location: InputLocation
 
     static func read(_ value: JSONValue, index: Int, at path: JSONPath, reader: inout JSONReader) -> ScenarioQuery? {
         let keys = [
             "subject", "purpose", "field", "at", "recipient", "destination", "channel", "expect", "reason", "grant",
+            "regime", "grants",
         ]
         guard let object = reader.object(value, at: path, allowed: keys) else { return nil }
         let before = reader.diagnostics.count
@@ -115,6 +120,14 @@ public struct ScenarioQuery: Sendable {
             reader.fail(
                 .invalidValue, "an expected `grant` on a `deny` expectation can never match", at: path + "grant")
         }
+        // Like a reason, a regime no policy can name is an expectation that fails, not a file error.
+        let regime = reader.optional(object, "regime", at: path) { $0.identifier($1, at: $2) }
+        let grants = reader.optional(object, "grants", at: path) { $0.identifiers($1, at: $2, as: GrantID.self) }
+        if let grants, !grants.isEmpty, expect == .deny {
+            reader.fail(
+                .invalidValue, "expected `grants` on a `deny` expectation can never match (a denial relies on none)",
+                at: path + "grants")
+        }
         guard let subject, let purpose, let field, let at, let expect, reader.diagnostics.count == before else {
             return nil
         }
@@ -124,6 +137,7 @@ public struct ScenarioQuery: Sendable {
                 subject: SubjectID(subject), purpose: PurposeID(purpose), field: FieldID(field), at: at,
                 recipient: recipient.map(RecipientID.init), destination: destination.map(Destination.init),
                 channel: channel.map(Channel.init)),
-            expect: expect, reason: reason, grant: grant.map(GrantID.init), location: reader.location(path))
+            expect: expect, reason: reason, grant: grant.map(GrantID.init), regime: regime, grants: grants,
+            location: reader.location(path))
     }
 }

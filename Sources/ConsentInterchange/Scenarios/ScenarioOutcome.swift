@@ -25,21 +25,34 @@ public struct ScenarioOutcome: Sendable {
     }
 
     /// Whether the decision meets the expectation: same effect, a reason equal to or under the expected prefix,
-    /// and the expected grant cited.
+    /// the expected grant cited, the expected regime deciding, and exactly the expected grants relied on.
     public var passed: Bool {
         decision.effect == query.expect
             && (query.reason.map { decision.reason.matches(prefix: $0) } ?? true)
             && (query.grant.map { decision.grant == $0 } ?? true)
+            && (query.regime.map { decision.regime.name == $0 } ?? true)
+            && (query.grants.map { Set($0) == Set(decision.grants) } ?? true)
     }
 
     /// The decision's explanation.
     public var explanation: Explanation { explain() }
+
+    /// What was decided, in the terms of the expectation: ``Decision/description``, with the grants relied on and the
+    /// regime when the expectation names them.
+    public var actualDescription: String {
+        var text = decision.description
+        if query.grants != nil { text += " (grants " + decision.grants.map(\.rawValue).joined(separator: ", ") + ")" }
+        if query.regime != nil { text += " [regime \(decision.regime)]" }
+        return text
+    }
 
     /// What was expected, as `deny denied.withdrawn` or `allow (grant g1)`.
     public var expectedDescription: String {
         var text = query.expect.rawValue
         if let reason = query.reason { text += " " + reason }
         if let grant = query.grant { text += " (grant \(grant))" }
+        if let grants = query.grants { text += " (grants " + grants.map(\.rawValue).joined(separator: ", ") + ")" }
+        if let regime = query.regime { text += " [regime \(regime)]" }
         return text
     }
 }

@@ -41,9 +41,13 @@ import Testing
             }
         }
         #expect(ConsentAttributes.affirmative.firstMissing(of: ConsentKind.written.attributes) == .written)
-        #expect(ConsentAttributes([.affirmative, .unbundled]).firstMissing(of: ConsentKind.separate.attributes) == .separate)
         #expect(
-            ConsentAttributes([.written, .twoStep, .verifiedParental]).firstMissing(of: [.written, .verifiedParental, .twoStep])
+            ConsentAttributes([.affirmative, .unbundled]).firstMissing(of: ConsentKind.separate.attributes) == .separate
+        )
+        #expect(
+            ConsentAttributes([.written, .twoStep, .verifiedParental]).firstMissing(of: [
+                .written, .verifiedParental, .twoStep,
+            ])
                 == nil)
     }
 

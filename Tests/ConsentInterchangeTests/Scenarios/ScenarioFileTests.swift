@@ -107,3 +107,45 @@ import Testing
         #expect(error?.location.path == "scenarios[0].policy.purposes")
     }
 }
+
+/// The `regime` and `grants` a query may expect: what a decision now reports beside its reason.
+@Suite struct ScenarioRegimeExpectationTests {
+    func run(_ query: String) throws -> [ScenarioOutcome] {
+        let text = """
+            {"format":"consentkit.scenarios/1","policy":"retail.policy.json","scenarios":[{"id":"s1",
+            "events":[{"type":"grant","id":"g1","subject":"c1","purposes":["marketing.email"],"fields":["email"],
+            "kind":"ordinary","at":"2026-01-01T00:00:00Z","noticeVersion":2}],
+            "queries":[\(query)]}]}
+            """
+        let file = try ScenarioFile(
+            jsonData: Data(text.utf8), file: "inline.scenarios.json",
+            baseDirectory: TestSupport.path("Documentation/Examples/retail"))
+        return file.run()
+    }
+
+    let allow = #""subject":"c1","purpose":"marketing.email","field":"email","at":"2026-02-01T00:00:00Z""#
+
+    @Test func aDecisionReportsItsRegimeAndGrants() throws {
+        let outcomes = try run(
+            #"{\#(allow),"expect":"allow","regime":"PIPL","grants":["g1"]}, {\#(allow),"expect":"allow","regime":"GDPR"},"#
+                + #"{\#(allow),"expect":"allow","grants":["g1","g2"]}, {\#(allow),"expect":"allow","grants":[]}"#)
+        #expect(outcomes.map(\.passed) == [true, false, false, false])
+        #expect(outcomes[0].decision.regime == .pipl && outcomes[0].decision.grants == ["g1"])
+        #expect(outcomes[1].expectedDescription == "allow [regime GDPR]")
+        #expect(outcomes[1].actualDescription == "allow allowed.consent (grant g1) [regime PIPL]")
+        #expect(outcomes[2].actualDescription == "allow allowed.consent (grant g1) (grants g1)")
+    }
+
+    @Test func expectedGrantsOnADenialAreAFileError() throws {
+        let error = expectError(.invalidValue) {
+            _ = try run(#"{\#(allow),"expect":"deny","grants":["g1"]}"#)
+        }
+        #expect(error?.location.path == "scenarios[0].queries[0].grants")
+        expectError(.duplicateIdentifier) { _ = try run(#"{\#(allow),"expect":"allow","grants":["g1","g1"]}"#) }
+        // An empty list on a denial asks for what a denial has: nothing relied on.
+        let outcomes = try run(
+            #"{"subject":"c9","purpose":"marketing.email","field":"email","at":"2026-02-01T00:00:00Z","expect":"deny","grants":[]}"#
+        )
+        #expect(outcomes.map(\.passed) == [true])
+    }
+}
