@@ -113,7 +113,8 @@ public struct ConsentStoreCompatibility: Sendable {
     {
         .grant(
             ConsentGrant(
-                GrantID(id), subject: subject, purposes: purposes, fields: ["email"], kind: .ordinary, at: at(day),
+                GrantID(id), subject: subject, purposes: purposes, fields: ["email"], kind: .ordinary,
+                attributes: [.unbundled, .transferInformed], at: at(day),
                 evidence: ConsentEvidence(channel: "app", touchpoint: "settings")))
     }
 
@@ -129,6 +130,9 @@ public struct ConsentStoreCompatibility: Sendable {
             let ledger = try await store.ledger
             problems.expect(ledger.count == 3, "the ledger holds \(ledger.count) events after appending 3")
             problems.expect(ledger.grant("g1")?.evidence?.touchpoint == "settings", "grant `g1` was not held whole")
+            problems.expect(
+                ledger.grant("g1")?.attributes == [.unbundled, .transferInformed],
+                "grant `g1` lost its recorded consent attributes, which decide its strength")
             problems.expect(
                 ledger.events(for: "c2") == [.channelOptOut("c2", "sms", at: Self.at(2))], "c2's event differs")
         },

@@ -1,7 +1,7 @@
 public import ConsentKit
 
-/// What a test expects a decision to be: an effect, optionally a reason (the code or a dotted prefix of it), and
-/// optionally the grant an allow must cite.
+/// What a test expects a decision to be: an effect, optionally a reason (the code or a dotted prefix of it), the
+/// grant an allow must cite, the grants it must rely on, and the regime that must decide.
 ///
 /// ```swift
 /// expectDecision(ledger: ledger, subject: "c1", purpose: "store.facepay", field: "faceTemplate",
@@ -16,6 +16,10 @@ public struct ExpectedDecision: Sendable, Hashable, CustomStringConvertible {
     public var reason: String?
     /// The grant an allow must cite, or `nil` for any.
     public var grant: GrantID?
+    /// Every grant the decision must rely on (``Decision/grants``, in any order), or `nil` for any.
+    public var grants: Set<GrantID>?
+    /// The regime whose rules must give the decision (``Decision/regime``), or `nil` for any.
+    public var regime: Regime?
 
     /// Any allow.
     public static let allow = ExpectedDecision(effect: .allow)
@@ -43,21 +47,31 @@ public struct ExpectedDecision: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// Creates an expectation.
-    public init(effect: Effect, reason: String? = nil, grant: GrantID? = nil) {
+    public init(
+        effect: Effect, reason: String? = nil, grant: GrantID? = nil, grants: Set<GrantID>? = nil,
+        regime: Regime? = nil
+    ) {
         self.effect = effect
         self.reason = reason
         self.grant = grant
+        self.grants = grants
+        self.regime = regime
     }
 
     /// Whether `decision` meets the expectation.
     public func isMet(by decision: Decision) -> Bool {
         decision.effect == effect && (reason.map { decision.reason.matches(prefix: $0) } ?? true)
-            && (grant.map { decision.grant == $0 } ?? true)
+            && (grant.map { decision.grant == $0 } ?? true) && (grants.map { Set(decision.grants) == $0 } ?? true)
+            && (regime.map { decision.regime == $0 } ?? true)
     }
 
-    /// `deny denied.withdrawn`, `allow allowed.consent (grant g1)`.
+    /// `deny denied.withdrawn`, `allow allowed.consent (grant g1)`, `allow (grants g1, g2) [regime PIPL]`.
     public var description: String {
-        [effect.rawValue, reason, grant.map { "(grant \($0))" }].compactMap { $0 }.joined(separator: " ")
+        [
+            effect.rawValue, reason, grant.map { "(grant \($0))" },
+            grants.map { "(grants " + $0.map(\.rawValue).sorted().joined(separator: ", ") + ")" },
+            regime.map { "[regime \($0)]" },
+        ].compactMap { $0 }.joined(separator: " ")
     }
 }
 

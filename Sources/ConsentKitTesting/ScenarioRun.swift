@@ -28,6 +28,6 @@ public struct ScenarioRun: Sendable {
     /// The message for one failure: where, what was expected, what happened and why.
     public static func message(for outcome: ScenarioOutcome) -> String {
         "\(outcome.scenario) › query \(outcome.query.index) (\(outcome.query.location)): expected "
-            + "\(outcome.expectedDescription), got \(outcome.explanation)"
+            + "\(outcome.expectedDescription), got \(outcome.actualDescription)\n\(outcome.explanation)"
     }
 }

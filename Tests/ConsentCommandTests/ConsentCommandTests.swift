@@ -89,6 +89,8 @@ final class Captured {
         #expect(first["reason"] as? String == "denied.noConsent")
         #expect(first["pass"] as? Bool == false)
         #expect(first["grant"] is NSNull)
+        #expect(first["grants"] as? [String] == [])
+        #expect(first["regime"] as? String == "PIPL")
         #expect(lines[2] == "1 passed, 1 failed")
     }
 
@@ -149,6 +151,8 @@ final class Captured {
         #expect(object["effect"] as? String == "allow")
         #expect(object["reason"] as? String == "allowed.consent")
         #expect(object["grant"] as? String == "alice-coalition")
+        #expect(object["grants"] as? [String] == ["alice-coalition"])
+        #expect(object["regime"] as? String == "PIPL")
     }
 
     @Test(arguments: [

@@ -24,6 +24,9 @@ import Testing
         #expect(written.contains(#""kind":"ordinary","attributes":["unbundled","separate","transferInformed"]"#))
         let again = try ConsentLedger(policy: policy, jsonLines: ledger.jsonLines())
         #expect(again.grant("g1") == grant)
+        // What the kind already stands for is not kept: one grant, one form.
+        #expect(try self.ledger(#"["affirmative","separate"]"#).grant("g1")?.attributes == .separate)
+        #expect(try self.ledger(#"["affirmative"]"#).grant("g1")?.attributes == [])
         // None recorded: the key is not written, so v1 files read and write back unchanged.
         let plain = try self.ledger("[]")
         #expect(!String(decoding: plain.jsonLines(), as: UTF8.self).contains("attributes"))
@@ -34,7 +37,7 @@ import Testing
         #expect(unknown?.location.line == 2)
         #expect(unknown?.location.path == "attributes[1]")
         #expect(unknown?.message.contains("`bundled`") == true)
-        let twice = expectError(.invalidValue) { _ = try ledger(#"["separate","separate"]"#) }
+        let twice = expectError(.duplicateIdentifier) { _ = try ledger(#"["separate","separate"]"#) }
         #expect(twice?.location.path == "attributes[1]")
         #expect(twice?.message.contains("listed twice") == true)
         expectError(.wrongType) { _ = try ledger(#""separate""#) }

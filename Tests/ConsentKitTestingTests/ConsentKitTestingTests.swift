@@ -28,6 +28,17 @@ import Testing
             ExpectedDecision.allow(.allowedByConsent, grant: "g1").description == "allow allowed.consent (grant g1)")
     }
 
+    @Test func expectedDecisionsMatchGrantsAndRegime() {
+        let allow = Decision(.allowedByConsent, grant: "g1")
+        #expect(ExpectedDecision(effect: .allow, grants: ["g1"], regime: .pipl).isMet(by: allow))
+        #expect(!ExpectedDecision(effect: .allow, grants: ["g1", "g2"]).isMet(by: allow))
+        #expect(ExpectedDecision(effect: .deny, grants: []).isMet(by: Decision(.noConsent)))
+        #expect(!ExpectedDecision(effect: .deny, grants: ["g1"]).isMet(by: Decision(.noConsent)))
+        #expect(
+            ExpectedDecision(effect: .allow, grants: ["g2", "g1"], regime: .pipl).description
+                == "allow (grants g1, g2) [regime PIPL]")
+    }
+
     @Test func expectDecisionPassesOnAMatch() throws {
         let decision = expectDecision(
             ledger: try fixture().ledger, subject: "c1", purpose: "store.facepay", field: "faceTemplate",

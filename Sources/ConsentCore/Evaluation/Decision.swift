@@ -8,16 +8,17 @@ public enum Effect: String, Sendable, Hashable, CaseIterable {
 
 /// The answer to "may purpose P use field F of subject S at instant t": an effect, exactly one reason, the regime
 /// whose rules gave it, and for a consent allow the grants relied on. The explanation is rendered on demand by the
-/// evaluator, so the decision itself stays a small value.
+/// evaluator, so making a decision allocates nothing beyond what the evaluator itself does.
 public struct Decision: Sendable, Hashable, CustomStringConvertible {
     /// Why.
     public let reason: ReasonCode
     /// The grant that justified an `allowed.consent` (the most recently given of ``grants``); `nil` otherwise.
     public let grant: GrantID?
     /// Every grant the decision relied on, most recently given last: one for a consent allow under one regime. (A
-    /// subject under several regimes, or in an age band that needs a minor's and a guardian's grant, relies on
-    /// several; Documentation/Regimes.md.) Empty when no grant was relied on.
-    public let grants: [GrantID]
+    /// subject under several regimes, or in an age band that needs a minor's and a guardian's grant, will rely on
+    /// several; Documentation/Regimes.md.) Empty when no grant was relied on. Built when read, so deciding allocates
+    /// no array.
+    public var grants: [GrantID] { grant.map { [$0] } ?? [] }
     /// The regime whose rules gave the decision: the policy's, for a subject judged under one regime.
     public let regime: Regime
 
@@ -25,7 +26,6 @@ public struct Decision: Sendable, Hashable, CustomStringConvertible {
     public init(_ reason: ReasonCode, grant: GrantID? = nil, regime: Regime = .pipl) {
         self.reason = reason
         self.grant = grant
-        self.grants = grant.map { [$0] } ?? []
         self.regime = regime
     }
 

@@ -227,13 +227,20 @@ public struct ReferenceEvaluator: Sendable {
                 grant, purpose: purpose, question: question, facts: state.facts, required: required,
                 explaining: explaining)
             notes.add(
-                "grant `\(grant.id)` (\(grant.kind.rawValue), given \(RFC3339.format(grant.at)) by \(grant.grantor == .guardian ? "a guardian" : "the subject")): \(note ?? "")"
+                "grant `\(grant.id)` (\(Self.strengthText(of: grant)), given \(RFC3339.format(grant.at)) by \(grant.grantor == .guardian ? "a guardian" : "the subject")): \(note ?? "")"
             )
             // Later candidates come later in ledger order, so `>=` keeps the most recently given among equals.
             if check >= (best?.check ?? .grantor) { best = (check, reason, grant) }
         }
         guard let best else { return notes.trace(.noConsent) }
         return notes.trace(best.reason, grant: best.check == .passed ? best.grant.id : nil)
+    }
+
+    /// A grant's kind, and when it records attributes, those and the strength they give it: `ordinary recorded
+    /// [separate], counting as separate`.
+    private static func strengthText(of grant: ConsentGrant) -> String {
+        guard !grant.attributes.isEmpty else { return grant.kind.rawValue }
+        return "\(grant.kind.rawValue) recorded \(grant.attributes), counting as \(grant.strength.rawValue)"
     }
 
     /// Step 6's checks of one active candidate, in order; the first it fails is its reason, with a note on it when

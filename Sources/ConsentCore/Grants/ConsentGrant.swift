@@ -70,6 +70,12 @@ public struct ConsentGrant: Sendable, Hashable {
     /// with the `separate` attribute is separate consent.
     public var strength: ConsentKind { ConsentKind(strongestIn: effectiveAttributes) }
 
+    /// Whether the grant meets a requirement of `required` strength: whether it has every attribute of that kind
+    /// (``ConsentKind/attributes``), counting its recorded attributes and what they imply.
+    public func satisfies(_ required: ConsentKind) -> Bool {
+        effectiveAttributes.isSuperset(of: required.attributes)
+    }
+
     /// Whether the grant names the field, directly or through a category covering the field's category.
     public func covers(_ field: FieldDefinition) -> Bool {
         fields.contains(field.id) || categories.contains { $0.covers(field.category) }

@@ -21,6 +21,7 @@ public enum ConsentKind: String, Sendable, Hashable, CaseIterable, Comparable, C
 
     public static func < (lhs: ConsentKind, rhs: ConsentKind) -> Bool { lhs.rank < rhs.rank }
 
-    /// Whether a grant of this kind meets a requirement of `required` strength.
+    /// Whether a grant of this kind, recording no further attributes, meets a requirement of `required` strength. A
+    /// grant is judged by every attribute it has: ``ConsentGrant/satisfies(_:)``.
     public func satisfies(_ required: ConsentKind) -> Bool { self >= required }
 }

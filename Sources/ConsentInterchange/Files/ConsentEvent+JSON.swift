@@ -179,7 +179,10 @@ extension ConsentEvent {
         guard let id, let subject, let purposes, let kind, let at else { return nil }
         return ConsentGrant(
             GrantID(id), subject: SubjectID(subject), purposes: purposes, fields: fields ?? [],
-            categories: categories ?? [], kind: kind, attributes: attributes ?? [], grantor: grantor ?? .individual,
+            // Attributes the kind already stands for say nothing more: kept out, so that one grant has one form in
+            // every file, snapshot and token.
+            categories: categories ?? [], kind: kind, attributes: (attributes ?? []).subtracting(kind.attributes),
+            grantor: grantor ?? .individual,
             guardianID: guardian, at: at, expiresAt: expiresAt, noticeVersion: notice ?? 0,
             recipients: recipients ?? [],
             destinations: destinations ?? [], evidence: evidence)
@@ -194,7 +197,7 @@ extension ConsentEvent {
         let list = reader.array(value, at: path) { reader, item, itemPath -> ConsentAttribute? in
             guard let attribute = reader.choice(item, at: itemPath, of: ConsentAttribute.self) else { return nil }
             if seen.contains(ConsentAttributes(attribute)) {
-                reader.fail(.invalidValue, "`\(attribute.rawValue)` is listed twice", at: itemPath)
+                reader.fail(.duplicateIdentifier, "`\(attribute.rawValue)` is listed twice", at: itemPath)
             }
             seen.insert(ConsentAttributes(attribute))
             return attribute

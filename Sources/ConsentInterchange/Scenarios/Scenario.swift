@@ -123,6 +123,12 @@ public struct ScenarioQuery: Sendable {
         // Like a reason, a regime no policy can name is an expectation that fails, not a file error.
         let regime = reader.optional(object, "regime", at: path) { $0.identifier($1, at: $2) }
         let grants = reader.optional(object, "grants", at: path) { $0.identifiers($1, at: $2, as: GrantID.self) }
+        if let grant, let grants, !grants.contains(GrantID(grant)) {
+            reader.fail(
+                .invalidValue,
+                "the expected `grant` `\(grant)` is not among the expected `grants`; they can never both match",
+                at: path + "grants")
+        }
         if let grants, !grants.isEmpty, expect == .deny {
             reader.fail(
                 .invalidValue, "expected `grants` on a `deny` expectation can never match (a denial relies on none)",

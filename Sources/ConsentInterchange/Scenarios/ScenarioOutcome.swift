@@ -41,7 +41,11 @@ public struct ScenarioOutcome: Sendable {
     /// regime when the expectation names them.
     public var actualDescription: String {
         var text = decision.description
-        if query.grants != nil { text += " (grants " + decision.grants.map(\.rawValue).joined(separator: ", ") + ")" }
+        if query.grants != nil {
+            text +=
+                decision.grants.isEmpty
+                ? " (no grants)" : " (grants " + decision.grants.map(\.rawValue).joined(separator: ", ") + ")"
+        }
         if query.regime != nil { text += " [regime \(decision.regime)]" }
         return text
     }
@@ -51,7 +55,9 @@ public struct ScenarioOutcome: Sendable {
         var text = query.expect.rawValue
         if let reason = query.reason { text += " " + reason }
         if let grant = query.grant { text += " (grant \(grant))" }
-        if let grants = query.grants { text += " (grants " + grants.map(\.rawValue).joined(separator: ", ") + ")" }
+        if let grants = query.grants {
+            text += grants.isEmpty ? " (no grants)" : " (grants " + grants.map(\.rawValue).joined(separator: ", ") + ")"
+        }
         if let regime = query.regime { text += " [regime \(regime)]" }
         return text
     }

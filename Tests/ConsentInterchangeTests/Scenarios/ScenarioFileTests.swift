@@ -142,6 +142,10 @@ import Testing
         }
         #expect(error?.location.path == "scenarios[0].queries[0].grants")
         expectError(.duplicateIdentifier) { _ = try run(#"{\#(allow),"expect":"allow","grants":["g1","g1"]}"#) }
+        let contradiction = expectError(.invalidValue) {
+            _ = try run(#"{\#(allow),"expect":"allow","grant":"g1","grants":["g2"]}"#)
+        }
+        #expect(contradiction?.message.contains("never both match") == true)
         // An empty list on a denial asks for what a denial has: nothing relied on.
         let outcomes = try run(
             #"{"subject":"c9","purpose":"marketing.email","field":"email","at":"2026-02-01T00:00:00Z","expect":"deny","grants":[]}"#

@@ -97,6 +97,24 @@ import Testing
         }
     }
 
+    /// A snapshot of version 3 cannot hold a grant's consent attributes: read as version 4 it would lose them, so
+    /// it is ignored and the journal replayed, attributes and all.
+    @Test func aSnapshotOfAnEarlierVersionIsReplayedInstead() throws {
+        let (path, ledger) = try journal(events: 24)
+        var bytes = try Array(Data(contentsOf: URL(fileURLWithPath: snapshotPath(path))))
+        #expect(bytes.starts(with: Array("CKSNAP4\n".utf8)))
+        bytes.replaceSubrange(0..<8, with: Array("CKSNAP3\n".utf8))
+        try Data(bytes).write(to: URL(fileURLWithPath: snapshotPath(path)))
+        let reopened = try ConsentJournal(path: path, policy: policy)
+        guard case .ignored = reopened.snapshotUse else {
+            Issue.record("a version-3 snapshot was used: \(reopened.snapshotUse)")
+            return
+        }
+        expectSameLedger(try reopened.ledger, ledger)
+        #expect(try reopened.ledger.grant("g0")?.attributes == [.explicit, .transferInformed])
+        reopened.close()
+    }
+
     @Test func aSnapshotForAnotherPolicyIsIgnored() throws {
         let (path, _) = try journal(events: 12)
         let json = String(decoding: policy.jsonData(), as: UTF8.self)
