@@ -16,8 +16,8 @@ public struct Scenario: Sendable {
     public let queries: [ScenarioQuery]
 
     static func read(
-        _ value: JSONValue, at path: JSONPath, sharedPolicy: Policy?, loader: inout PolicyLoader,
-        reader: inout JSONReader
+        _ value: JSONValue, at path: JSONPath, sharedPolicy: Policy?, sharedPolicyGiven: Bool,
+        loader: inout PolicyLoader, reader: inout JSONReader
     ) -> Scenario? {
         let keys = ["id", "title", "reference", "policy", "subjects", "events", "queries"]
         guard let object = reader.object(value, at: path, allowed: keys) else { return nil }
@@ -28,7 +28,8 @@ public struct Scenario: Sendable {
         var policy = sharedPolicy
         if let own = object["policy"], own != .null {
             policy = loader.load(own, at: path + "policy", reader: &reader)
-        } else if sharedPolicy == nil && reader.diagnostics.count == before {
+        } else if sharedPolicy == nil && !sharedPolicyGiven && reader.diagnostics.count == before {
+            // (A top-level policy that was given but did not load has already been reported, at its own path.)
             reader.fail(.missingKey, "no policy: give one at the top level or in the scenario", at: path + "policy")
         }
         var subjects: [(JSONPath, SubjectID, SubjectFacts)] = []

@@ -45,7 +45,10 @@ public struct ScenarioFile: Sendable {
         var seen: [String: JSONPath] = [:]
         let scenarios = reader.required(object, "scenarios", at: JSONPath()) { reader, value, path in
             reader.array(value, at: path) { reader, item, itemPath in
-                let scenario = Scenario.read(item, at: itemPath, sharedPolicy: shared, loader: &loader, reader: &reader)
+                let scenario = Scenario.read(
+                    item, at: itemPath, sharedPolicy: shared,
+                    sharedPolicyGiven: object["policy"].map { $0 != .null } ?? false,
+                    loader: &loader, reader: &reader)
                 if let scenario {
                     if let first = seen[scenario.id] {
                         reader.fail(

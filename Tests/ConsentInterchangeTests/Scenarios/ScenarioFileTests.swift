@@ -153,3 +153,20 @@ import Testing
         #expect(outcomes.map(\.passed) == [true])
     }
 }
+
+@Suite struct ScenarioPolicyErrorTests {
+    /// A top-level policy that does not load is reported once, at its own path; the scenarios that rely on it do not
+    /// each add a misleading "no policy".
+    @Test func aSharedPolicyThatFailsIsReportedOnceAtItsPath() throws {
+        let text = """
+            {"format":"consentkit.scenarios/1","policy":{"format":"consentkit.policy/1","regime":"GDPR",
+            "fields":[{"id":"email","category":"contact.email","type":"string"}],
+            "purposes":[{"id":"p","basis":"consent","fields":["email"]}]},
+            "scenarios":[{"id":"s1","queries":[]},{"id":"s2","queries":[]}]}
+            """
+        let error = expectError(.unsupportedFormat) { _ = try ScenarioFile(jsonData: Data(text.utf8), file: "f.json") }
+        #expect(error?.location.path == "policy.regime")
+        #expect(
+            error?.diagnostics.contains { $0.message.contains("no policy") } == false, "\(String(describing: error))")
+    }
+}
