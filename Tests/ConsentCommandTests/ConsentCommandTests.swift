@@ -22,9 +22,7 @@ final class Captured {
     /// This test's files, removed when it ends.
     let scratch = ScratchDirectory()
 
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent()
-    static func path(_ relative: String) -> String { root.appendingPathComponent(relative).path }
+    static func path(_ relative: String) -> String { TestSupport.path(relative) }
     static let retail = path("Documentation/Examples/retail")
 
     func temporaryFile(_ name: String, _ contents: String) throws -> String {

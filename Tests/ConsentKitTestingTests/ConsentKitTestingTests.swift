@@ -1,11 +1,11 @@
 import ConsentKit
+import ConsentKitTestSupport
 import ConsentKitTesting
 import Foundation
 import Testing
 
 @Suite struct ConsentKitTestingTests {
-    static let policyPath = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("Documentation/Examples/retail/retail.policy.json").path
+    static let policyPath = TestSupport.retailPolicyPath
 
     func fixture() throws -> LedgerFixture {
         var fixture = LedgerFixture(policy: try Policy(contentsOfFile: Self.policyPath))

@@ -1,4 +1,5 @@
 import ConsentKit
+import ConsentKitTestSupport
 import ConsentKitTesting
 import Foundation
 import XCTest
@@ -7,8 +8,7 @@ import XCTest
 /// whose mismatch reporting the Swift Testing suite proves with known issues (Linux XCTest has no XCTExpectFailure).
 final class XCTestHelpersTests: XCTestCase {
     func testAssertDecisionAndScenariosPassOnTheRetailExample() throws {
-        let retail = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("Documentation/Examples/retail")
+        let retail = URL(fileURLWithPath: TestSupport.path("Documentation/Examples/retail"))
         var fixture = LedgerFixture(
             policy: try Policy(contentsOfFile: retail.appendingPathComponent("retail.policy.json").path))
         try fixture.grant(
