@@ -55,6 +55,19 @@ public struct ConsentSnapshot: Sendable, Hashable {
             throw .unknownSubject(subject)
         }
         if let problem = RFC3339.problem(with: instant) { throw ConsentKitError(code: .invalidDate, message: problem) }
+        // A snapshot carries PIPL v1's state. What the other regimes read (their facts, objections, soft opt-in
+        // evidence, who lifted an opt-out) it cannot carry yet, and leaving it out could turn a deny into an allow.
+        let record = ledger.record(for: subject)
+        let facts = record?.initialFacts ?? SubjectFacts()
+        if ledger.policy.usesRegimesBeyondPIPL || facts.regimes != nil || facts.ageRange != nil
+            || facts.emancipated != nil || (record?.entries.contains { $0.event.needsRegimes } ?? false)
+        {
+            throw ConsentKitError(
+                code: .invalidValue,
+                message:
+                    "`\(subject)` is judged under regimes beyond PIPL, whose state a snapshot token cannot carry yet; "
+                    + "issue a grant token or ask the issuer")
+        }
         let state = ledger.state(of: subject, at: instant)
         var grants: [ConsentGrant] = []
         for standing in state.grants where !standing.inForce.isEmpty {

@@ -173,7 +173,7 @@ extension ConsentToken {
             let flags = try reader.byte()
             guard flags & ~7 == 0 else { throw reader.damaged("reserved snapshot flags set") }
             let kinds = try reader.byte()
-            guard kinds & ~15 == 0 else { throw reader.damaged("unknown opt-out kinds") }
+            guard kinds & ~31 == 0 else { throw reader.damaged("unknown opt-out kinds") }
             let channels = try reader.array { (reader) throws(BinaryReader.Damaged) in Channel(try reader.text()) }
             let restricted = try reader.array { (reader) throws(BinaryReader.Damaged) in PurposeID(try reader.text()) }
             let count = try reader.count()

@@ -42,7 +42,8 @@ package struct RandomWorld {
         ]
         var purposes: [Purpose] = []
         for index in 0..<(1 + Int(random.next() % 8)) {
-            let basis: LegalBasis = chance(55) ? .consent : pick(LegalBasis.allCases)
+            let basis: LegalBasis =
+                chance(55) ? .consent : pick(LegalBasis.allCases.filter(Regime.pipl.profile.bases.contains))
             var declared = subset(fields.map(\.id), 60)
             let declaredCategories = subset(Self.grantCategories.filter { $0 != "nothing.here" }, 15)
             if declared.isEmpty && declaredCategories.isEmpty { declared = [fields[0].id] }

@@ -17,6 +17,9 @@ public struct CompiledPolicy: Sendable {
     public let fieldCount: Int
     /// 64-bit words per field set.
     public let wordsPerSet: Int
+    /// Whether the policy reaches beyond PIPL v1 (``Policy/usesRegimesBeyondPIPL``): its subjects are then decided
+    /// by the reference evaluator.
+    public let usesRegimesBeyondPIPL: Bool
 
     let purposeIndex: NameTable<PurposeID>
     let fieldIndex: NameTable<FieldID>
@@ -34,6 +37,7 @@ public struct CompiledPolicy: Sendable {
     /// Compiles a policy.
     public init(_ policy: Policy) {
         self.policy = policy
+        usesRegimesBeyondPIPL = policy.usesRegimesBeyondPIPL
         fieldCount = policy.fields.count
         wordsPerSet = max(1, (fieldCount + 63) / 64)
         fieldIndex = NameTable(policy.fields.map(\.id))

@@ -107,6 +107,7 @@ struct OptOutSet: OptionSet, Sendable {
     static let thirdPartyDisclosure = OptOutSet(rawValue: 1 << 1)
     static let automatedDecisionMaking = OptOutSet(rawValue: 1 << 2)
     static let sensitiveData = OptOutSet(rawValue: 1 << 3)
+    static let saleOrSharing = OptOutSet(rawValue: 1 << 4)
 
     init(rawValue: UInt8) { self.rawValue = rawValue }
 
@@ -117,6 +118,7 @@ struct OptOutSet: OptionSet, Sendable {
         case .thirdPartyDisclosure: self = .thirdPartyDisclosure
         case .automatedDecisionMaking: self = .automatedDecisionMaking
         case .sensitiveData: self = .sensitiveData
+        case .saleOrSharing: self = .saleOrSharing
         }
     }
 }

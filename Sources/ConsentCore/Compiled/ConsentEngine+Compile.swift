@@ -23,11 +23,11 @@ extension ConsentEngine {
                 facts.append(factsVersion(current, from: at.timeIntervalSinceReferenceDate))
             case .erase(_, let at):
                 addToggle(at, key: 0, kind: .erasure, on: true)
-            case .restrict(_, let purpose, let at), .unrestrict(_, let purpose, let at):
+            case .restrict(_, let purpose, let at, _), .unrestrict(_, let purpose, let at):
                 guard let index = compiled.index(ofPurpose: purpose) else { continue }
                 let on = if case .restrict = event { true } else { false }
                 addToggle(at, key: UInt16(index), kind: .restriction, on: on)
-            case .optOut(_, let kind, let at), .optIn(_, let kind, let at):
+            case .optOut(_, let kind, let at, _, _), .optIn(_, let kind, let at, _):
                 let on = if case .optOut = event { true } else { false }
                 addToggle(at, key: UInt16(OptOutSet(kind).rawValue), kind: .optOut, on: on)
             case .channelOptOut(_, let channel, let at), .channelOptIn(_, let channel, let at):
@@ -37,7 +37,7 @@ extension ConsentEngine {
             case .grant(let grant):
                 compile(grant, ordinal: ordinal, in: record, slot: slot)
                 ordinal += 1
-            case .withdraw, .link:
+            case .withdraw, .link, .objection, .objectionRejected, .customer, .reviewRequested:
                 break
             }
         }
@@ -47,8 +47,13 @@ extension ConsentEngine {
         let referenceCount = references.count - Int(slot.referenceStart)
         let limit = Int(UInt16.max)
         let manyReferences = record.grants.contains { $0.recipients.count > 255 || $0.destinations.count > 255 }
+        // The compiled layout implements PIPL v1; a subject the other regimes reach is decided by the reference
+        // evaluator until they are compiled too (Regimes.md, status).
+        let needsRegimes =
+            compiled.usesRegimesBeyondPIPL || record.initialFacts.regimes != nil || record.initialFacts.ageRange != nil
+            || record.initialFacts.emancipated != nil || record.entries.contains { $0.event.needsRegimes }
         if factsCount > limit || grantCount > limit || toggleCount > limit || referenceCount > limit || ordinal > limit
-            || manyReferences
+            || manyReferences || needsRegimes
         {
             // Too large for the compact layout: leave nothing behind and let the reference evaluator decide.
             facts.removeLast(factsCount)

@@ -128,19 +128,24 @@ extension ConsentEngine {
             if index >= 0 && Int(index) < names.count { return .known(names[Int(index)]) }
             return .unknown
         }
-        // An unknown recipient, destination or channel is denied at step 2 whatever its name was.
+        // An unknown recipient, destination or channel is denied at step 2 whatever its name was, but only after the
+        // field's declaration is checked: it stands in as a name no policy can declare (an identifier may not hold a
+        // control character).
+        let undeclared = "\u{0}unknown"
         let recipient = name(question.recipient, compiled.recipientNames)
         let destination = name(question.destination, compiled.destinationNames)
         let channel = name(question.channel, Channel.knownChannels)
-        if case .unknown = recipient { return CompiledDecision(.recipientNotDeclared) }
-        if case .unknown = destination { return CompiledDecision(.destinationNotDeclared) }
-        if case .unknown = channel { return CompiledDecision(.channelNotPermitted) }
+        func given<T>(_ name: Name<T>, _ unknown: T) -> T? {
+            if case .unknown = name { return unknown }
+            return name.value
+        }
         let subjectID = subjectIDs[Int(subject.slot)]
         let decision = ReferenceEvaluator(ledger: ledger).decision(
             for: ConsentQuestion(
                 subject: subjectID, purpose: policy.purposes[Int(question.purpose)].id,
-                field: policy.fields[Int(question.field)].id, at: question.at, recipient: recipient.value,
-                destination: destination.value, channel: channel.value))
+                field: policy.fields[Int(question.field)].id, at: question.at,
+                recipient: given(recipient, RecipientID(undeclared)),
+                destination: given(destination, Destination(undeclared)), channel: given(channel, Channel(undeclared))))
         guard let grant = decision.grant,
             let ordinal = ledger.record(for: subjectID)?.grants.firstIndex(where: { $0.id == grant })
         else { return CompiledDecision(decision.reason) }

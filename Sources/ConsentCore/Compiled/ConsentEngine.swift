@@ -56,6 +56,8 @@ public struct ConsentEngine: Sendable {
     public init(compiled: CompiledPolicy, ledger: ConsentLedger) {
         self.compiled = compiled
         self.ledger = ledger
+        // The empty subject too: a policy beyond PIPL v1 is decided by the reference evaluator for everyone.
+        if compiled.usesRegimesBeyondPIPL { slots[0] = SubjectSlot(flags: .usesReference) }
         let records = ledger.recordsInAnyOrder
         subjectIDs.reserveCapacity(records.count + 1)
         slots.reserveCapacity(records.count + 1)

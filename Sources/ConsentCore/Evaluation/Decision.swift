@@ -14,11 +14,12 @@ public struct Decision: Sendable, Hashable, CustomStringConvertible {
     public let reason: ReasonCode
     /// The grant that justified an `allowed.consent` (the most recently given of ``grants``); `nil` otherwise.
     public let grant: GrantID?
-    /// Every grant the decision relied on, most recently given last: one for a consent allow under one regime. (A
-    /// subject under several regimes, or in an age band that needs a minor's and a guardian's grant, will rely on
-    /// several; Documentation/Regimes.md.) Empty when no grant was relied on. Built when read, so deciding allocates
-    /// no array.
-    public var grants: [GrantID] { grant.map { [$0] } ?? [] }
+    /// Every grant the decision relied on, most recently given last: one for a consent allow under one regime, one
+    /// per regime (or per grantor of a joint age band) for a subject under several. Empty when no grant was relied
+    /// on. Built when read, so deciding allocates no array.
+    public var grants: [GrantID] { grant.map { earlierGrants + [$0] } ?? [] }
+    /// The grants relied on besides ``grant``, in the order given; empty (and not allocated) for one grant.
+    private let earlierGrants: [GrantID]
     /// The regime whose rules gave the decision: the policy's, for a subject judged under one regime.
     public let regime: Regime
 
@@ -27,6 +28,15 @@ public struct Decision: Sendable, Hashable, CustomStringConvertible {
         self.reason = reason
         self.grant = grant
         self.regime = regime
+        self.earlierGrants = []
+    }
+
+    /// Creates a decision that relied on several grants, most recently given last.
+    public init(_ reason: ReasonCode, grants: [GrantID], regime: Regime) {
+        self.reason = reason
+        self.grant = grants.last
+        self.regime = regime
+        self.earlierGrants = Array(grants.dropLast())
     }
 
     /// Allow or deny, as the reason says.

@@ -12,12 +12,32 @@ public struct ReasonCode: Sendable, Hashable, CaseIterable, CustomStringConverti
         case optedOutSensitiveData
         case noConsent, withdrawn, expired, guardianConsentRequired, grantorNotAuthorized, reconsentRequired
         case recipientNotCovered, destinationNotCovered, writtenConsentRequired, separateConsentRequired
+        // Added with the regimes beyond PIPL: appended, so that every earlier ordinal keeps its number.
+        case legitimateInterests, publicTask, research, legalClaims, creditProtection, healthProtection
+        case childContact, disclosedPurpose, permittedSensitiveUse
+        case objectedParticularSituation, objectedResearch, optedOutSaleOrSharing, sensitiveConditionMissing
+        case explicitConsentRequired, bundledConsent, twoStepOptInRequired, verifiedParentalConsentRequired
+        case transferInformedConsentRequired, jointConsentRequired, automatedDecisionNotPermitted
+        case prohibitedMinorProfilingAds, prohibitedSensitiveProfilingAds, prohibitedHealthDataEconomicAdvantage
+        case prohibitedHealthPlanRiskSelection, transferMechanismMissing, channelConsentRequired
+
+        var isAllowed: Bool {
+            switch self {
+            case .consent, .contract, .employment, .legalObligation, .vitalInterests, .publicInterest,
+                .publiclyDisclosed, .otherLaw, .legitimateInterests, .publicTask, .research, .legalClaims,
+                .creditProtection, .healthProtection, .childContact, .disclosedPurpose, .permittedSensitiveUse:
+                true
+            default: false
+            }
+        }
     }
     private let base: Base
     private init(_ base: Base) { self.base = base }
 
-    /// Every reason code, allowed ones first, in the order of DecisionModel.md.
-    public static let allCases: [ReasonCode] = Base.allCases.map(ReasonCode.init)
+    /// Every reason code, allowed ones first, in the order of DecisionModel.md and then Regimes.md.
+    public static let allCases: [ReasonCode] =
+        Base.allCases.filter(\.isAllowed).map(ReasonCode.init)
+        + Base.allCases.filter { !$0.isAllowed }.map(ReasonCode.init)
 
     /// The code's number, stable within a release, for compact storage.
     public var ordinal: UInt8 { base.rawValue }
@@ -64,8 +84,35 @@ public struct ReasonCode: Sendable, Hashable, CaseIterable, CustomStringConverti
         case .publicInterest: .allowedByPublicInterest
         case .publiclyDisclosed: .allowedByPubliclyDisclosed
         case .otherLaw: .allowedByOtherLaw
+        case .legitimateInterests: .allowedByLegitimateInterests
+        case .publicTask: .allowedByPublicTask
+        case .research: .allowedByResearch
+        case .legalClaims: .allowedByLegalClaims
+        case .creditProtection: .allowedByCreditProtection
+        case .healthProtection: .allowedByHealthProtection
+        case .childContact: .allowedByChildContact
+        case .disclosedPurpose: .allowedByDisclosedPurpose
         }
     }
+
+    /// `allowed.legalBasis.legitimateInterests` (GDPR 6(1)(f); LGPD 7 IX; PDPA 24(5)).
+    public static let allowedByLegitimateInterests = ReasonCode(.legitimateInterests)
+    /// `allowed.legalBasis.publicTask` (GDPR 6(1)(e); PDPA 24(4)).
+    public static let allowedByPublicTask = ReasonCode(.publicTask)
+    /// `allowed.legalBasis.research` (LGPD 7 IV; PDPA 24(1)).
+    public static let allowedByResearch = ReasonCode(.research)
+    /// `allowed.legalBasis.legalClaims` (LGPD 7 VI; GDPR 9(2)(f); PDPA 26(4); CCPA 1798.145(a)(4)).
+    public static let allowedByLegalClaims = ReasonCode(.legalClaims)
+    /// `allowed.legalBasis.creditProtection` (LGPD 7 X).
+    public static let allowedByCreditProtection = ReasonCode(.creditProtection)
+    /// `allowed.legalBasis.healthProtection` (LGPD 7 VIII, 11 II(f)).
+    public static let allowedByHealthProtection = ReasonCode(.healthProtection)
+    /// `allowed.legalBasis.childContact` (LGPD 14 §3).
+    public static let allowedByChildContact = ReasonCode(.childContact)
+    /// `allowed.disclosedPurpose`: disclosed at collection, no opt-out applies (CCPA 1798.100).
+    public static let allowedByDisclosedPurpose = ReasonCode(.disclosedPurpose)
+    /// `allowed.permittedSensitiveUse`: a use of sensitive data the right to limit does not reach (CCPA 1798.121(a)).
+    public static let allowedAsPermittedSensitiveUse = ReasonCode(.permittedSensitiveUse)
 
     // MARK: Denied
 
@@ -114,6 +161,56 @@ public struct ReasonCode: Sendable, Hashable, CaseIterable, CustomStringConverti
     /// `denied.separateConsentRequired` (Arts. 23, 25, 26, 29, 39).
     public static let separateConsentRequired = ReasonCode(.separateConsentRequired)
 
+    /// `denied.objected.particularSituation`: an objection to a balanced basis, not rejected (GDPR 21(1); PDPA 32(1)).
+    public static let objectedOnParticularSituation = ReasonCode(.objectedParticularSituation)
+    /// `denied.objected.research`: an objection to research (GDPR 21(6); PDPA 32(3)).
+    public static let objectedToResearch = ReasonCode(.objectedResearch)
+    /// `denied.optedOut.saleOrSharing`: an opt-out of sale or sharing, a Global Privacy Control signal included
+    /// (CCPA 1798.120).
+    public static let optedOutOfSaleOrSharing = ReasonCode(.optedOutSaleOrSharing)
+    /// `denied.sensitiveConditionMissing`: a sensitive field on a basis without a listed condition (GDPR 9, 10;
+    /// LGPD 11; PDPA 26).
+    public static let sensitiveConditionMissing = ReasonCode(.sensitiveConditionMissing)
+    /// `denied.explicitConsentRequired` (GDPR 9(2)(a), 22(2)(c), 49(1)(a); PDPA 26).
+    public static let explicitConsentRequired = ReasonCode(.explicitConsentRequired)
+    /// `denied.bundledConsent`: the grant is not unbundled (GDPR 4(11), 7; CCPA 1798.140(h); LGPD 8; PDPA 19).
+    public static let bundledConsent = ReasonCode(.bundledConsent)
+    /// `denied.twoStepOptInRequired` (CCPA Regs §§ 7001(a), 7028).
+    public static let twoStepOptInRequired = ReasonCode(.twoStepOptInRequired)
+    /// `denied.verifiedParentalConsentRequired` (CCPA Regs § 7070).
+    public static let verifiedParentalConsentRequired = ReasonCode(.verifiedParentalConsentRequired)
+    /// `denied.transferInformedConsentRequired` (GDPR 49(1)(a); LGPD 33 VIII; PDPA 28(2)).
+    public static let transferInformedConsentRequired = ReasonCode(.transferInformedConsentRequired)
+    /// `denied.jointConsentRequired`: a joint age band lacks one of its grants.
+    public static let jointConsentRequired = ReasonCode(.jointConsentRequired)
+    /// `denied.automatedDecisionNotPermitted` (GDPR 22).
+    public static let automatedDecisionNotPermitted = ReasonCode(.automatedDecisionNotPermitted)
+    /// `denied.prohibited.minorProfilingAds` (DSA 28(2); LGPD with the ECA Digital).
+    public static let prohibitedMinorProfilingAds = ReasonCode(.prohibitedMinorProfilingAds)
+    /// `denied.prohibited.sensitiveProfilingAds` (DSA 26(3)).
+    public static let prohibitedSensitiveProfilingAds = ReasonCode(.prohibitedSensitiveProfilingAds)
+    /// `denied.prohibited.healthDataEconomicAdvantage` (LGPD 11 §4).
+    public static let prohibitedHealthDataEconomicAdvantage = ReasonCode(.prohibitedHealthDataEconomicAdvantage)
+    /// `denied.prohibited.healthPlanRiskSelection` (LGPD 11 §5).
+    public static let prohibitedHealthPlanRiskSelection = ReasonCode(.prohibitedHealthPlanRiskSelection)
+    /// `denied.transferMechanismMissing` (GDPR 44–46; LGPD 33; PDPA 28–29).
+    public static let transferMechanismMissing = ReasonCode(.transferMechanismMissing)
+    /// `denied.channelConsentRequired` (ePrivacy 13(1); TCPA 47 CFR 64.1200).
+    public static let channelConsentRequired = ReasonCode(.channelConsentRequired)
+
+    /// The reason a grant lacking `attribute` is denied with.
+    public static func missing(_ attribute: ConsentAttribute) -> ReasonCode {
+        switch attribute {
+        case .written: .writtenConsentRequired
+        case .verifiedParental: .verifiedParentalConsentRequired
+        case .twoStep: .twoStepOptInRequired
+        case .explicit: .explicitConsentRequired
+        case .separate: .separateConsentRequired
+        case .transferInformed: .transferInformedConsentRequired
+        case .unbundled, .affirmative: .bundledConsent
+        }
+    }
+
     /// The opt-out code of a kind.
     public static func optedOut(of kind: OptOutKind) -> ReasonCode {
         switch kind {
@@ -121,13 +218,14 @@ public struct ReasonCode: Sendable, Hashable, CaseIterable, CustomStringConverti
         case .thirdPartyDisclosure: .optedOutOfThirdPartyDisclosure
         case .automatedDecisionMaking: .optedOutOfAutomatedDecisionMaking
         case .sensitiveData: .optedOutOfSensitiveData
+        case .saleOrSharing: .optedOutOfSaleOrSharing
         }
     }
 
     // MARK: Properties
 
     /// Allow or deny.
-    public var effect: Effect { base.rawValue <= Base.otherLaw.rawValue ? .allow : .deny }
+    public var effect: Effect { base.isAllowed ? .allow : .deny }
 
     /// The dotted string: `allowed.legalBasis.contract`, `denied.optedOut.directMarketing`.
     public var rawValue: String {
@@ -162,6 +260,32 @@ public struct ReasonCode: Sendable, Hashable, CaseIterable, CustomStringConverti
         case .destinationNotCovered: "denied.destinationNotCovered"
         case .writtenConsentRequired: "denied.writtenConsentRequired"
         case .separateConsentRequired: "denied.separateConsentRequired"
+        case .legitimateInterests: "allowed.legalBasis.legitimateInterests"
+        case .publicTask: "allowed.legalBasis.publicTask"
+        case .research: "allowed.legalBasis.research"
+        case .legalClaims: "allowed.legalBasis.legalClaims"
+        case .creditProtection: "allowed.legalBasis.creditProtection"
+        case .healthProtection: "allowed.legalBasis.healthProtection"
+        case .childContact: "allowed.legalBasis.childContact"
+        case .disclosedPurpose: "allowed.disclosedPurpose"
+        case .permittedSensitiveUse: "allowed.permittedSensitiveUse"
+        case .objectedParticularSituation: "denied.objected.particularSituation"
+        case .objectedResearch: "denied.objected.research"
+        case .optedOutSaleOrSharing: "denied.optedOut.saleOrSharing"
+        case .sensitiveConditionMissing: "denied.sensitiveConditionMissing"
+        case .explicitConsentRequired: "denied.explicitConsentRequired"
+        case .bundledConsent: "denied.bundledConsent"
+        case .twoStepOptInRequired: "denied.twoStepOptInRequired"
+        case .verifiedParentalConsentRequired: "denied.verifiedParentalConsentRequired"
+        case .transferInformedConsentRequired: "denied.transferInformedConsentRequired"
+        case .jointConsentRequired: "denied.jointConsentRequired"
+        case .automatedDecisionNotPermitted: "denied.automatedDecisionNotPermitted"
+        case .prohibitedMinorProfilingAds: "denied.prohibited.minorProfilingAds"
+        case .prohibitedSensitiveProfilingAds: "denied.prohibited.sensitiveProfilingAds"
+        case .prohibitedHealthDataEconomicAdvantage: "denied.prohibited.healthDataEconomicAdvantage"
+        case .prohibitedHealthPlanRiskSelection: "denied.prohibited.healthPlanRiskSelection"
+        case .transferMechanismMissing: "denied.transferMechanismMissing"
+        case .channelConsentRequired: "denied.channelConsentRequired"
         }
     }
 
@@ -196,7 +320,33 @@ public struct ReasonCode: Sendable, Hashable, CaseIterable, CustomStringConverti
         case .grantorNotAuthorized: "PIPL Art. 14, Art. 31; Civil Code Art. 28"
         case .reconsentRequired: "PIPL Art. 14 para. 2"
         case .writtenConsentRequired: "PIPL Art. 29"
-        case .separateConsentRequired: "PIPL Art. 23, 25, 26, 29, 39"
+        case .separateConsentRequired: "PIPL Art. 23, 25, 26, 29, 39; LGPD Art. 11 I, 14 §1, 33 VIII"
+        case .legitimateInterests: LegalBasis.legitimateInterests.citation
+        case .publicTask: LegalBasis.publicTask.citation
+        case .research: LegalBasis.research.citation
+        case .legalClaims: LegalBasis.legalClaims.citation
+        case .creditProtection: LegalBasis.creditProtection.citation
+        case .healthProtection: LegalBasis.healthProtection.citation
+        case .childContact: LegalBasis.childContact.citation
+        case .disclosedPurpose: LegalBasis.disclosedPurpose.citation
+        case .permittedSensitiveUse: "CCPA 1798.121(a); CCPA Regs § 7027(m)"
+        case .objectedParticularSituation: "GDPR Art. 21(1); PDPA Sec. 32(1)"
+        case .objectedResearch: "GDPR Art. 21(6); PDPA Sec. 32(3)"
+        case .optedOutSaleOrSharing: "CCPA 1798.120; CCPA Regs §§ 7025–7026"
+        case .sensitiveConditionMissing: "GDPR Art. 9, Art. 10; LGPD Art. 11; PDPA Sec. 26"
+        case .explicitConsentRequired: "GDPR Art. 9(2)(a), 22(2)(c), 49(1)(a); PDPA Sec. 26"
+        case .bundledConsent: "GDPR Art. 4(11), Art. 7; CCPA 1798.140(h); LGPD Art. 8; PDPA Sec. 19"
+        case .twoStepOptInRequired: "CCPA Regs §§ 7001(a), 7028"
+        case .verifiedParentalConsentRequired: "CCPA Regs § 7070"
+        case .transferInformedConsentRequired: "GDPR Art. 49(1)(a); LGPD Art. 33 VIII; PDPA Sec. 28(2)"
+        case .jointConsentRequired: "PDPA Sec. 20(1); France Loi 78-17 Art. 45; LGPD Art. 14 with Civil Code Art. 4"
+        case .automatedDecisionNotPermitted: "GDPR Art. 22"
+        case .prohibitedMinorProfilingAds: "DSA Art. 28(2); LGPD with the ECA Digital (Lei 15.211/2025)"
+        case .prohibitedSensitiveProfilingAds: "DSA Art. 26(3)"
+        case .prohibitedHealthDataEconomicAdvantage: "LGPD Art. 11 §4"
+        case .prohibitedHealthPlanRiskSelection: "LGPD Art. 11 §5"
+        case .transferMechanismMissing: "GDPR Art. 44–46; LGPD Art. 33; PDPA Sec. 28–29"
+        case .channelConsentRequired: "ePrivacy Directive Art. 13(1); TCPA 47 CFR 64.1200(a)(2)"
         }
     }
 
@@ -233,6 +383,32 @@ public struct ReasonCode: Sendable, Hashable, CaseIterable, CustomStringConverti
         case .destinationNotCovered: "the consent does not cover this destination"
         case .writtenConsentRequired: "written consent is required"
         case .separateConsentRequired: "separate consent is required"
+        case .legitimateInterests: "necessary for legitimate interests that the individual's interests do not override"
+        case .publicTask: "necessary for a task in the public interest or in the exercise of official authority"
+        case .research: "research, archives or statistics"
+        case .legalClaims: "necessary to establish, exercise or defend legal claims"
+        case .creditProtection: "protection of credit"
+        case .healthProtection: "health protection by health professionals or authorities"
+        case .childContact: "a one-off use of a child's data to contact a parent or to protect the child"
+        case .disclosedPurpose: "a purpose disclosed at collection, and no opt-out applies"
+        case .permittedSensitiveUse: "a use of sensitive data that the right to limit does not reach"
+        case .objectedParticularSituation: "the individual objected, and no compelling grounds were recorded"
+        case .objectedResearch: "the individual objected to research"
+        case .optedOutSaleOrSharing: "the individual has opted out of sale or sharing"
+        case .sensitiveConditionMissing: "sensitive data on a basis without one of the regime's listed conditions"
+        case .explicitConsentRequired: "explicit consent is required"
+        case .bundledConsent: "the consent was bundled with other matters"
+        case .twoStepOptInRequired: "a two-step opt-in is required"
+        case .verifiedParentalConsentRequired: "verified parental consent is required"
+        case .transferInformedConsentRequired: "consent informed of the transfer and its risks is required"
+        case .jointConsentRequired: "the minor and the guardian must both consent"
+        case .automatedDecisionNotPermitted: "a solely automated significant decision without an allowed ground"
+        case .prohibitedMinorProfilingAds: "advertising based on profiling is prohibited for a minor"
+        case .prohibitedSensitiveProfilingAds: "advertising based on profiling with special categories is prohibited"
+        case .prohibitedHealthDataEconomicAdvantage: "sharing health data for economic advantage is prohibited"
+        case .prohibitedHealthPlanRiskSelection: "health data for health-plan risk selection is prohibited"
+        case .transferMechanismMissing: "no transfer mechanism or adequacy decision covers this destination"
+        case .channelConsentRequired: "this channel needs a permission the individual has not given"
         }
     }
 

@@ -7,8 +7,12 @@ public enum OptOutKind: String, Sendable, Hashable, CaseIterable {
     /// Automated decision-making and personalised recommendation (Art. 24 para. 2–3): also stops `contract` and
     /// `employment` purposes that make automated decisions.
     case automatedDecisionMaking
-    /// Any use of the subject's sensitive personal information (Arts. 28–29).
+    /// Any use of the subject's sensitive personal information (Arts. 28–29); under CCPA the right to limit the use
+    /// of sensitive personal information (1798.121).
     case sensitiveData
+    /// The sale or sharing of personal information (CCPA 1798.120, Regs §§ 7025–7026); a Global Privacy Control
+    /// signal is this kind with the source `gpc`.
+    case saleOrSharing
 
     /// The provision the objection rests on.
     public var citation: String {
@@ -17,10 +21,11 @@ public enum OptOutKind: String, Sendable, Hashable, CaseIterable {
         case .thirdPartyDisclosure: "PIPL Art. 15, Art. 23, Art. 25"
         case .automatedDecisionMaking: "PIPL Art. 24"
         case .sensitiveData: "PIPL Art. 15, Art. 29"
+        case .saleOrSharing: "CCPA 1798.120; CCPA Regs §§ 7025–7026"
         }
     }
 
-    /// The kind's position in ``OptOutKind/allCases`` (0–3): the order in which step 4 reports them, and the code the
+    /// The kind's position in ``OptOutKind/allCases`` (0–4): the order in which step 4 reports them, and the code the
     /// binary formats (journal snapshots, consent tokens) write for it — never reordered.
     package var ordinal: Int {
         switch self {
@@ -28,6 +33,7 @@ public enum OptOutKind: String, Sendable, Hashable, CaseIterable {
         case .thirdPartyDisclosure: 1
         case .automatedDecisionMaking: 2
         case .sensitiveData: 3
+        case .saleOrSharing: 4
         }
     }
 }

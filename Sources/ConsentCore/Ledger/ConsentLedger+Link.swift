@@ -214,8 +214,23 @@ private struct Standing {
                             + "from `\(otherName)` for \(list(kept))\(droppedText)")
                 ))
         }
-        for kind in other.state.optedOut.subtracting(state.optedOut).sorted(by: { $0.ordinal < $1.ordinal }) {
+        // A device-scoped opt-out (a browser's GPC signal) binds only the id it was recorded for.
+        let carriedKinds = other.state.optedOut.subtracting(other.state.deviceScoped).subtracting(state.optedOut)
+        for kind in carriedKinds.sorted(by: { $0.ordinal < $1.ordinal }) {
             result.append(({ .optOut($0, kind, at: instant) }, Note(text: "carried the \(kind.rawValue) opt-out")))
+        }
+        for objection in other.state.objections
+        where !other.state.rejections.contains(where: {
+            $0.at >= objection.at && !Set($0.purposes).isDisjoint(with: objection.purposes)
+        }) {
+            result.append(
+                (
+                    {
+                        .objection(
+                            Objection(subject: $0, kind: objection.kind, purposes: objection.purposes, at: instant))
+                    },
+                    Note(text: "carried the \(objection.kind.rawValue) objection to \(list(objection.purposes))")
+                ))
         }
         for channel in other.state.channelsOptedOut.subtracting(state.channelsOptedOut).sorted() {
             result.append(

@@ -301,10 +301,30 @@ public struct ConsentLedger: Sendable {
             case .purposes(_, let purposes):
                 if let problem = unknownPurposes(purposes) { return problem }
             }
-        case .restrict(_, let purpose, _), .unrestrict(_, let purpose, _):
+        case .restrict(_, let purpose, _, let ground):
             if policy.purpose(purpose) == nil {
                 return fail(.unknownIdentifier, "unknown purpose `\(purpose)`", "purpose")
             }
+            if let ground, let problem = TextRule.problem(with: ground) {
+                return fail(.invalidValue, problem, "ground")
+            }
+        case .unrestrict(_, let purpose, _):
+            if policy.purpose(purpose) == nil {
+                return fail(.unknownIdentifier, "unknown purpose `\(purpose)`", "purpose")
+            }
+        case .objection(let objection):
+            if let problem = unknownPurposes(objection.purposes) { return problem }
+        case .objectionRejected(let rejection):
+            if let problem = unknownPurposes(rejection.purposes) { return problem }
+            if let problem = TextRule.problem(with: rejection.reason) { return fail(.invalidValue, problem, "reason") }
+        case .reviewRequested(let request):
+            if let problem = unknownPurposes(request.purposes) { return problem }
+        case .customer(let customer):
+            for (offset, channel) in customer.channels.enumerated() where !Channel.knownChannels.contains(channel) {
+                return fail(.invalidValue, "unknown channel `\(channel)`", "channels[\(offset)]")
+            }
+        case .optOut(_, _, _, let source?, _):
+            if let problem = TextRule.problem(with: source) { return fail(.invalidValue, problem, "source") }
         case .channelOptOut(_, let channel, _), .channelOptIn(_, let channel, _):
             if !Channel.knownChannels.contains(channel) {
                 return fail(.invalidValue, "unknown channel `\(channel)`", "channel")

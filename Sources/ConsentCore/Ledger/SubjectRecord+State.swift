@@ -5,8 +5,60 @@ package struct SubjectState: Sendable {
     package var facts: SubjectFacts
     package var erased = false
     package var restricted: Set<PurposeID> = []
+    /// When each restriction in force was recorded (GDPR 18(2): a grant after it lifts it).
+    package var restrictedSince: [PurposeID: Date] = [:]
+    /// The opt-out kinds in force when every `optIn` lifts (PIPL and v1).
     package var optedOut: Set<OptOutKind> = []
     package var channelsOptedOut: Set<Channel> = []
+    /// The opt-out kinds whose latest opt-out was device-scoped: not carried by an identity link.
+    package var deviceScoped: Set<OptOutKind> = []
+    /// Every opt-out and opt-in of each kind at or before the instant, in ledger order, for regimes in which not
+    /// every `optIn` lifts an opt-out (CCPA).
+    package var optOutHistory: [OptOutKind: [(optOut: Bool, at: Date, initiatedBy: OptInInitiator)]] = [:]
+    /// Objections at or before the instant.
+    package var objections: [Objection] = []
+    /// Rejections of objections at or before the instant.
+    package var rejections: [ObjectionRejection] = []
+    /// Channels with soft opt-in evidence: a `customer` event naming them with the objection offered.
+    package var softOptInChannels: Set<Channel> = []
+
+    /// Whether an opt-out of `kind` is in force when an `optIn` by the business less than `waitMonths` after the
+    /// opt-out does not lift it.
+    package func isOptedOut(_ kind: OptOutKind, businessOptInWaitMonths waitMonths: Int?) -> Bool {
+        guard let waitMonths else { return optedOut.contains(kind) }
+        var since: Date?
+        for change in optOutHistory[kind] ?? [] {
+            if change.optOut {
+                since = change.at
+            } else if let opened = since {
+                let early =
+                    change.initiatedBy == .business
+                    && change.at < Calendar.gregorianUTC.date(byAdding: .month, value: waitMonths, to: opened)!
+                if !early { since = nil }
+            }
+        }
+        return since != nil
+    }
+
+    /// The kind of an objection to `purpose` that no rejection at or after it has answered, in kind order, or `nil`.
+    package func openObjection(to purpose: PurposeID, kinds: some Collection<ObjectionKind>) -> ObjectionKind? {
+        for kind in ObjectionKind.allCases where kinds.contains(kind) {
+            for objection in objections where objection.kind == kind && objection.purposes.contains(purpose) {
+                let answered = rejections.contains { $0.purposes.contains(purpose) && $0.at >= objection.at }
+                if !answered { return kind }
+            }
+        }
+        return nil
+    }
+}
+
+extension Calendar {
+    /// The proleptic Gregorian calendar in UTC, for month arithmetic on instants.
+    package static let gregorianUTC: Calendar = {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        return calendar
+    }()
 }
 
 extension SubjectRecord {
@@ -19,13 +71,28 @@ extension SubjectRecord {
             switch entry.event {
             case .subjectFacts(_, let change, _): state.facts = change.applied(to: state.facts)
             case .erase: state.erased = true
-            case .restrict(_, let purpose, _): state.restricted.insert(purpose)
-            case .unrestrict(_, let purpose, _): state.restricted.remove(purpose)
-            case .optOut(_, let kind, _): state.optedOut.insert(kind)
-            case .optIn(_, let kind, _): state.optedOut.remove(kind)
+            case .restrict(_, let purpose, let at, _):
+                if state.restricted.insert(purpose).inserted { state.restrictedSince[purpose] = at }
+            case .unrestrict(_, let purpose, _):
+                state.restricted.remove(purpose)
+                state.restrictedSince[purpose] = nil
+            case .optOut(_, let kind, let at, _, let scope):
+                // A device-scoped opt-out binds only the id it was recorded for, not identities linked with it.
+                if scope == .device && entry.derivation != nil { continue }
+                state.optedOut.insert(kind)
+                state.optOutHistory[kind, default: []].append((true, at, .subject))
+                if scope == .device { state.deviceScoped.insert(kind) } else { state.deviceScoped.remove(kind) }
+            case .optIn(_, let kind, let at, let initiatedBy):
+                state.optedOut.remove(kind)
+                state.deviceScoped.remove(kind)
+                state.optOutHistory[kind, default: []].append((false, at, initiatedBy))
             case .channelOptOut(_, let channel, _): state.channelsOptedOut.insert(channel)
             case .channelOptIn(_, let channel, _): state.channelsOptedOut.remove(channel)
-            case .grant, .withdraw, .link: break
+            case .objection(let objection): state.objections.append(objection)
+            case .objectionRejected(let rejection): state.rejections.append(rejection)
+            case .customer(let customer):
+                if customer.objectionOffered { state.softOptInChannels.formUnion(customer.channels) }
+            case .grant, .withdraw, .link, .reviewRequested: break
             }
         }
         return state

@@ -14,6 +14,8 @@ package struct CategoryCatalog: Sendable {
     }
 
     package private(set) var entries: [CategoryID: Entry] = [:]
+    /// The ids the policy itself marks sensitive: sensitive in every regime, not only PIPL.
+    package private(set) var declaredSensitive: Set<CategoryID> = []
 
     package static let builtIn = CategoryCatalog(regime: .pipl, declared: [])
 
@@ -28,6 +30,7 @@ package struct CategoryCatalog: Sendable {
         for category in declared {
             var entry = entries[category.id] ?? Entry(sensitive: false, writtenConsent: false, builtIn: false)
             if let sensitive = category.sensitive { entry.sensitive = entry.sensitive || sensitive }
+            if category.sensitive == true { declaredSensitive.insert(category.id) }
             if let written = category.writtenConsent { entry.writtenConsent = written }
             entries[category.id] = entry
         }
@@ -52,6 +55,11 @@ package struct CategoryCatalog: Sendable {
             written = written || entry.writtenConsent
         }
         return Resolution(sensitivity: sensitivity, writtenConsent: written)
+    }
+
+    /// Whether the policy marks the id, or a category it descends from, sensitive.
+    package func isDeclaredSensitive(_ id: CategoryID) -> Bool {
+        !declaredSensitive.isEmpty && id.lineage.contains { declaredSensitive.contains($0) }
     }
 
     /// The id's sensitivity; an unknown id is reported not sensitive (validation rejects unknown ids first).

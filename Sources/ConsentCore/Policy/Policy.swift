@@ -15,8 +15,13 @@ public import Foundation
 ///
 /// A `Policy` is an immutable value, safe to share between any number of tasks.
 public struct Policy: Sendable {
-    /// The regime the policy is written under.
+    /// The regime the policy is written under: the one a subject without a `regimes` fact is judged by.
     public let regime: Regime
+    /// The regimes the policy is written for (``regime`` first when the file does not list them): validation checks
+    /// that every purpose has a basis, and where needed a condition and a mechanism, in each of them.
+    public let regimes: [Regime]
+    /// Whether the business runs an online platform (DSA Art. 3(i)), which the DSA advertising bans need.
+    public let onlinePlatform: Bool
     /// The IANA id of the time zone ages are computed in.
     public let timeZoneID: String
     /// The time zone ages are computed in.
@@ -43,10 +48,13 @@ public struct Policy: Sendable {
     /// - Throws: ``ConsentKitError`` listing every problem in ``ConsentKitError/diagnostics``, each located by the
     ///   JSON path it would have in a policy file (`purposes[2].fields[0]`).
     public init(
-        regime: Regime = .pipl, timeZone: String? = nil, minorAge: Int? = nil, ageReachedOn: AgeBoundary? = nil,
-        categories: [DataCategory] = [], fields: [FieldDefinition], purposes: [Purpose]
+        regime: Regime = .pipl, regimes: [Regime]? = nil, onlinePlatform: Bool = false, timeZone: String? = nil,
+        minorAge: Int? = nil, ageReachedOn: AgeBoundary? = nil, categories: [DataCategory] = [],
+        fields: [FieldDefinition], purposes: [Purpose]
     ) throws(ConsentKitError) {
-        var validator = PolicyValidator(collector: DiagnosticCollector(file: nil), regime: regime)
+        var validator = PolicyValidator(
+            collector: DiagnosticCollector(file: nil), regime: regime, regimes: regimes ?? [regime])
+        if let regimes { validator.regimes(regimes, at: JSONPath("regimes")) }
         let zone = validator.timeZone(timeZone ?? regime.defaultTimeZone, at: JSONPath("timeZone"))
         validator.minorAge(minorAge ?? regime.defaultMinorAge, at: JSONPath("minorAge"))
         validator.validate(
@@ -56,16 +64,19 @@ public struct Policy: Sendable {
         try validator.collector.throwIfErrors()
         guard let zone else { throw ConsentKitError(reporting: validator.collector.diagnostics) }
         self.init(
-            validated: regime, timeZone: zone, minorAge: minorAge ?? regime.defaultMinorAge,
-            ageReachedOn: ageReachedOn ?? regime.defaultAgeReachedOn, categories: categories, fields: fields,
-            purposes: purposes, warnings: validator.collector.diagnostics)
+            validated: regime, regimes: regimes ?? [regime], onlinePlatform: onlinePlatform, timeZone: zone,
+            minorAge: minorAge ?? regime.defaultMinorAge, ageReachedOn: ageReachedOn ?? regime.defaultAgeReachedOn,
+            categories: categories, fields: fields, purposes: purposes, warnings: validator.collector.diagnostics)
     }
 
     package init(
-        validated regime: Regime, timeZone: TimeZone, minorAge: Int, ageReachedOn: AgeBoundary,
-        categories: [DataCategory], fields: [FieldDefinition], purposes: [Purpose], warnings: [Diagnostic]
+        validated regime: Regime, regimes: [Regime], onlinePlatform: Bool, timeZone: TimeZone, minorAge: Int,
+        ageReachedOn: AgeBoundary, categories: [DataCategory], fields: [FieldDefinition], purposes: [Purpose],
+        warnings: [Diagnostic]
     ) {
         self.regime = regime
+        self.regimes = regimes
+        self.onlinePlatform = onlinePlatform
         self.timeZoneID = timeZone.identifier
         self.timeZone = timeZone
         self.minorAge = minorAge
@@ -106,6 +117,19 @@ public struct Policy: Sendable {
     /// Whether a law requires written consent for the field's category under this policy.
     public func requiresWrittenConsent(_ field: FieldID) -> Bool {
         self.field(field).flatMap { catalog.resolve($0.category)?.writtenConsent } ?? false
+    }
+
+    /// Whether the policy uses anything beyond PIPL v1: another regime, a basis, flag, map or recipient role only
+    /// the other regimes read. The compiled engine decides such policies with the reference evaluator.
+    public var usesRegimesBeyondPIPL: Bool {
+        regime != .pipl || regimes != [.pipl] || onlinePlatform
+            || purposes.contains { purpose in
+                !purpose.basisByRegime.isEmpty || purpose.sensitiveCondition != nil
+                    || !purpose.sensitiveConditionByRegime.isEmpty || !purpose.flags.isEmpty
+                    || !(purpose.thirdParty?.roles.isEmpty ?? true)
+                    || !(purpose.crossBorder?.mechanismByRegime.isEmpty ?? true)
+                    || !Regime.pipl.profile.bases.contains(purpose.basis)
+            }
     }
 
     /// Whether `purpose` declares `field`, by name or through a category that covers the field's category.

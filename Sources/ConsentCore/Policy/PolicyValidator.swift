@@ -5,10 +5,27 @@ package import Foundation
 package struct PolicyValidator {
     package var collector: DiagnosticCollector
     package let regime: Regime
+    /// The regimes the policy is written for.
+    package let regimes: [Regime]
 
-    package init(collector: DiagnosticCollector, regime: Regime) {
+    package init(collector: DiagnosticCollector, regime: Regime, regimes: [Regime]? = nil) {
         self.collector = collector
         self.regime = regime
+        self.regimes = regimes ?? [regime]
+    }
+
+    /// Checks the policy's `regimes` list: not empty, no repeats, and holding the default regime.
+    package mutating func regimes(_ list: [Regime], at path: JSONPath) {
+        if list.isEmpty {
+            collector.fail(
+                .invalidValue, "`regimes` must not be empty: list the regimes the policy is written for", at: path)
+            return
+        }
+        checkUnique(list.enumerated().map { (path + $0, $1.name) }, what: "regime")
+        if !list.contains(regime) {
+            collector.fail(
+                .invalidValue, "the policy's `regime` `\(regime)` is not in its `regimes` list", at: path)
+        }
     }
 
     package mutating func timeZone(_ id: String, at path: JSONPath) -> TimeZone? {
@@ -106,6 +123,157 @@ package struct PolicyValidator {
                 "marketing purpose `\(purpose.id)` claims `contract`: marketing is not necessary to perform a "
                     + "contract, and a service may not be refused for lack of consent to it (PIPL Art. 16)",
                 at: path + "basis")
+        }
+        validateRegimes(purpose, at: path, catalog: catalog)
+    }
+
+    /// The checks of each regime the policy is written for: bases, map keys and completeness, conditions,
+    /// mechanisms, and the regimes' own refusals and lints.
+    private mutating func validateRegimes(_ purpose: Purpose, at path: JSONPath, catalog: CategoryCatalog) {
+        let listed = regimes.map(\.profile)
+        func checkKeys(_ keys: some Sequence<String>, at mapPath: JSONPath, allowed: (RegimeProfile) -> Bool) {
+            for key in keys.sorted() {
+                guard let profile = listed.first(where: { $0.id == key || $0.base == key }) else {
+                    let known = Regime(named: key) != nil
+                    collector.fail(
+                        known ? .invalidValue : .unknownIdentifier,
+                        known
+                            ? "`\(key)` is not one of the policy's regimes" : "`\(key)` is not a known regime id",
+                        at: mapPath + key)
+                    continue
+                }
+                if !allowed(profile) {
+                    collector.fail(
+                        .invalidValue, "\(profile.id) has nothing to declare here: an entry is not allowed",
+                        at: mapPath + key)
+                }
+            }
+        }
+        // Bases.
+        checkKeys(purpose.basisByRegime.keys, at: path + "basis") { _ in true }
+        for profile in listed {
+            guard let basis = purpose.basis(in: profile) else {
+                collector.fail(
+                    .missingKey, "purpose `\(purpose.id)` gives no basis for \(profile.id)", at: path + "basis")
+                continue
+            }
+            let basisPath = purpose.basisByRegime.isEmpty ? path + "basis" : path + "basis" + profile.base
+            if !profile.bases.contains(basis) {
+                let list = LegalBasis.allCases.filter(profile.bases.contains).map { "`\($0.rawValue)`" }
+                collector.fail(
+                    .invalidValue,
+                    "`\(basis.rawValue)` is not a basis of \(profile.id), which has \(list.joined(separator: " "))",
+                    at: basisPath)
+            } else if basis == .childContact && !purpose.flags.contains(.childContactOnly) {
+                collector.fail(
+                    .invalidValue, "`childContact` serves only purposes flagged `childContactOnly` (LGPD Art. 14 §3)",
+                    at: basisPath)
+            }
+            if profile.base == "CCPA" {
+                if purpose.declaredIncompatibleWithCollection {
+                    collector.fail(
+                        .invalidValue,
+                        "purpose `\(purpose.id)` is not compatible with the purpose of collection (CCPA 1798.100(c))",
+                        at: path + "compatibleWithCollection")
+                }
+                if purpose.flags.contains(.financialIncentive) && basis == .disclosedPurpose {
+                    collector.fail(
+                        .invalidValue,
+                        "a financial incentive needs the consumer's opt-in, not `disclosedPurpose` (CCPA Regs § 7016)",
+                        at: path + "financialIncentive")
+                }
+            }
+            if basis == .legitimateInterests && purpose.marketing && profile.base == "PDPA-TH" {
+                collector.warn(
+                    .lint,
+                    "marketing purpose `\(purpose.id)` relies on legitimate interests under PDPA: the PDPC expects "
+                        + "consent for direct marketing (PDPA Sec. 24(5), 32(2)); the decision follows the basis",
+                    at: basisPath)
+            }
+            if basis == .contract && purpose.flags.contains(.profilingAds) {
+                collector.warn(
+                    .lint,
+                    "profiling-ads purpose `\(purpose.id)` claims `contract` under \(profile.id): advertising is not "
+                        + "necessary to perform a contract (CJEU C-252/21)",
+                    at: basisPath)
+            }
+        }
+        if purpose.flags.contains(.childContactOnly) && !(purpose.thirdParty?.recipients.isEmpty ?? true),
+            listed.contains(where: { $0.base == "LGPD" })
+        {
+            collector.fail(
+                .invalidValue, "a `childContactOnly` purpose may not pass data to others (LGPD Art. 14 §3)",
+                at: path + "thirdParty")
+        }
+        // Sensitive-data conditions.
+        checkKeys(purpose.sensitiveConditionByRegime.keys, at: path + "sensitiveCondition") {
+            $0.sensitive.model == .listedConditions
+        }
+        let conditionRegimes = listed.filter { $0.sensitive.model == .listedConditions }
+        if purpose.sensitiveCondition != nil || !purpose.sensitiveConditionByRegime.isEmpty {
+            for profile in conditionRegimes {
+                guard let condition = purpose.sensitiveCondition(in: profile) else {
+                    collector.fail(
+                        .missingKey, "purpose `\(purpose.id)` gives no sensitive-data condition for \(profile.id)",
+                        at: path + "sensitiveCondition")
+                    continue
+                }
+                if !profile.sensitive.conditions.contains(condition) {
+                    let list = SensitiveCondition.allCases.filter(profile.sensitive.conditions.contains)
+                    collector.fail(
+                        .invalidValue,
+                        "`\(condition.rawValue)` is not a sensitive-data condition of \(profile.id), which has "
+                            + list.map { "`\($0.rawValue)`" }.joined(separator: " "),
+                        at: path + "sensitiveCondition")
+                }
+            }
+        }
+        // Transfer mechanisms.
+        if let crossBorder = purpose.crossBorder {
+            checkKeys(crossBorder.mechanismByRegime.keys, at: path + "crossBorder" + "mechanism") {
+                !$0.transfers.mechanisms.isEmpty
+            }
+            for profile in listed where !profile.transfers.mechanisms.isEmpty {
+                guard let mechanism = crossBorder.mechanism(in: profile) else {
+                    collector.fail(
+                        .missingKey, "purpose `\(purpose.id)` gives no transfer mechanism for \(profile.id)",
+                        at: path + "crossBorder" + "mechanism")
+                    continue
+                }
+                if !profile.transfers.mechanisms.contains(mechanism) {
+                    let list = TransferMechanism.allCases.filter(profile.transfers.mechanisms.contains)
+                    collector.fail(
+                        .invalidValue,
+                        "`\(mechanism.rawValue)` is not a transfer mechanism of \(profile.id), which has "
+                            + list.map { "`\($0.rawValue)`" }.joined(separator: " "),
+                        at: path + "crossBorder" + "mechanism")
+                }
+            }
+        }
+        // Lints on sensitive categories the purpose declares.
+        let declared = purpose.categories
+        for profile in listed {
+            guard let basis = purpose.basis(in: profile), basis != .consent,
+                profile.sensitive.model == .listedConditions, purpose.sensitiveCondition(in: profile) == nil,
+                let sensitive = profile.sensitive.categories
+            else { continue }
+            let hits = declared.filter { category in sensitive.contains { $0.covers(category) } }
+            if !hits.isEmpty {
+                collector.warn(
+                    .lint,
+                    "purpose `\(purpose.id)` declares \(hits.map { "`\($0)`" }.joined(separator: ", ")), sensitive in "
+                        + "\(profile.id), on `\(basis.rawValue)` with no `sensitiveCondition`: those fields will be denied",
+                    at: path + "sensitiveCondition")
+            }
+        }
+        if listed.contains(where: { !$0.sensitive.lawOnly.isEmpty }), !purpose.flags.contains(.authorisedByLaw),
+            declared.contains(where: { CategoryID.criminalRecord.covers($0) })
+        {
+            collector.warn(
+                .lint,
+                "purpose `\(purpose.id)` declares criminal-record data without `authorisedByLaw` (GDPR Art. 10): "
+                    + "those fields will be denied",
+                at: path + "categories")
         }
     }
 

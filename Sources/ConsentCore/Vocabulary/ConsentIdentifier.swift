@@ -45,3 +45,21 @@ package enum IdentifierRule {
         return nil
     }
 }
+
+/// The rule for free text an event records (an objection's rejection grounds, a restriction's ground, an opt-out's
+/// source): at most ``maximumLength`` UTF-8 bytes and no control character, so it cannot forge lines in logs.
+package enum TextRule {
+    /// The longest text accepted, in UTF-8 bytes.
+    package static let maximumLength = 4_096
+
+    /// Why `text` is not acceptable, or `nil`.
+    package static func problem(with text: String) -> String? {
+        if text.utf8.count > maximumLength {
+            return "a text of \(text.utf8.count) bytes is longer than \(maximumLength)"
+        }
+        if text.unicodeScalars.contains(where: \.isControlCharacter) {
+            return "`\(text.escapingControlCharacters)` holds a control character"
+        }
+        return nil
+    }
+}

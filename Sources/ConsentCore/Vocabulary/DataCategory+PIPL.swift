@@ -4,17 +4,22 @@ extension DataCategory {
     public static let pipl: [DataCategory] = {
         let sensitive: [(String, [String])] = [
             ("biometric", ["face", "fingerprint", "iris", "voiceprint", "gene"]),
-            ("religiousBelief", []), ("specificIdentity", []), ("medicalHealth", []),
+            ("religiousBelief", []), ("specificIdentity", []), ("medicalHealth", ["disability"]),
             ("financialAccount", ["bankCard", "paymentAccount", "credit"]),
             ("whereabouts", ["track", "preciseLocation"]),
             ("identityDocument", ["nationalId", "passport", "driverLicense"]),
             ("communications", ["records", "content"]), ("browsingHistory", []), ("transactionRecord", []),
+            ("genetic", []), ("sexLife", []), ("sexualOrientation", []), ("criminalRecord", []),
+            ("accountCredentials", []),
         ]
         let ordinary: [(String, [String])] = [
             ("identity", ["name", "customerNumber"]), ("contact", ["email", "phone", "address", "wechat"]),
             ("demographic", ["gender", "birthDate", "ageBand"]), ("device", ["id", "advertisingId"]),
             ("behaviour", ["productViews", "cart", "clicks"]), ("preference", ["interests", "subscriptions"]),
             ("purchase", ["history"]), ("feedback", ["reviews", "likes"]),
+            // Sensitive in other regimes only (see the profiles' tables); PIPL leaves them to the policy.
+            ("philosophicalBelief", []), ("politicalOpinion", []), ("tradeUnion", []), ("racialEthnicOrigin", []),
+            ("citizenshipImmigration", []), ("neural", []),
         ]
         func expand(_ table: [(String, [String])], sensitive: Bool) -> [DataCategory] {
             table.flatMap { root, children in
@@ -38,6 +43,10 @@ extension DataCategory {
         case "communications": .communications
         case "browsingHistory": .browsingHistory
         case "transactionRecord": .transactionRecord
+        case "genetic": .genetic
+        case "sexLife", "sexualOrientation": .sexLife
+        case "criminalRecord": .criminalRecord
+        case "accountCredentials": .accountCredentials
         default: nil
         }
     }
@@ -106,4 +115,30 @@ extension CategoryID {
     public static let purchase = CategoryID("purchase")
     /// `purchase.history`.
     public static let purchaseHistory = CategoryID("purchase.history")
+    /// `whereabouts.track`.
+    public static let whereaboutsTrack = CategoryID("whereabouts.track")
+    /// `genetic` (sensitive in every regime).
+    public static let genetic = CategoryID("genetic")
+    /// `medicalHealth.disability`.
+    public static let medicalHealthDisability = CategoryID("medicalHealth.disability")
+    /// `philosophicalBelief` (sensitive outside PIPL).
+    public static let philosophicalBelief = CategoryID("philosophicalBelief")
+    /// `politicalOpinion` (sensitive in GDPR, LGPD and PDPA).
+    public static let politicalOpinion = CategoryID("politicalOpinion")
+    /// `tradeUnion` (sensitive outside PIPL).
+    public static let tradeUnion = CategoryID("tradeUnion")
+    /// `racialEthnicOrigin` (sensitive outside PIPL; in PIPL the policy decides).
+    public static let racialEthnicOrigin = CategoryID("racialEthnicOrigin")
+    /// `sexLife` (sensitive in every regime).
+    public static let sexLife = CategoryID("sexLife")
+    /// `sexualOrientation` (sensitive in every regime).
+    public static let sexualOrientation = CategoryID("sexualOrientation")
+    /// `criminalRecord` (sensitive in PIPL and PDPA; law only under GDPR Art. 10).
+    public static let criminalRecord = CategoryID("criminalRecord")
+    /// `accountCredentials` (sensitive in PIPL and CCPA).
+    public static let accountCredentials = CategoryID("accountCredentials")
+    /// `citizenshipImmigration` (sensitive in CCPA).
+    public static let citizenshipImmigration = CategoryID("citizenshipImmigration")
+    /// `neural` (sensitive in CCPA).
+    public static let neural = CategoryID("neural")
 }

@@ -47,8 +47,18 @@ public enum SensitiveKind: String, Sendable, Hashable, CaseIterable {
     case browsingHistory
     /// Transaction records (GB/T 35273-2020 Annex B).
     case transactionRecord
+    /// Genetic data (PIPL Art. 28 with GB/T 35273-2020 Annex B; GDPR Art. 9; CCPA; LGPD Art. 5 II; PDPA Sec. 26).
+    case genetic
+    /// Sex life and sexual orientation (GB/T 35273-2020 Annex B; GDPR Art. 9; LGPD Art. 5 II; PDPA Sec. 26).
+    case sexLife
+    /// Criminal records (GB/T 35273-2020 Annex B; PDPA Sec. 26; GDPR Art. 10).
+    case criminalRecord
+    /// Account log-in credentials (GB/T 35273-2020 Annex B; CCPA 1798.140(ae)).
+    case accountCredentials
     /// A category the policy itself marks sensitive.
     case declaredByPolicy
+    /// A category the regime's own table marks sensitive (outside PIPL).
+    case regimeTable
 
     /// The provision that makes this kind sensitive.
     public var citation: String {
@@ -58,7 +68,9 @@ public enum SensitiveKind: String, Sendable, Hashable, CaseIterable {
         case .minorUnder14: "PIPL Art. 28, Art. 31"
         case .identityDocument, .communications, .browsingHistory, .transactionRecord:
             "PIPL Art. 28; GB/T 35273-2020 Annex B"
+        case .genetic, .sexLife, .criminalRecord, .accountCredentials: "PIPL Art. 28; GB/T 35273-2020 Annex B"
         case .declaredByPolicy: "PIPL Art. 28 (declared by the policy)"
+        case .regimeTable: "the regime's sensitive categories"
         }
     }
 }

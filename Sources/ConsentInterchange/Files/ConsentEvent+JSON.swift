@@ -42,43 +42,96 @@ extension ConsentEvent {
                 target = who.flatMap { who in purposes.map { .purposes(who, $0) } }
             }
             event = target.flatMap { target in at.map { .withdraw(Withdrawal(target, at: $0)) } }
-        case "optOut", "optIn":
-            guard let object = reader.object(value, at: path, allowed: ["type", "subject", "kind", "at"]) else {
+        case "optOut":
+            let keys = ["type", "subject", "kind", "source", "scope", "at"]
+            guard let object = reader.object(value, at: path, allowed: keys) else { return nil }
+            let who = subject(object)
+            let kind = reader.required(object, "kind", at: path) { $0.choice($1, at: $2, of: OptOutKind.self) }
+            let source = reader.optional(object, "source", at: path) { $0.text($1, at: $2) }
+            let scope = reader.optional(object, "scope", at: path) { $0.choice($1, at: $2, of: OptOutScope.self) }
+            let at = instant(object)
+            guard let who, let kind, let at else { return nil }
+            event = .optOut(who, kind, at: at, source: source, scope: scope ?? .subject)
+        case "optIn":
+            guard
+                let object = reader.object(value, at: path, allowed: ["type", "subject", "kind", "initiatedBy", "at"])
+            else { return nil }
+            let who = subject(object)
+            let kind = reader.required(object, "kind", at: path) { $0.choice($1, at: $2, of: OptOutKind.self) }
+            let initiatedBy = reader.optional(object, "initiatedBy", at: path) {
+                $0.choice($1, at: $2, of: OptInInitiator.self)
+            }
+            let at = instant(object)
+            guard let who, let kind, let at else { return nil }
+            event = .optIn(who, kind, at: at, initiatedBy: initiatedBy ?? .subject)
+        case "objection":
+            guard let object = reader.object(value, at: path, allowed: ["type", "subject", "kind", "purposes", "at"])
+            else { return nil }
+            let who = subject(object)
+            let kind = reader.required(object, "kind", at: path) { $0.choice($1, at: $2, of: ObjectionKind.self) }
+            let purposes = reader.required(object, "purposes", at: path) {
+                $0.identifiers($1, at: $2, nonEmpty: true, as: PurposeID.self)
+            }
+            let at = instant(object)
+            guard let who, let kind, let purposes, let at else { return nil }
+            event = .objection(Objection(subject: who, kind: kind, purposes: purposes, at: at))
+        case "objectionRejected":
+            let keys = ["type", "subject", "purposes", "reason", "at"]
+            guard let object = reader.object(value, at: path, allowed: keys) else { return nil }
+            let who = subject(object)
+            let purposes = reader.required(object, "purposes", at: path) {
+                $0.identifiers($1, at: $2, nonEmpty: true, as: PurposeID.self)
+            }
+            let reason = reader.required(object, "reason", at: path) { $0.text($1, at: $2) }
+            let at = instant(object)
+            guard let who, let purposes, let reason, let at else { return nil }
+            event = .objectionRejected(ObjectionRejection(subject: who, purposes: purposes, reason: reason, at: at))
+        case "customer":
+            let keys = ["type", "subject", "channels", "objectionOffered", "at"]
+            guard let object = reader.object(value, at: path, allowed: keys) else { return nil }
+            let who = subject(object)
+            let channels = reader.required(object, "channels", at: path) { reader, value, path in
+                reader.array(value, at: path) { reader, item, itemPath in reader.channel(item, at: itemPath) }
+            }
+            let offered = reader.optional(object, "objectionOffered", at: path) { $0.bool($1, at: $2) }
+            let at = instant(object)
+            guard let who, let channels, let at else { return nil }
+            event = .customer(
+                CustomerRelationship(subject: who, channels: channels, objectionOffered: offered ?? false, at: at))
+        case "reviewRequested":
+            guard let object = reader.object(value, at: path, allowed: ["type", "subject", "purposes", "at"]) else {
                 return nil
             }
             let who = subject(object)
-            let kind = reader.required(object, "kind", at: path) { $0.choice($1, at: $2, of: OptOutKind.self) }
+            let purposes = reader.required(object, "purposes", at: path) {
+                $0.identifiers($1, at: $2, nonEmpty: true, as: PurposeID.self)
+            }
             let at = instant(object)
-            guard let who, let kind, let at else { return nil }
-            event = type == "optOut" ? .optOut(who, kind, at: at) : .optIn(who, kind, at: at)
+            guard let who, let purposes, let at else { return nil }
+            event = .reviewRequested(ReviewRequest(subject: who, purposes: purposes, at: at))
         case "channelOptOut", "channelOptIn":
             guard let object = reader.object(value, at: path, allowed: ["type", "subject", "channel", "at"]) else {
                 return nil
             }
             let who = subject(object)
-            let channel = reader.required(object, "channel", at: path) { reader, value, path -> Channel? in
-                guard let name = reader.string(value, at: path) else { return nil }
-                guard Channel.knownChannels.contains(Channel(name)) else {
-                    let known = Channel.knownChannels.map { "`\($0)`" }.joined(separator: ", ")
-                    reader.fail(.invalidValue, "`\(name)` is not one of \(known)", at: path)
-                    return nil
-                }
-                return Channel(name)
-            }
+            let channel = reader.required(object, "channel", at: path) { $0.channel($1, at: $2) }
             let at = instant(object)
             guard let who, let channel, let at else { return nil }
             event = type == "channelOptOut" ? .channelOptOut(who, channel, at: at) : .channelOptIn(who, channel, at: at)
         case "restrict", "unrestrict":
-            guard let object = reader.object(value, at: path, allowed: ["type", "subject", "purpose", "at"]) else {
-                return nil
-            }
+            let keys =
+                type == "restrict"
+                ? ["type", "subject", "purpose", "ground", "at"] : ["type", "subject", "purpose", "at"]
+            guard let object = reader.object(value, at: path, allowed: keys) else { return nil }
             let who = subject(object)
             let purpose = reader.required(object, "purpose", at: path) { $0.identifier($1, at: $2) }
+            let ground = reader.optional(object, "ground", at: path) { $0.text($1, at: $2) }
             let at = instant(object)
             guard let who, let purpose, let at else { return nil }
             event =
                 type == "restrict"
-                ? .restrict(who, PurposeID(purpose), at: at) : .unrestrict(who, PurposeID(purpose), at: at)
+                ? .restrict(who, PurposeID(purpose), at: at, ground: ground)
+                : .unrestrict(who, PurposeID(purpose), at: at)
         case "erase":
             guard let object = reader.object(value, at: path, allowed: ["type", "subject", "at"]) else { return nil }
             let who = subject(object)
@@ -86,7 +139,9 @@ extension ConsentEvent {
             guard let who, let at else { return nil }
             event = .erase(who, at: at)
         case "subject":
-            let keys = ["type", "subject", "birthDate", "minor", "guardianship", "at"]
+            let keys = [
+                "type", "subject", "birthDate", "minor", "guardianship", "regimes", "ageRange", "emancipated", "at",
+            ]
             guard let object = reader.object(value, at: path, allowed: keys) else { return nil }
             let who = subject(object)
             let at = instant(object)
@@ -102,7 +157,10 @@ extension ConsentEvent {
             let facts = SubjectFactsChange(
                 birthDate: change("birthDate") { $0.date($1, at: $2) },
                 minor: change("minor") { $0.bool($1, at: $2) },
-                guardianship: change("guardianship") { $0.bool($1, at: $2) })
+                guardianship: change("guardianship") { $0.bool($1, at: $2) },
+                regimes: change("regimes") { $0.regimes($1, at: $2) },
+                ageRange: change("ageRange") { $0.ageRange($1, at: $2) },
+                emancipated: change("emancipated") { $0.bool($1, at: $2) })
             guard let who, let at else { return nil }
             event = .subjectFacts(who, facts, at: at)
         case "link":
@@ -125,7 +183,8 @@ extension ConsentEvent {
             reader.fail(
                 .invalidValue,
                 "unknown event type `\(type)`; expected `grant`, `withdraw`, `optOut`, `optIn`, `channelOptOut`, "
-                    + "`channelOptIn`, `restrict`, `unrestrict`, `erase`, `subject` or `link`",
+                    + "`channelOptIn`, `restrict`, `unrestrict`, `erase`, `subject`, `link`, `objection`, "
+                    + "`objectionRejected`, `customer` or `reviewRequested`",
                 at: path + "type")
             return nil
         }
@@ -245,13 +304,38 @@ extension ConsentEvent {
                 add("subject", .string(subject.rawValue))
                 add("purposes", ids(purposes))
             }
-        case .optOut(let subject, let kind, _), .optIn(let subject, let kind, _):
+        case .optOut(let subject, let kind, _, let source, let scope):
             add("subject", .string(subject.rawValue))
             add("kind", .string(kind.rawValue))
+            if let source { add("source", .string(source)) }
+            if scope != .subject { add("scope", .string(scope.rawValue)) }
+        case .optIn(let subject, let kind, _, let initiatedBy):
+            add("subject", .string(subject.rawValue))
+            add("kind", .string(kind.rawValue))
+            if initiatedBy != .subject { add("initiatedBy", .string(initiatedBy.rawValue)) }
+        case .objection(let objection):
+            add("subject", .string(objection.subject.rawValue))
+            add("kind", .string(objection.kind.rawValue))
+            add("purposes", ids(objection.purposes))
+        case .objectionRejected(let rejection):
+            add("subject", .string(rejection.subject.rawValue))
+            add("purposes", ids(rejection.purposes))
+            add("reason", .string(rejection.reason))
+        case .customer(let customer):
+            add("subject", .string(customer.subject.rawValue))
+            add("channels", ids(customer.channels))
+            add("objectionOffered", .bool(customer.objectionOffered))
+        case .reviewRequested(let request):
+            add("subject", .string(request.subject.rawValue))
+            add("purposes", ids(request.purposes))
         case .channelOptOut(let subject, let channel, _), .channelOptIn(let subject, let channel, _):
             add("subject", .string(subject.rawValue))
             add("channel", .string(channel.rawValue))
-        case .restrict(let subject, let purpose, _), .unrestrict(let subject, let purpose, _):
+        case .restrict(let subject, let purpose, _, let ground):
+            add("subject", .string(subject.rawValue))
+            add("purpose", .string(purpose.rawValue))
+            if let ground { add("ground", .string(ground)) }
+        case .unrestrict(let subject, let purpose, _):
             add("subject", .string(subject.rawValue))
             add("purpose", .string(purpose.rawValue))
         case .erase(let subject, _):
@@ -268,6 +352,11 @@ extension ConsentEvent {
             put("birthDate", change.birthDate) { .string($0.description) }
             put("minor", change.minor) { .bool($0) }
             put("guardianship", change.guardianship) { .bool($0) }
+            put("regimes", change.regimes) { .array($0.map { .string($0.name) }) }
+            put("ageRange", change.ageRange) {
+                .object(["min": .number(String($0.min)), "max": .number(String($0.max))])
+            }
+            put("emancipated", change.emancipated) { .bool($0) }
         case .link(let link):
             add("from", .string(link.from.rawValue))
             add("into", .string(link.into.rawValue))

@@ -35,7 +35,10 @@ extension Policy {
 
     package init(json: JSONValue, file: String?, basePath: JSONPath = JSONPath()) throws(ConsentKitError) {
         var reader = JSONReader(file: file)
-        let keys = ["format", "regime", "timeZone", "minorAge", "ageReachedOn", "categories", "fields", "purposes"]
+        let keys = [
+            "format", "regime", "regimes", "onlinePlatform", "timeZone", "minorAge", "ageReachedOn", "categories",
+            "fields", "purposes",
+        ]
         guard let root = reader.object(json, at: basePath, allowed: keys) else {
             throw ConsentKitError(reporting: reader.diagnostics)
         }
@@ -45,13 +48,25 @@ extension Policy {
                 .unsupportedFormat, "unsupported format `\(format)`; expected `\(Policy.format)`",
                 at: basePath + "format")
         }
-        let regime: Regime? = reader.required(root, "regime", at: basePath) { reader, value, path in
-            guard let name = reader.string(value, at: path) else { return nil }
-            guard let regime = Regime(named: name) else {
-                reader.fail(.unsupportedFormat, "unsupported regime `\(name)`; expected `PIPL`", at: path)
-                return nil
+        let regimes = reader.optional(root, "regimes", at: basePath) { $0.regimes($1, at: $2) }
+        let onlinePlatform = reader.optional(root, "onlinePlatform", at: basePath) { $0.bool($1, at: $2) }
+        // `regime` names the default; with a `regimes` list it may be left out, and the list's first is the default.
+        let regime: Regime?
+        if root["regime"] == nil, let first = regimes?.first {
+            regime = first
+        } else {
+            regime = reader.required(root, "regime", at: basePath) { reader, value, path in
+                guard let name = reader.string(value, at: path) else { return nil }
+                guard let regime = Regime(named: name) else {
+                    reader.fail(
+                        .unsupportedFormat,
+                        "unsupported regime `\(name.escapingControlCharacters)`; expected `PIPL`, `GDPR`, "
+                            + "`GDPR-<country>`, `CCPA`, `LGPD` or `PDPA-TH`",
+                        at: path)
+                    return nil
+                }
+                return regime
             }
-            return regime
         }
         let zoneName = reader.optional(root, "timeZone", at: basePath) { $0.string($1, at: $2) }
         let minorAge = reader.optional(root, "minorAge", at: basePath) { $0.integer($1, at: $2, in: 1...25) }
@@ -77,13 +92,16 @@ extension Policy {
                 }
             } ?? []
 
-        var validator = PolicyValidator(collector: reader, regime: regime ?? .pipl)
+        var validator = PolicyValidator(
+            collector: reader, regime: regime ?? .pipl, regimes: regimes ?? [regime ?? .pipl])
+        if let regimes { validator.regimes(regimes, at: basePath + "regimes") }
         let zone = validator.timeZone(zoneName ?? (regime ?? .pipl).defaultTimeZone, at: basePath + "timeZone")
         validator.validate(categories: categories, fields: fields, purposes: purposes)
         try validator.collector.throwIfErrors()
         guard let regime, let zone else { throw ConsentKitError(reporting: validator.collector.diagnostics) }
         self.init(
-            validated: regime, timeZone: zone, minorAge: minorAge ?? regime.defaultMinorAge,
+            validated: regime, regimes: regimes ?? [regime], onlinePlatform: onlinePlatform ?? false, timeZone: zone,
+            minorAge: minorAge ?? regime.defaultMinorAge,
             ageReachedOn: boundary ?? regime.defaultAgeReachedOn, categories: categories.map(\.1),
             fields: fields.map(\.1), purposes: purposes.map(\.1), warnings: validator.collector.diagnostics)
     }
@@ -109,13 +127,27 @@ extension Policy {
     }
 
     private static func readPurpose(_ value: JSONValue, at path: JSONPath, reader: inout JSONReader) -> Purpose? {
-        let keys = [
-            "id", "basis", "fields", "categories", "marketing", "automatedDecision", "publicDisclosure",
-            "surveillanceImages", "writtenConsent", "thirdParty", "crossBorder", "channels", "consentVersion",
-        ]
+        let keys =
+            [
+                "id", "basis", "fields", "categories", "marketing", "automatedDecision", "publicDisclosure",
+                "surveillanceImages", "writtenConsent", "thirdParty", "crossBorder", "channels", "consentVersion",
+                "sensitiveCondition",
+            ] + PurposeFlags.named.map(\.name)
         guard let object = reader.object(value, at: path, allowed: keys) else { return nil }
         let id = reader.required(object, "id", at: path) { $0.identifier($1, at: $2) }
-        let basis = reader.required(object, "basis", at: path) { $0.choice($1, at: $2, of: LegalBasis.self) }
+        let basisRead = reader.required(object, "basis", at: path) { reader, value, path in
+            Self.readRegimeMap(value, at: path, reader: &reader, of: LegalBasis.self)
+        }
+        let basis = basisRead.flatMap { $0.plain ?? $0.map.first?.value }
+        let conditionRead = reader.optional(object, "sensitiveCondition", at: path) { reader, value, path in
+            Self.readRegimeMap(value, at: path, reader: &reader, of: SensitiveCondition.self)
+        }
+        var flags = PurposeFlags()
+        var incompatible = false
+        for (name, flag) in PurposeFlags.named {
+            guard let value = reader.optional(object, name, at: path, { $0.bool($1, at: $2) }) else { continue }
+            if value { flags.insert(flag) } else if flag == .compatibleWithCollection { incompatible = true }
+        }
         let fields = reader.optional(object, "fields", at: path) { $0.identifiers($1, at: $2, as: FieldID.self) }
         let categories = reader.optional(object, "categories", at: path) {
             $0.identifiers($1, at: $2, as: CategoryID.self)
@@ -128,10 +160,9 @@ extension Policy {
         let written = flag("writtenConsent")
         let thirdParty = reader.optional(object, "thirdParty", at: path) { reader, value, path in
             reader.object(value, at: path, allowed: ["recipients"]).map { object in
-                ThirdPartyProvision(
-                    recipients: reader.optional(object, "recipients", at: path) {
-                        $0.identifiers($1, at: $2, as: RecipientID.self)
-                    } ?? [])
+                reader.optional(object, "recipients", at: path) { reader, value, path in
+                    Self.readRecipients(value, at: path, reader: &reader)
+                } ?? ThirdPartyProvision()
             }
         }
         let crossBorder = reader.optional(object, "crossBorder", at: path) {
@@ -142,10 +173,12 @@ extension Policy {
             let destinations = reader.optional(object, "destinations", at: path) {
                 $0.identifiers($1, at: $2, as: Destination.self)
             }
-            let mechanism = reader.required(object, "mechanism", at: path) {
-                $0.choice($1, at: $2, of: TransferMechanism.self)
+            let mechanism = reader.required(object, "mechanism", at: path) { reader, value, path in
+                Self.readRegimeMap(value, at: path, reader: &reader, of: TransferMechanism.self)
             }
-            return mechanism.map { CrossBorderTransfer(destinations: destinations ?? [], mechanism: $0) }
+            guard let mechanism, let plain = mechanism.plain ?? mechanism.map.first?.value else { return nil }
+            return CrossBorderTransfer(
+                destinations: destinations ?? [], mechanism: plain, mechanismByRegime: mechanism.map)
         }
         let channels = reader.optional(object, "channels", at: path) { $0.identifiers($1, at: $2, as: Channel.self) }
         let version = reader.optional(object, "consentVersion", at: path) {
@@ -160,7 +193,62 @@ extension Policy {
             PurposeID(id), basis: basis, fields: fields ?? [], categories: categories ?? [], marketing: marketing,
             automatedDecision: automated, publicDisclosure: publicDisclosure, surveillanceImages: surveillance,
             writtenConsent: written, thirdParty: thirdParty, crossBorder: crossBorder, channels: channels ?? [],
-            consentVersion: version ?? 0)
+            consentVersion: version ?? 0, basisByRegime: basisRead?.map ?? [:],
+            sensitiveCondition: conditionRead?.plain, sensitiveConditionByRegime: conditionRead?.map ?? [:],
+            flags: flags, declaredIncompatibleWithCollection: incompatible)
+    }
+
+    /// A value given as a string for every regime, or as a map from regime id to value.
+    private struct RegimeMap<T> {
+        var plain: T?
+        var map: [String: T] = [:]
+    }
+
+    /// Reads a string, or an object keyed by regime id whose values are strings; keys are checked against the
+    /// policy's regimes by validation.
+    private static func readRegimeMap<T: RawRepresentable & CaseIterable>(
+        _ value: JSONValue, at path: JSONPath, reader: inout JSONReader, of type: T.Type
+    ) -> RegimeMap<T>? where T.RawValue == String {
+        if case .object(let object) = value {
+            if object.members.isEmpty {
+                reader.fail(.invalidValue, "a map by regime must not be empty", at: path)
+                return nil
+            }
+            var map: [String: T] = [:]
+            let before = reader.diagnostics.count
+            for (key, item) in object.members {
+                if let choice = reader.choice(item, at: path + key, of: type) { map[key] = choice }
+            }
+            return reader.diagnostics.count == before ? RegimeMap(map: map) : nil
+        }
+        return reader.choice(value, at: path, of: type).map { RegimeMap(plain: $0) }
+    }
+
+    /// `recipients`: plain ids (third parties) or `{"id", "role"}` objects, none twice.
+    private static func readRecipients(_ value: JSONValue, at path: JSONPath, reader: inout JSONReader)
+        -> ThirdPartyProvision?
+    {
+        var seen: Set<String> = []
+        var roles: [RecipientID: RecipientRole] = [:]
+        let before = reader.diagnostics.count
+        let list = reader.array(value, at: path) { reader, item, itemPath -> RecipientID? in
+            let id: String?
+            if case .object = item {
+                guard let object = reader.object(item, at: itemPath, allowed: ["id", "role"]) else { return nil }
+                id = reader.required(object, "id", at: itemPath) { $0.identifier($1, at: $2) }
+                let role = reader.required(object, "role", at: itemPath) {
+                    $0.choice($1, at: $2, of: RecipientRole.self)
+                }
+                if let id, let role, role != .thirdParty { roles[RecipientID(id)] = role }
+            } else {
+                id = reader.identifier(item, at: itemPath)
+            }
+            guard let id else { return nil }
+            if !seen.insert(id).inserted { reader.fail(.duplicateIdentifier, "`\(id)` is listed twice", at: itemPath) }
+            return RecipientID(id)
+        }
+        guard let list, reader.diagnostics.count == before else { return nil }
+        return ThirdPartyProvision(recipients: list, roles: roles)
     }
 
     // MARK: Writing
@@ -176,6 +264,17 @@ extension Policy {
             "format": .string(Policy.format), "regime": .string(regime.name), "timeZone": .string(timeZoneID),
             "minorAge": .number(String(minorAge)), "ageReachedOn": .string(ageReachedOn.rawValue),
         ]
+        if regimes != [regime] { root.members.append(("regimes", .array(regimes.map { .string($0.name) }))) }
+        if onlinePlatform { root.members.append(("onlinePlatform", .bool(true))) }
+        func regimeMap<T: RawRepresentable>(_ plain: T?, _ map: [String: T]) -> JSONValue? where T.RawValue == String {
+            if !map.isEmpty {
+                return .object(
+                    JSONObject(
+                        map.sorted { $0.key < $1.key }.map { (key: $0.key, value: JSONValue.string($0.value.rawValue)) }
+                    ))
+            }
+            return plain.map { .string($0.rawValue) }
+        }
         if !categories.isEmpty {
             root.members.append(
                 (
@@ -210,8 +309,12 @@ extension Policy {
                 .array(
                     purposes.map { purpose in
                         var object: JSONObject = [
-                            "id": .string(purpose.id.rawValue), "basis": .string(purpose.basis.rawValue),
+                            "id": .string(purpose.id.rawValue),
+                            "basis": regimeMap(purpose.basis, purpose.basisByRegime)!,
                         ]
+                        if let condition = regimeMap(purpose.sensitiveCondition, purpose.sensitiveConditionByRegime) {
+                            object.members.append(("sensitiveCondition", condition))
+                        }
                         if !purpose.fields.isEmpty { object.members.append(("fields", ids(purpose.fields))) }
                         if !purpose.categories.isEmpty {
                             object.members.append(("categories", ids(purpose.categories)))
@@ -224,8 +327,18 @@ extension Policy {
                         ] where flag {
                             object.members.append((key, .bool(true)))
                         }
+                        for (name, flag) in PurposeFlags.named where purpose.flags.contains(flag) {
+                            object.members.append((name, .bool(true)))
+                        }
+                        if purpose.declaredIncompatibleWithCollection {
+                            object.members.append(("compatibleWithCollection", .bool(false)))
+                        }
                         if let thirdParty = purpose.thirdParty {
-                            object.members.append(("thirdParty", .object(["recipients": ids(thirdParty.recipients)])))
+                            let recipients: [JSONValue] = thirdParty.recipients.map { id in
+                                guard let role = thirdParty.roles[id] else { return .string(id.rawValue) }
+                                return .object(["id": .string(id.rawValue), "role": .string(role.rawValue)])
+                            }
+                            object.members.append(("thirdParty", .object(["recipients": .array(recipients)])))
                         }
                         if let crossBorder = purpose.crossBorder {
                             object.members.append(
@@ -233,7 +346,7 @@ extension Policy {
                                     "crossBorder",
                                     .object([
                                         "destinations": ids(crossBorder.destinations),
-                                        "mechanism": .string(crossBorder.mechanism.rawValue),
+                                        "mechanism": regimeMap(crossBorder.mechanism, crossBorder.mechanismByRegime)!,
                                     ])
                                 ))
                         }

@@ -35,7 +35,7 @@ public struct Scenario: Sendable {
         var subjects: [(JSONPath, SubjectID, SubjectFacts)] = []
         _ = reader.optional(object, "subjects", at: path) { reader, value, path in
             reader.array(value, at: path) { reader, item, itemPath -> Void? in
-                let keys = ["id", "birthDate", "minor", "guardianship"]
+                let keys = ["id", "birthDate", "minor", "guardianship", "regimes", "ageRange", "emancipated"]
                 guard let subject = reader.object(item, at: itemPath, allowed: keys) else { return nil }
                 guard let id = reader.required(subject, "id", at: itemPath, { $0.identifier($1, at: $2) }) else {
                     return nil
@@ -46,7 +46,10 @@ public struct Scenario: Sendable {
                 let facts = SubjectFacts(
                     birthDate: reader.optional(subject, "birthDate", at: itemPath) { $0.date($1, at: $2) },
                     minor: reader.optional(subject, "minor", at: itemPath) { $0.bool($1, at: $2) },
-                    guardianship: reader.optional(subject, "guardianship", at: itemPath) { $0.bool($1, at: $2) })
+                    guardianship: reader.optional(subject, "guardianship", at: itemPath) { $0.bool($1, at: $2) },
+                    regimes: reader.optional(subject, "regimes", at: itemPath) { $0.regimes($1, at: $2) },
+                    ageRange: reader.optional(subject, "ageRange", at: itemPath) { $0.ageRange($1, at: $2) },
+                    emancipated: reader.optional(subject, "emancipated", at: itemPath) { $0.bool($1, at: $2) })
                 subjects.append((itemPath, SubjectID(id), facts))
                 return ()
             }

@@ -43,17 +43,53 @@ extension ConsentEvent {
                 subject(who)
                 ids(purposes)
             }
-        case .optOut(let who, let kind, _), .optIn(let who, let kind, _):
+        case .optOut(let who, let kind, _, nil, .subject), .optIn(let who, let kind, _, .subject):
             let tag: UInt8 = if case .optOut = self { 2 } else { 3 }
             writer.byte(tag)
             subject(who)
             writer.byte(UInt8(kind.ordinal))
+        case .optOut(let who, let kind, _, let source, let scope):
+            // Tags 11 and up came with the regimes beyond PIPL; v1 events keep their tags, so old snapshots read.
+            writer.byte(11)
+            subject(who)
+            writer.byte(UInt8(kind.ordinal))
+            writer.optional(source) { $0.string($1) }
+            writer.byte(scope == .device ? 1 : 0)
+        case .optIn(let who, let kind, _, let initiatedBy):
+            writer.byte(12)
+            subject(who)
+            writer.byte(UInt8(kind.ordinal))
+            writer.byte(UInt8(OptInInitiator.allCases.firstIndex(of: initiatedBy)!))
+        case .objection(let objection):
+            writer.byte(13)
+            subject(objection.subject)
+            writer.byte(UInt8(ObjectionKind.allCases.firstIndex(of: objection.kind)!))
+            ids(objection.purposes)
+        case .objectionRejected(let rejection):
+            writer.byte(14)
+            subject(rejection.subject)
+            ids(rejection.purposes)
+            writer.string(rejection.reason)
+        case .customer(let customer):
+            writer.byte(15)
+            subject(customer.subject)
+            ids(customer.channels)
+            writer.byte(customer.objectionOffered ? 1 : 0)
+        case .reviewRequested(let request):
+            writer.byte(16)
+            subject(request.subject)
+            ids(request.purposes)
         case .channelOptOut(let who, let channel, _), .channelOptIn(let who, let channel, _):
             let tag: UInt8 = if case .channelOptOut = self { 4 } else { 5 }
             writer.byte(tag)
             subject(who)
             writer.string(channel.rawValue)
-        case .restrict(let who, let purpose, _), .unrestrict(let who, let purpose, _):
+        case .restrict(let who, let purpose, _, let ground?):
+            writer.byte(17)
+            subject(who)
+            writer.string(purpose.rawValue)
+            writer.string(ground)
+        case .restrict(let who, let purpose, _, nil), .unrestrict(let who, let purpose, _):
             let tag: UInt8 = if case .restrict = self { 6 } else { 7 }
             writer.byte(tag)
             subject(who)
@@ -62,7 +98,7 @@ extension ConsentEvent {
             writer.byte(8)
             subject(who)
         case .subjectFacts(let who, let change, _):
-            writer.byte(9)
+            writer.byte(change.touchesOnlyAgeAndCapacity ? 9 : 18)
             subject(who)
             func put<T>(_ change: SubjectFactsChange.Change<T>, _ write: (inout BinaryWriter, T) -> Void) {
                 switch change {
@@ -76,6 +112,14 @@ extension ConsentEvent {
             put(change.birthDate) { $0.varint($1.daysSinceEpoch) }
             put(change.minor) { $0.byte($1 ? 1 : 0) }
             put(change.guardianship) { $0.byte($1 ? 1 : 0) }
+            if !change.touchesOnlyAgeAndCapacity {
+                put(change.regimes) { writer, regimes in writer.array(regimes) { $0.string($1.name) } }
+                put(change.ageRange) { writer, range in
+                    writer.varint(range.min)
+                    writer.varint(range.max)
+                }
+                put(change.emancipated) { $0.byte($1 ? 1 : 0) }
+            }
         case .link(let link):
             writer.byte(10)
             subject(link.from)
@@ -99,6 +143,11 @@ extension ConsentEvent {
         }
         func optionalString() throws(BinaryReader.Damaged) -> String? {
             try reader.optional { (reader) throws(BinaryReader.Damaged) in try reader.string() }
+        }
+        func optOutKind() throws(BinaryReader.Damaged) -> OptOutKind {
+            let index = Int(try reader.byte())
+            guard index < OptOutKind.allCases.count else { throw reader.damaged("bad opt-out kind") }
+            return OptOutKind.allCases[index]
         }
         let tag = try reader.byte()
         let event: ConsentEvent
@@ -139,11 +188,50 @@ extension ConsentEvent {
             return .withdraw(Withdrawal(target, at: try reader.date()))
         case 2, 3:
             let who = try subject()
-            let index = Int(try reader.byte())
-            guard index < OptOutKind.allCases.count else { throw reader.damaged("bad opt-out kind") }
-            let kind = OptOutKind.allCases[index]
+            let kind = try optOutKind()
             let at = try reader.date()
             event = tag == 2 ? .optOut(who, kind, at: at) : .optIn(who, kind, at: at)
+        case 11:
+            let who = try subject()
+            let kind = try optOutKind()
+            let source = try optionalString()
+            let device = try bool()
+            event = .optOut(who, kind, at: try reader.date(), source: source, scope: device ? .device : .subject)
+        case 12:
+            let who = try subject()
+            let kind = try optOutKind()
+            let index = Int(try reader.byte())
+            guard index < OptInInitiator.allCases.count else { throw reader.damaged("bad opt-in initiator") }
+            event = .optIn(who, kind, at: try reader.date(), initiatedBy: OptInInitiator.allCases[index])
+        case 13:
+            let who = try subject()
+            let index = Int(try reader.byte())
+            guard index < ObjectionKind.allCases.count else { throw reader.damaged("bad objection kind") }
+            let purposes = try ids(PurposeID.self)
+            event = .objection(
+                Objection(subject: who, kind: ObjectionKind.allCases[index], purposes: purposes, at: try reader.date()))
+        case 14:
+            let who = try subject()
+            let purposes = try ids(PurposeID.self)
+            let reason = try reader.string()
+            event = .objectionRejected(
+                ObjectionRejection(subject: who, purposes: purposes, reason: reason, at: try reader.date()))
+        case 15:
+            let who = try subject()
+            let channels = try ids(Channel.self)
+            let offered = try bool()
+            event = .customer(
+                CustomerRelationship(subject: who, channels: channels, objectionOffered: offered, at: try reader.date())
+            )
+        case 16:
+            let who = try subject()
+            let purposes = try ids(PurposeID.self)
+            event = .reviewRequested(ReviewRequest(subject: who, purposes: purposes, at: try reader.date()))
+        case 17:
+            let who = try subject()
+            let purpose = PurposeID(try reader.string())
+            let ground = try reader.string()
+            event = .restrict(who, purpose, at: try reader.date(), ground: ground)
         case 4, 5:
             let who = try subject()
             let channel = Channel(try reader.string())
@@ -157,7 +245,7 @@ extension ConsentEvent {
         case 8:
             let who = try subject()
             event = .erase(who, at: try reader.date())
-        case 9:
+        case 9, 18:
             let who = try subject()
             func change<T>(_ read: () throws(BinaryReader.Damaged) -> T) throws(BinaryReader.Damaged)
                 -> SubjectFactsChange.Change<T>
@@ -177,7 +265,26 @@ extension ConsentEvent {
             }
             let minor = try change(bool)
             let guardianship = try change(bool)
-            let facts = SubjectFactsChange(birthDate: birth, minor: minor, guardianship: guardianship)
+            var facts = SubjectFactsChange(birthDate: birth, minor: minor, guardianship: guardianship)
+            if tag == 18 {
+                facts.regimes = try change { () throws(BinaryReader.Damaged) -> [Regime] in
+                    let names = try reader.array { (reader) throws(BinaryReader.Damaged) in try reader.string() }
+                    var regimes: [Regime] = []
+                    for name in names {
+                        guard let regime = Regime(named: name) else { throw reader.damaged("unknown regime") }
+                        regimes.append(regime)
+                    }
+                    guard !regimes.isEmpty else { throw reader.damaged("an empty regimes list") }
+                    return regimes
+                }
+                facts.ageRange = try change { () throws(BinaryReader.Damaged) -> AgeRange in
+                    guard let range = AgeRange(min: try reader.varint(), max: try reader.varint()) else {
+                        throw reader.damaged("an impossible age range")
+                    }
+                    return range
+                }
+                facts.emancipated = try change(bool)
+            }
             event = .subjectFacts(who, facts, at: try reader.date())
         case 10:
             let from = try subject()

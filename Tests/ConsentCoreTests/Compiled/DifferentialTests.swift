@@ -64,10 +64,13 @@ import _ConsentKitWorkload
         #expect(
             mismatches == 0, "\(mismatches) of \(compared) decisions differ; rerun with CONSENTKIT_DIFFERENTIAL_SEED")
         #expect(compared >= 100_000)
-        // The worlds must reach every step, or agreement proves little.
+        // The worlds must reach every step, or agreement proves little. The compiled layout implements PIPL's thirty
+        // codes; the regimes beyond it are decided by the reference evaluator inside the engine (Regimes.md,
+        // status), so their codes are covered by the regime scenario files instead.
+        let compiledCodes = Set(ReasonCode.allCases.filter { $0.ordinal < 30 })
         #expect(
-            Set(seen.keys) == Set(ReasonCode.allCases),
-            "never reached: \(Set(ReasonCode.allCases).subtracting(seen.keys))")
+            Set(seen.keys).isSuperset(of: compiledCodes),
+            "never reached: \(compiledCodes.subtracting(seen.keys))")
         for (reason, count) in seen.sorted(by: { $0.key.ordinal < $1.key.ordinal }) {
             print("differential: \(reason.rawValue) \(count)")
         }

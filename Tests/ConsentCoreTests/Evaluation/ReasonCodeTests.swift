@@ -8,13 +8,19 @@ import Testing
         #expect(ReasonCode(rawValue: code.rawValue) == code)
         #expect(ReasonCode(ordinal: code.ordinal) == code)
         #expect(code.rawValue.hasPrefix(code.effect == .allow ? "allowed." : "denied."))
-        #expect(code.citation.contains("Art."))
+        // Every code cites its provision: an article, or a section of a statute or regulation (CCPA 1798.120, § 7070).
+        #expect(code.citation.contains("Art.") || code.citation.contains("§") || code.citation.contains("1798."))
         #expect(!code.summary.isEmpty)
     }
 
-    @Test func hasThirtyStableCodes() {
-        #expect(ReasonCode.allCases.count == 30)
-        #expect(Set(ReasonCode.allCases.map(\.rawValue)).count == 30)
+    @Test func hasFiftySixStableCodes() {
+        // PIPL's thirty, then the twenty-six the other regimes added, appended so earlier ordinals keep their number.
+        #expect(ReasonCode.allCases.count == 56)
+        #expect(Set(ReasonCode.allCases.map(\.rawValue)).count == 56)
+        #expect(ReasonCode(ordinal: 29) == .separateConsentRequired)
+        #expect(ReasonCode(ordinal: 30) == .allowedByLegitimateInterests)
+        #expect(ReasonCode(ordinal: 55) == .channelConsentRequired)
+        #expect(ReasonCode.allCases.prefix { $0.effect == .allow }.count == 17)
         #expect(ReasonCode(rawValue: "denied.nope") == nil)
     }
 
@@ -31,7 +37,8 @@ import Testing
         for basis in LegalBasis.allCases {
             #expect(
                 ReasonCode.allowed(by: basis).rawValue.hasSuffix(
-                    basis == .consent ? "consent" : "legalBasis.\(basis.rawValue)"))
+                    basis == .consent
+                        ? "consent" : basis == .disclosedPurpose ? "disclosedPurpose" : "legalBasis.\(basis.rawValue)"))
         }
         for kind in OptOutKind.allCases {
             #expect(ReasonCode.optedOut(of: kind).rawValue == "denied.optedOut.\(kind.rawValue)")

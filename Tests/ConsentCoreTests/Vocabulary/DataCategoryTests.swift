@@ -64,8 +64,10 @@ import Testing
     @Test func mandatoryBasesAreThoseImposedByLaw() {
         #expect(
             LegalBasis.allCases.filter(\.isMandatory) == [
-                .legalObligation, .vitalInterests, .publicInterest, .otherLaw,
+                .legalObligation, .vitalInterests, .publicInterest, .otherLaw, .legalClaims,
             ])
-        for basis in LegalBasis.allCases { #expect(basis.citation.contains("Art. 13")) }
+        for basis in LegalBasis.allCases where Regime.pipl.profile.bases.contains(basis) {
+            #expect(basis.citation.contains("PIPL Art. 13"))
+        }
     }
 }

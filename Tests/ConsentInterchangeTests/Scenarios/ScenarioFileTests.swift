@@ -16,7 +16,8 @@ import Testing
     @Test func theRetailScenariosExerciseEveryReasonCode() throws {
         let outcomes = try ScenarioFile(contentsOfFile: TestSupport.retailScenariosPath).run()
         #expect(outcomes.count >= 60)
-        #expect(Set(outcomes.map(\.decision.reason)) == Set(ReasonCode.allCases))
+        // The retail files are PIPL's: they reach PIPL's thirty codes; the regime examples reach the rest.
+        #expect(Set(outcomes.map(\.decision.reason)) == Set(ReasonCode.allCases.filter { $0.ordinal < 30 }))
     }
 
     func scenarioFile(_ scenarios: String, policy: String = #""retail.policy.json""#) throws -> ScenarioFile {
@@ -159,7 +160,7 @@ import Testing
     /// each add a misleading "no policy".
     @Test func aSharedPolicyThatFailsIsReportedOnceAtItsPath() throws {
         let text = """
-            {"format":"consentkit.scenarios/1","policy":{"format":"consentkit.policy/1","regime":"GDPR",
+            {"format":"consentkit.scenarios/1","policy":{"format":"consentkit.policy/1","regime":"XX",
             "fields":[{"id":"email","category":"contact.email","type":"string"}],
             "purposes":[{"id":"p","basis":"consent","fields":["email"]}]},
             "scenarios":[{"id":"s1","queries":[]},{"id":"s2","queries":[]}]}
