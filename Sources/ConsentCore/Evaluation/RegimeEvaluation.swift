@@ -188,7 +188,12 @@ struct RegimeEvaluation {
                 }
                 notes.add("sensitive-data condition `\(condition.rawValue)`")
             case .limitRight:
-                if purpose.flags.contains(.spiPermittedUse) { allow = .allowedAsPermittedSensitiveUse }
+                // A permitted use allowed although the consumer limited sensitive data reports so.
+                if purpose.flags.contains(.spiPermittedUse)
+                    && state.isOptedOut(.sensitiveData, businessOptInWaitMonths: profile.businessOptInWaitMonths)
+                {
+                    allow = .allowedAsPermittedSensitiveUse
+                }
             }
         }
         if basis != .consent && !viaConsentRoute {
@@ -199,9 +204,9 @@ struct RegimeEvaluation {
         let required = requiredAttributes(sensitive: sensitive, band: bandNow).union(routeAttributes)
         notes.add("required attributes: \(required)")
         let consent = consentStep(required: required, band: bandNow, notes)
-        if consent.reason == .allowedByConsent && basis != .consent {
-            // A consent-route transfer on another basis: the allow names the basis, and the grant is listed.
-            return RegimeOutcome(reason: allow, step: Self.basisStep, grants: channelGrants + consent.grants)
+        // A consent-route transfer on another basis relies on consent: the consent step's outcome is the regime's.
+        if consent.reason == .allowedByConsent {
+            return RegimeOutcome(reason: .allowedByConsent, step: consent.step, grants: channelGrants + consent.grants)
         }
         return consent
     }
@@ -267,9 +272,9 @@ struct RegimeEvaluation {
         }
         for kind in OptOutKind.allCases
         where state.isOptedOut(kind, businessOptInWaitMonths: profile.businessOptInWaitMonths) {
-            let rule = profile.optOuts[kind].flatMap { rule in
-                rule.effectiveFrom.map { utcDay >= $0 } ?? true ? rule : nil
-            }
+            // A rule's date (CCPA ADMT from 2027) changes what the law requires, not whether a recorded opt-out
+            // binds: the rule applies to a recorded opt-out at every instant.
+            let rule = profile.optOuts[kind]
             let match = rule?.match ?? Self.defaultMatch(of: kind)
             let binds = rule?.binds ?? Self.unrequiredBinds(of: kind)
             if binds.contains(basis) && matches(match, sensitive: sensitive) {
@@ -309,7 +314,10 @@ struct RegimeEvaluation {
             providesToIndependentRecipient || purpose.publicDisclosure || purpose.sellsOrShares
         case .saleOrSharing: purpose.sellsOrShares
         case .sensitive: sensitive
-        case .sensitiveOutsidePermittedUses: sensitive && !purpose.flags.contains(.spiPermittedUse)
+        case .sensitiveOutsidePermittedUses:
+            // Sensitive data used without inferring characteristics is outside the right to limit (1798.121(d)).
+            sensitive && !purpose.flags.contains(.spiPermittedUse)
+                && !purpose.flagsDeclaredFalse.contains(.infersCharacteristics)
         case .automatedDecision:
             purpose.automatedDecision
                 || !purpose.flags.isDisjoint(with: [.solelyAutomatedSignificant, .admtSignificantDecision])

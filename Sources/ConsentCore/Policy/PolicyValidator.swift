@@ -7,6 +7,8 @@ package struct PolicyValidator {
     package let regime: Regime
     /// The regimes the policy is written for.
     package let regimes: [Regime]
+    /// Each field's category, for the regimes' lints.
+    private var fieldCategories: [FieldID: CategoryID] = [:]
 
     package init(collector: DiagnosticCollector, regime: Regime, regimes: [Regime]? = nil) {
         self.collector = collector
@@ -75,6 +77,7 @@ package struct PolicyValidator {
             collector.fail(.unknownIdentifier, Self.unknownCategory(field.category), at: path + "category")
         }
         let fieldIDs = Set(fields.map(\.1.id))
+        fieldCategories = Dictionary(fields.map { ($0.1.id, $0.1.category) }, uniquingKeysWith: { first, _ in first })
         for (path, purpose) in purposes {
             validate(purpose, at: path, fieldIDs: fieldIDs, catalog: catalog)
         }
@@ -170,10 +173,11 @@ package struct PolicyValidator {
                     at: basisPath)
             }
             if profile.base == "CCPA" {
-                if purpose.declaredIncompatibleWithCollection {
+                if purpose.flagsDeclaredFalse.contains(.compatibleWithCollection) && basis != .consent {
                     collector.fail(
                         .invalidValue,
-                        "purpose `\(purpose.id)` is not compatible with the purpose of collection (CCPA 1798.100(c))",
+                        "purpose `\(purpose.id)` is not compatible with the purpose of collection, so it needs the "
+                            + "consumer's consent, not `\(basis.rawValue)` (CCPA 1798.100(c); Regs § 7002(e))",
                         at: path + "compatibleWithCollection")
                 }
                 if purpose.flags.contains(.financialIncentive) && basis == .disclosedPurpose {
@@ -250,8 +254,8 @@ package struct PolicyValidator {
                 }
             }
         }
-        // Lints on sensitive categories the purpose declares.
-        let declared = purpose.categories
+        // Lints on the sensitive data the purpose declares, by category or through its fields.
+        let declared = purpose.categories + purpose.fields.compactMap { fieldCategories[$0] }
         for profile in listed {
             guard let basis = purpose.basis(in: profile), basis != .consent,
                 profile.sensitive.model == .listedConditions, purpose.sensitiveCondition(in: profile) == nil,

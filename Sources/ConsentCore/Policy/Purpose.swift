@@ -38,8 +38,10 @@ public struct Purpose: Sendable, Hashable {
     public var sensitiveConditionByRegime: [String: SensitiveCondition]
     /// The flags the regimes beyond PIPL read.
     public var flags: PurposeFlags
-    /// Whether the policy says `compatibleWithCollection: false` (refused under CCPA, 1798.100(c)).
-    public var declaredIncompatibleWithCollection: Bool
+    /// The flags the policy sets to `false` explicitly, where that differs from leaving them out:
+    /// `compatibleWithCollection: false` (CCPA: the basis must then be consent) and `infersCharacteristics: false`
+    /// (CCPA: sensitive data not used to infer characteristics is outside the right to limit).
+    public var flagsDeclaredFalse: PurposeFlags
 
     /// Declares a purpose.
     public init(
@@ -49,7 +51,7 @@ public struct Purpose: Sendable, Hashable {
         crossBorder: CrossBorderTransfer? = nil, channels: [Channel] = [], consentVersion: Int = 0,
         basisByRegime: [String: LegalBasis] = [:], sensitiveCondition: SensitiveCondition? = nil,
         sensitiveConditionByRegime: [String: SensitiveCondition] = [:], flags: PurposeFlags = [],
-        declaredIncompatibleWithCollection: Bool = false
+        flagsDeclaredFalse: PurposeFlags = []
     ) {
         self.id = id
         self.basis = basis
@@ -68,7 +70,7 @@ public struct Purpose: Sendable, Hashable {
         self.sensitiveCondition = sensitiveCondition
         self.sensitiveConditionByRegime = sensitiveConditionByRegime
         self.flags = flags
-        self.declaredIncompatibleWithCollection = declaredIncompatibleWithCollection
+        self.flagsDeclaredFalse = flagsDeclaredFalse
     }
 
     /// The purpose's basis under a regime: the map's entry for the overlay, else for its base, else ``basis``.

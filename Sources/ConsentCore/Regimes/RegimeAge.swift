@@ -1,4 +1,4 @@
-public import Foundation
+package import Foundation
 
 /// A subject's age as one regime counts it — with the regime's zone, its rule for when an age is reached and for
 /// 29 February — and the age band the subject is in for a purpose.

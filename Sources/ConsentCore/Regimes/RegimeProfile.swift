@@ -272,8 +272,9 @@ public struct OptOutRule: Sendable, Hashable {
     public var match: OptOutMatch
     /// The bases it overrides; the mandatory bases never.
     public var binds: Set<LegalBasis>
-    /// The first day (UTC) the regime defines the kind this way (CCPA ADMT: 2027-01-01). Before it, a recorded
-    /// opt-out of the kind is honoured as one the regime does not define.
+    /// The first day (UTC) the law requires the business to offer the opt-out (CCPA ADMT: 2027-01-01). It changes
+    /// what the law requires and what reports say, not whether a recorded opt-out binds: the rule decides a recorded
+    /// opt-out at every instant.
     public var effectiveFrom: CalendarDate?
 
     /// Creates a rule.

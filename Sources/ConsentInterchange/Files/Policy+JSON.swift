@@ -143,10 +143,10 @@ extension Policy {
             Self.readRegimeMap(value, at: path, reader: &reader, of: SensitiveCondition.self)
         }
         var flags = PurposeFlags()
-        var incompatible = false
+        var declaredFalse = PurposeFlags()
         for (name, flag) in PurposeFlags.named {
             guard let value = reader.optional(object, name, at: path, { $0.bool($1, at: $2) }) else { continue }
-            if value { flags.insert(flag) } else if flag == .compatibleWithCollection { incompatible = true }
+            if value { flags.insert(flag) } else { declaredFalse.insert(flag) }
         }
         let fields = reader.optional(object, "fields", at: path) { $0.identifiers($1, at: $2, as: FieldID.self) }
         let categories = reader.optional(object, "categories", at: path) {
@@ -195,7 +195,7 @@ extension Policy {
             writtenConsent: written, thirdParty: thirdParty, crossBorder: crossBorder, channels: channels ?? [],
             consentVersion: version ?? 0, basisByRegime: basisRead?.map ?? [:],
             sensitiveCondition: conditionRead?.plain, sensitiveConditionByRegime: conditionRead?.map ?? [:],
-            flags: flags, declaredIncompatibleWithCollection: incompatible)
+            flags: flags, flagsDeclaredFalse: declaredFalse)
     }
 
     /// A value given as a string for every regime, or as a map from regime id to value.
@@ -330,8 +330,8 @@ extension Policy {
                         for (name, flag) in PurposeFlags.named where purpose.flags.contains(flag) {
                             object.members.append((name, .bool(true)))
                         }
-                        if purpose.declaredIncompatibleWithCollection {
-                            object.members.append(("compatibleWithCollection", .bool(false)))
+                        for (name, flag) in PurposeFlags.named where purpose.flagsDeclaredFalse.contains(flag) {
+                            object.members.append((name, .bool(false)))
                         }
                         if let thirdParty = purpose.thirdParty {
                             let recipients: [JSONValue] = thirdParty.recipients.map { id in

@@ -20,6 +20,19 @@ import Testing
         #expect(Set(outcomes.map(\.decision.reason)) == Set(ReasonCode.allCases.filter { $0.ordinal < 30 }))
     }
 
+    @Test func theExampleScenariosTogetherExerciseEveryReasonCode() throws {
+        // PIPL's codes from the retail files, the other regimes' from theirs: every one of the 56 is reached by a
+        // file a user can read.
+        let examples = TestSupport.path("Documentation/Examples")
+        let files = try #require(FileManager.default.enumerator(atPath: examples)).compactMap { $0 as? String }
+            .filter { $0.hasSuffix(".scenarios.json") }
+        var reached: Set<ReasonCode> = []
+        for file in files {
+            reached.formUnion(try ScenarioFile(contentsOfFile: examples + "/" + file).run().map(\.decision.reason))
+        }
+        #expect(reached == Set(ReasonCode.allCases), "never reached: \(Set(ReasonCode.allCases).subtracting(reached))")
+    }
+
     func scenarioFile(_ scenarios: String, policy: String = #""retail.policy.json""#) throws -> ScenarioFile {
         let text = #"{"format":"consentkit.scenarios/1","policy":\#(policy),"scenarios":\#(scenarios)}"#
         return try ScenarioFile(
