@@ -4,11 +4,15 @@
 public struct CompiledDecision: Sendable, Hashable {
     /// Why.
     public let reason: ReasonCode
+    /// The deciding regime's position in ``Regime/all``, or `.max` for the policy's regime; it fills the byte that
+    /// would otherwise pad the reason, so the decision stays eight bytes.
+    let regimeIndex: UInt8
     let grantOrdinal: UInt16
     let subject: Int32
 
-    package init(_ reason: ReasonCode, subject: Int32 = 0, grantOrdinal: UInt16 = .max) {
+    package init(_ reason: ReasonCode, subject: Int32 = 0, grantOrdinal: UInt16 = .max, regimeIndex: UInt8 = .max) {
         self.reason = reason
+        self.regimeIndex = regimeIndex
         self.subject = subject
         self.grantOrdinal = grantOrdinal
     }

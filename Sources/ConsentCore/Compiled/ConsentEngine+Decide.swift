@@ -21,7 +21,12 @@ extension ConsentEngine {
 
     /// The decision for a question given by name: one lookup for the subject and one per name.
     public func decision(for question: ConsentQuestion) -> Decision {
-        decision(decision(compiled.compile(question), for: handle(for: question.subject)))
+        let subject = handle(for: question.subject)
+        // A subject the reference evaluator decides gets its decision whole: every grant, and the regime.
+        if slots[Int(subject.slot)].flags.contains(.usesReference) {
+            return ReferenceEvaluator(ledger: ledger).decision(for: question)
+        }
+        return decision(decision(compiled.compile(question), for: subject))
     }
 
     /// Decides many questions, writing one decision per question into `results` (cleared first, capacity kept).
@@ -146,10 +151,12 @@ extension ConsentEngine {
                 field: policy.fields[Int(question.field)].id, at: question.at,
                 recipient: given(recipient, RecipientID(undeclared)),
                 destination: given(destination, Destination(undeclared)), channel: given(channel, Channel(undeclared))))
+        let regimeIndex = Regime.all.firstIndex(of: decision.regime).map { UInt8(truncatingIfNeeded: $0) } ?? .max
         guard let grant = decision.grant,
             let ordinal = ledger.record(for: subjectID)?.grants.firstIndex(where: { $0.id == grant })
-        else { return CompiledDecision(decision.reason) }
+        else { return CompiledDecision(decision.reason, regimeIndex: regimeIndex) }
         return CompiledDecision(
-            decision.reason, subject: subject.slot, grantOrdinal: UInt16(truncatingIfNeeded: ordinal))
+            decision.reason, subject: subject.slot, grantOrdinal: UInt16(truncatingIfNeeded: ordinal),
+            regimeIndex: regimeIndex)
     }
 }

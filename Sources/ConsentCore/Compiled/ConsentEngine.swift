@@ -119,8 +119,14 @@ public struct ConsentEngine: Sendable {
     }
 
     /// The decision with its names: the value ``ReferenceEvaluator`` returns.
+    ///
+    /// For a subject under several regimes, or in an age band that needs two grantors, the decision names only the
+    /// most recently given grant it relied on; ``decision(for:)`` by name lists every one.
     public func decision(_ decision: CompiledDecision) -> Decision {
-        Decision(decision.reason, grant: grantID(of: decision), regime: compiled.policy.regime)
+        let regime =
+            decision.regimeIndex == .max || Int(decision.regimeIndex) >= Regime.all.count
+            ? compiled.policy.regime : Regime.all[Int(decision.regimeIndex)]
+        return Decision(decision.reason, grant: grantID(of: decision), regime: regime)
     }
 
     /// The explanation of a question's decision, rendered from the ledger by the reference evaluator.

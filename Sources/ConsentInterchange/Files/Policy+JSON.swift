@@ -88,7 +88,9 @@ extension Policy {
         let purposes =
             reader.required(root, "purposes", at: basePath) { reader, value, path in
                 reader.array(value, at: path) { reader, item, itemPath in
-                    Self.readPurpose(item, at: itemPath, reader: &reader).map { (itemPath, $0) }
+                    Self.readPurpose(item, at: itemPath, defaultRegime: regime ?? .pipl, reader: &reader).map {
+                        (itemPath, $0)
+                    }
                 }
             } ?? []
 
@@ -126,7 +128,14 @@ extension Policy {
         return FieldDefinition(FieldID(id), category: CategoryID(category), type: type)
     }
 
-    private static func readPurpose(_ value: JSONValue, at path: JSONPath, reader: inout JSONReader) -> Purpose? {
+    private static func readPurpose(
+        _ value: JSONValue, at path: JSONPath, defaultRegime: Regime, reader: inout JSONReader
+    ) -> Purpose? {
+        /// A map's entry for the default regime (its base's, else the first key's in order): the purpose's ``Purpose/basis``
+        /// and ``CrossBorderTransfer/mechanism`` under the policy's own regime, the same on every read.
+        func defaultEntry<T>(_ map: [String: T]) -> T? {
+            map[defaultRegime.name] ?? map[defaultRegime.profile.base] ?? map.min { $0.key < $1.key }?.value
+        }
         let keys =
             [
                 "id", "basis", "fields", "categories", "marketing", "automatedDecision", "publicDisclosure",
@@ -138,7 +147,7 @@ extension Policy {
         let basisRead = reader.required(object, "basis", at: path) { reader, value, path in
             Self.readRegimeMap(value, at: path, reader: &reader, of: LegalBasis.self)
         }
-        let basis = basisRead.flatMap { $0.plain ?? $0.map.first?.value }
+        let basis = basisRead.flatMap { $0.plain ?? defaultEntry($0.map) }
         let conditionRead = reader.optional(object, "sensitiveCondition", at: path) { reader, value, path in
             Self.readRegimeMap(value, at: path, reader: &reader, of: SensitiveCondition.self)
         }
@@ -176,7 +185,7 @@ extension Policy {
             let mechanism = reader.required(object, "mechanism", at: path) { reader, value, path in
                 Self.readRegimeMap(value, at: path, reader: &reader, of: TransferMechanism.self)
             }
-            guard let mechanism, let plain = mechanism.plain ?? mechanism.map.first?.value else { return nil }
+            guard let mechanism, let plain = mechanism.plain ?? defaultEntry(mechanism.map) else { return nil }
             return CrossBorderTransfer(
                 destinations: destinations ?? [], mechanism: plain, mechanismByRegime: mechanism.map)
         }
