@@ -42,6 +42,8 @@ let package = Package(
             resources: [
                 .embedInCode("Examples/retail.policy.json"),
                 .embedInCode("Examples/retail.ledger.jsonl"),
+                .embedInCode("Examples/multi.policy.json"),
+                .embedInCode("Examples/multi.ledger.jsonl"),
             ]
         ),
         // Counts malloc calls for `consent bench`; linked into the command only, never into the library.

@@ -49,7 +49,7 @@ enum EvaluateCommand {
                 "effect": .string(decision.effect.rawValue), "reason": .string(decision.reason.rawValue),
                 "grant": decision.grant.map { .string($0.rawValue) } ?? .null,
                 "grants": .array(decision.grants.map { .string($0.rawValue) }), "regime": .string(decision.regime.name),
-                "citation": .string(decision.reason.citation),
+                "citation": .string(decision.reason.citation(under: decision.regime)),
                 "explanation": .array(([decision.reason.summary] + explanation.details).map { .string($0) }),
             ]
             output.out(JSONValue.object(object).serialized() + "\n")

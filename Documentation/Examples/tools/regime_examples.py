@@ -38,7 +38,7 @@ def scenario(sid, title, reference, subjects, events, queries):
     return {"id": sid, "title": title, "reference": reference, "subjects": subjects, "events": events,
             "queries": queries}
 
-def write(directory, name, policy, scenarios):
+def write(directory, name, policy, scenarios, ledger=None):
     path = os.path.join(ROOT, directory)
     os.makedirs(path, exist_ok=True)
     with open(os.path.join(path, f"{name}.policy.json"), "w") as f:
@@ -48,6 +48,10 @@ def write(directory, name, policy, scenarios):
         json.dump({"format": "consentkit.scenarios/1", "policy": f"{name}.policy.json", "scenarios": scenarios},
                   f, indent=1, ensure_ascii=False)
         f.write("\n")
+    if ledger is not None:
+        with open(os.path.join(path, f"{name}.ledger.jsonl"), "w") as f:
+            for line in ledger: f.write(json.dumps(line, ensure_ascii=False) + "\n")
+        return
     # A ledger for the CLI: every scenario's facts and events, subjects renamed apart per scenario.
     lines = []
     for s in scenarios:
@@ -637,4 +641,18 @@ write("Documentation/Examples/gdpr", "gdpr", gdpr_policy, gdpr)
 write("Documentation/Examples/ccpa", "ccpa", ccpa_policy, ccpa)
 write("Documentation/Examples/lgpd", "lgpd", lgpd_policy, lgpd)
 write("Documentation/Examples/pdpa-th", "pdpa-th", pdpa_policy, pdpa)
-write("Documentation/Examples/multi", "multi", multi_policy, multi)
+# The multi-regime ledger is the demo's (`consent demo`): four customers, each under other laws.
+multi_ledger = [
+    ev("subject", "lea", "2020-01-01T00:00:00Z", regimes=["GDPR-FR"], birthDate="2012-03-01"),
+    ev("subject", "mia", "2020-01-01T00:00:00Z", regimes=["CCPA"], birthDate="2010-09-01"),
+    ev("subject", "ploy", "2020-01-01T00:00:00Z", regimes=["PDPA-TH"], birthDate="2011-03-01"),
+    ev("subject", "wei", "2020-01-01T00:00:00Z", regimes=["PIPL", "GDPR-DE"], birthDate="2011-01-01"),
+    grant("lea", ["community.posts"], ["email"], "2026-01-10T00:00:00Z", U, gid="lea-own"),
+    grant("mia", ["ads.personalised"], ["productViews"], "2026-01-15T00:00:00Z", ["unbundled", "twoStep"],
+          gid="mia-two-step"),
+    grant("ploy", ["community.posts"], ["email"], "2026-01-20T00:00:00Z", U, gid="ploy-own"),
+    grant("wei", ["community.posts"], ["email"], "2026-01-25T00:00:00Z", U, gid="wei-own"),
+    grant("lea", ["community.posts"], ["email"], "2026-03-10T00:00:00Z", U, grantor="guardian", gid="lea-parent"),
+    ev("optOut", "mia", "2026-04-01T00:00:00Z", kind="saleOrSharing", source="gpc"),
+]
+write("Documentation/Examples/multi", "multi", multi_policy, multi, ledger=multi_ledger)

@@ -15,7 +15,7 @@ public struct Explanation: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The provisions cited.
-    public var citation: String { decision.reason.citation }
+    public var citation: String { decision.reason.citation(under: decision.regime) }
 
     /// `deny denied.separateConsentRequired: separate consent is required [PIPL Art. 29]` and the details.
     public var description: String {

@@ -120,7 +120,7 @@ public struct ReferenceEvaluator: Sendable {
                 notes = outcomes[0].notes
             } else {
                 for (regime, outcome) in zip(regimes, outcomes) {
-                    notes.append("\(regime): \(outcome.reason) [\(outcome.reason.citation)]")
+                    notes.append("\(regime): \(outcome.reason) [\(outcome.reason.citation(under: regime))]")
                     notes += outcome.notes.map { "  " + $0 }
                 }
             }
