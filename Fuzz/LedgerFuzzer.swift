@@ -6,6 +6,9 @@
 //    to the same lines, checksummed journal lines included;
 // 3. as a policy document: whatever loads must write out (`jsonData()`) and load back to the same document.
 //
+// A ledger that loads is also asked one question per subject and purpose, so the evaluator (every regime, age band
+// and conjunction a ledger's `regimes` facts reach) runs on hostile input too.
+//
 // Any crash, hang, sanitizer report or broken invariant is a finding.
 import Foundation
 
@@ -32,6 +35,15 @@ public func fuzzOne(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         guard let again = try? ConsentLedger(policy: policy, jsonLines: written), again.jsonLines() == written else {
             fatalError(
                 "a loaded ledger does not read back from what it writes: \(String(decoding: written, as: UTF8.self))")
+        }
+        let evaluator = ReferenceEvaluator(ledger: ledger)
+        let instant = Date(timeIntervalSince1970: 1_780_000_000)
+        for subject in ledger.subjects.prefix(4) {
+            for purpose in policy.purposes.prefix(6) {
+                guard let field = purpose.fields.first else { continue }
+                _ = evaluator.decision(
+                    for: ConsentQuestion(subject: subject, purpose: purpose.id, field: field, at: instant))
+            }
         }
     }
     if let loaded = try? Policy(jsonData: Data(bytes)) {

@@ -68,8 +68,16 @@ public struct ReferenceEvaluator: Sendable {
 
     private func evaluate(_ question: ConsentQuestion, explaining: Bool) -> Trace {
         let instant = question.instant
+        let record = ledger.record(for: question.subject)
+        let state: SubjectState? =
+            RFC3339.isRepresentable(instant)
+            ? (record?.state(at: instant) ?? SubjectState(facts: SubjectFacts())) : nil
+        // The regimes that apply: a subject without the fact (or with an empty list, which no input can give) is
+        // judged under the policy's regime alone.
+        let regimes = state?.facts.regimes.flatMap { $0.isEmpty ? nil : $0 } ?? [policy.regime]
         func deny(_ reason: ReasonCode, _ note: @autoclosure () -> String) -> Trace {
-            Trace(decision: Decision(reason, regime: policy.regime), notes: explaining ? [note()] : [])
+            // A step every regime shares: the first the subject is under reports it (ties follow `regimes`).
+            Trace(decision: Decision(reason, regime: regimes[0]), notes: explaining ? [note()] : [])
         }
         // 1. Known names.
         guard let purpose = policy.purpose(question.purpose) else {
@@ -99,11 +107,9 @@ public struct ReferenceEvaluator: Sendable {
             return deny(.channelNotPermitted, "`\(purpose.id)` does not declare channel `\(channel)`")
         }
 
-        let record = ledger.record(for: question.subject)
-        let state = record?.state(at: instant) ?? SubjectState(facts: SubjectFacts())
-        let regimes = state.facts.regimes ?? [policy.regime]
         let context = QuestionContext(
-            policy: policy, question: question, purpose: purpose, field: field, record: record, state: state,
+            policy: policy, question: question, purpose: purpose, field: field, record: record,
+            state: state ?? SubjectState(facts: SubjectFacts()),
             explaining: explaining)
         let outcomes = regimes.map { RegimeEvaluation(regime: $0, context: context).outcome() }
         return conjunction(outcomes, regimes: regimes, record: record, explaining: explaining)

@@ -130,15 +130,17 @@ struct RegimeEvaluation {
                 }
                 notes.add("soft opt-in for `\(channel)` (ePrivacy Art. 13(2))")
             case .writtenGrantForMarketing where purpose.marketing:
-                let grant = activeCandidates().last {
-                    $0.effectiveAttributes.isSuperset(of: ConsentKind.written.attributes)
-                }
-                guard let grant else {
-                    notes.add("`\(channel)` marketing needs a written grant (TCPA 47 CFR 64.1200)")
+                // The permission is a grant, so it passes every consent check: grantor, notice, scope, attributes.
+                let required = profile.consent.baseline.union(ConsentKind.written.attributes)
+                let permission = consentStep(required: required, band: bandNow, Notes(enabled: false))
+                guard permission.reason == .allowedByConsent else {
+                    notes.add(
+                        "`\(channel)` marketing needs a written grant that passes the consent checks (TCPA 47 CFR 64.1200): \(permission.reason)"
+                    )
                     return RegimeOutcome(reason: .channelConsentRequired, step: Self.channelStep)
                 }
-                channelGrants = [grant]
-                notes.add("written grant `\(grant.id)` permits `\(channel)` (TCPA)")
+                channelGrants = permission.grants
+                notes.add("a written grant permits `\(channel)` (TCPA)")
             default:
                 break
             }

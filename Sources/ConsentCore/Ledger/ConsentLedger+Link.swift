@@ -104,7 +104,7 @@ extension ConsentLedger {
         for (members, own, other, otherName) in [
             (intoSide, intoStanding, fromStanding, link.from), (fromSide, fromStanding, intoStanding, link.into),
         ] {
-            for (event, note) in own.derivations(from: other, otherName: otherName, at: link.at) {
+            for (event, note) in own.derivations(from: other, otherName: otherName, at: link.at, policy: policy) {
                 notes.append("`\(own.subject)`: \(note.text)")
                 guard let event else { continue }
                 for member in members {
@@ -173,9 +173,25 @@ private struct Standing {
 
     /// What this side lacks from `other`, restrictively resolved: the event to derive for each member (or `nil`
     /// for a decision with no event, such as a grant not carried) and the note that explains it.
-    func derivations(from other: Standing, otherName: SubjectID, at instant: Date)
+    func derivations(from other: Standing, otherName: SubjectID, at instant: Date, policy: Policy)
         -> [(event: ((SubjectID) -> ConsentEvent)?, note: Note)]
     {
+        let mergedFacts = Self.restrictiveMerge(state.facts, other.state.facts).facts
+        let regimes = mergedFacts.regimes ?? [policy.regime]
+        /// Whether the subject's own grant, given at `at`, was given in an age band where it could not count alone
+        /// under some regime. A carried grant is dated at the link, so it would otherwise be judged as if given
+        /// then: a child's own grant would turn valid by being carried after majority.
+        func givenAsAMinor(_ grant: ConsentGrant, for purpose: PurposeID) -> Bool {
+            guard grant.grantor == .individual, let declared = policy.purpose(purpose) else { return false }
+            return regimes.contains { regime in
+                let age = RegimeAge(profile: regime.profile, policy: policy, facts: mergedFacts)
+                let basis = declared.basis(in: regime.profile) ?? .consent
+                let band =
+                    age.band(for: declared, basis: basis == .consent ? .consent : basis, at: grant.at)
+                    ?? age.band(for: declared, basis: .consent, at: grant.at)
+                return band?.grantors == .guardian || band?.grantors == .joint
+            }
+        }
         var result: [(((SubjectID) -> ConsentEvent)?, Note)] = []
         func list<T: CustomStringConvertible>(_ items: some Sequence<T>) -> String {
             items.map { "`\($0)`" }.sorted().joined(separator: ", ")
@@ -192,9 +208,13 @@ private struct Standing {
                 ))
         }
         for (grant, purposes) in other.active {
-            let kept = purposes.filter { !withdrawn.contains($0) }
+            let minorPurposes = purposes.filter { givenAsAMinor(grant, for: $0) }
+            let kept = purposes.filter { !withdrawn.contains($0) && !minorPurposes.contains($0) }
             let dropped = purposes.filter { withdrawn.contains($0) }
-            let droppedText = dropped.isEmpty ? "" : "; not for \(list(dropped)), which `\(subject)` had withdrawn"
+            var droppedText = dropped.isEmpty ? "" : "; not for \(list(dropped)), which `\(subject)` had withdrawn"
+            if !minorPurposes.isEmpty {
+                droppedText += "; not for \(list(minorPurposes)), given by a minor whose own grant did not count then"
+            }
             guard !kept.isEmpty else {
                 result.append((nil, Note(text: "did not carry grant `\(grant.id)` from `\(otherName)`\(droppedText)")))
                 continue
@@ -214,22 +234,26 @@ private struct Standing {
                             + "from `\(otherName)` for \(list(kept))\(droppedText)")
                 ))
         }
-        // A device-scoped opt-out (a browser's GPC signal) binds only the id it was recorded for.
-        let carriedKinds = other.state.optedOut.subtracting(other.state.deviceScoped).subtracting(state.optedOut)
+        // An opt-out in force under the strictest lifting rule (a business's early opt-in does not lift it), and not
+        // only through a device-scoped signal, which binds only the id it was recorded for.
+        let carriedKinds = Set(
+            OptOutKind.allCases.filter { kind in
+                other.state.isOptedOut(kind, businessOptInWaitMonths: 12, subjectScopedOnly: true)
+                    && !state.isOptedOut(kind, businessOptInWaitMonths: 12, subjectScopedOnly: true)
+            })
         for kind in carriedKinds.sorted(by: { $0.ordinal < $1.ordinal }) {
             result.append(({ .optOut($0, kind, at: instant) }, Note(text: "carried the \(kind.rawValue) opt-out")))
         }
-        for objection in other.state.objections
-        where !other.state.rejections.contains(where: {
-            $0.at >= objection.at && !Set($0.purposes).isDisjoint(with: objection.purposes)
-        }) {
+        // An objection is carried for the purposes no rejection after it has answered.
+        for objection in other.state.objections {
+            let open = objection.purposes.filter { purpose in
+                !other.state.rejections.contains { $0.at >= objection.at && $0.purposes.contains(purpose) }
+            }
+            guard !open.isEmpty else { continue }
             result.append(
                 (
-                    {
-                        .objection(
-                            Objection(subject: $0, kind: objection.kind, purposes: objection.purposes, at: instant))
-                    },
-                    Note(text: "carried the \(objection.kind.rawValue) objection to \(list(objection.purposes))")
+                    { .objection(Objection(subject: $0, kind: objection.kind, purposes: open, at: instant)) },
+                    Note(text: "carried the \(objection.kind.rawValue) objection to \(list(open))")
                 ))
         }
         for channel in other.state.channelsOptedOut.subtracting(state.channelsOptedOut).sorted() {
@@ -252,7 +276,10 @@ private struct Standing {
             let change = SubjectFactsChange(
                 birthDate: merged.facts.birthDate.map { .set($0) } ?? .keep,
                 minor: merged.facts.minor.map { .set($0) } ?? .keep,
-                guardianship: merged.facts.guardianship.map { .set($0) } ?? .keep)
+                guardianship: merged.facts.guardianship.map { .set($0) } ?? .keep,
+                regimes: merged.facts.regimes.map { .set($0) } ?? .keep,
+                ageRange: merged.facts.ageRange.map { .set($0) } ?? .keep,
+                emancipated: merged.facts.emancipated.map { .set($0) } ?? .keep)
             result.append(
                 (
                     { .subjectFacts($0, change, at: instant) },
@@ -281,6 +308,19 @@ private struct Standing {
         if theirs.guardianship == true || mine.guardianship == nil {
             merged.guardianship = mine.guardianship == true ? true : theirs.guardianship
         }
+        // Every regime either side is under (more regimes can only deny more), the younger age range, and
+        // emancipation only when both sides say so.
+        if let other = theirs.regimes {
+            merged.regimes = (mine.regimes ?? []) + other.filter { !(mine.regimes ?? []).contains($0) }
+        }
+        switch (mine.ageRange, theirs.ageRange) {
+        case (nil, let range): merged.ageRange = range
+        case (let a?, let b?): merged.ageRange = AgeRange(min: min(a.min, b.min), max: max(a.max, b.max))
+        default: break
+        }
+        merged.emancipated =
+            mine.emancipated == true && theirs.emancipated == true
+            ? true : (mine.emancipated == false || theirs.emancipated == false ? false : nil)
         return (merged, conflict)
     }
 }

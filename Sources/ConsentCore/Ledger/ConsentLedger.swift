@@ -77,6 +77,11 @@ public struct ConsentLedger: Sendable {
     ///
     /// - Throws: ``ConsentKitError/Code/duplicateIdentifier`` when the subject's initial facts were declared already.
     public mutating func declare(_ subject: SubjectID, facts: SubjectFacts) throws(ConsentKitError) {
+        if facts.regimes?.isEmpty == true {
+            throw ConsentKitError(
+                code: .invalidValue, message: "subject `\(subject)`: `regimes` must not be empty",
+                location: InputLocation(path: "regimes"))
+        }
         var record = records[subject] ?? SubjectRecord(subject: subject)
         guard record.initialFacts == SubjectFacts() || record.initialFacts == facts else {
             throw ConsentKitError(
@@ -323,13 +328,17 @@ public struct ConsentLedger: Sendable {
             for (offset, channel) in customer.channels.enumerated() where !Channel.knownChannels.contains(channel) {
                 return fail(.invalidValue, "unknown channel `\(channel)`", "channels[\(offset)]")
             }
+        case .subjectFacts(_, let change, _):
+            if case .set(let regimes) = change.regimes, regimes.isEmpty {
+                return fail(.invalidValue, "`regimes` must not be empty", "regimes")
+            }
         case .optOut(_, _, _, let source?, _):
             if let problem = TextRule.problem(with: source) { return fail(.invalidValue, problem, "source") }
         case .channelOptOut(_, let channel, _), .channelOptIn(_, let channel, _):
             if !Channel.knownChannels.contains(channel) {
                 return fail(.invalidValue, "unknown channel `\(channel)`", "channel")
             }
-        case .optOut, .optIn, .erase, .subjectFacts:
+        case .optOut, .optIn, .erase:
             break
         case .link(let link):
             return check(link)

@@ -10,11 +10,9 @@ package struct SubjectState: Sendable {
     /// The opt-out kinds in force when every `optIn` lifts (PIPL and v1).
     package var optedOut: Set<OptOutKind> = []
     package var channelsOptedOut: Set<Channel> = []
-    /// The opt-out kinds whose latest opt-out was device-scoped: not carried by an identity link.
-    package var deviceScoped: Set<OptOutKind> = []
     /// Every opt-out and opt-in of each kind at or before the instant, in ledger order, for regimes in which not
     /// every `optIn` lifts an opt-out (CCPA).
-    package var optOutHistory: [OptOutKind: [(optOut: Bool, at: Date, initiatedBy: OptInInitiator)]] = [:]
+    package var optOutHistory: [OptOutKind: [(optOut: Bool, at: Date, initiatedBy: OptInInitiator, device: Bool)]] = [:]
     /// Objections at or before the instant.
     package var objections: [Objection] = []
     /// Rejections of objections at or before the instant.
@@ -24,16 +22,20 @@ package struct SubjectState: Sendable {
 
     /// Whether an opt-out of `kind` is in force when an `optIn` by the business less than `waitMonths` after the
     /// opt-out does not lift it.
-    package func isOptedOut(_ kind: OptOutKind, businessOptInWaitMonths waitMonths: Int?) -> Bool {
-        guard let waitMonths else { return optedOut.contains(kind) }
+    package func isOptedOut(
+        _ kind: OptOutKind, businessOptInWaitMonths waitMonths: Int?, subjectScopedOnly: Bool = false
+    ) -> Bool {
+        guard waitMonths != nil || subjectScopedOnly else { return optedOut.contains(kind) }
         var since: Date?
         for change in optOutHistory[kind] ?? [] {
             if change.optOut {
+                if subjectScopedOnly && change.device { continue }
                 since = change.at
             } else if let opened = since {
                 let early =
-                    change.initiatedBy == .business
-                    && change.at < Calendar.gregorianUTC.date(byAdding: .month, value: waitMonths, to: opened)!
+                    change.initiatedBy == .business && waitMonths != nil
+                    && change.at < Calendar.gregorianUTC.date(byAdding: .month, value: waitMonths ?? 0, to: opened)
+                        ?? .distantFuture
                 if !early { since = nil }
             }
         }
@@ -72,7 +74,9 @@ extension SubjectRecord {
             case .subjectFacts(_, let change, _): state.facts = change.applied(to: state.facts)
             case .erase: state.erased = true
             case .restrict(_, let purpose, let at, _):
-                if state.restricted.insert(purpose).inserted { state.restrictedSince[purpose] = at }
+                // The latest restriction counts: only a grant after it lifts it (GDPR Art. 18(2)).
+                state.restricted.insert(purpose)
+                state.restrictedSince[purpose] = at
             case .unrestrict(_, let purpose, _):
                 state.restricted.remove(purpose)
                 state.restrictedSince[purpose] = nil
@@ -80,12 +84,10 @@ extension SubjectRecord {
                 // A device-scoped opt-out binds only the id it was recorded for, not identities linked with it.
                 if scope == .device && entry.derivation != nil { continue }
                 state.optedOut.insert(kind)
-                state.optOutHistory[kind, default: []].append((true, at, .subject))
-                if scope == .device { state.deviceScoped.insert(kind) } else { state.deviceScoped.remove(kind) }
+                state.optOutHistory[kind, default: []].append((true, at, .subject, scope == .device))
             case .optIn(_, let kind, let at, let initiatedBy):
                 state.optedOut.remove(kind)
-                state.deviceScoped.remove(kind)
-                state.optOutHistory[kind, default: []].append((false, at, initiatedBy))
+                state.optOutHistory[kind, default: []].append((false, at, initiatedBy, false))
             case .channelOptOut(_, let channel, _): state.channelsOptedOut.insert(channel)
             case .channelOptIn(_, let channel, _): state.channelsOptedOut.remove(channel)
             case .objection(let objection): state.objections.append(objection)

@@ -17,12 +17,18 @@ package struct CategoryCatalog: Sendable {
     /// The ids the policy itself marks sensitive: sensitive in every regime, not only PIPL.
     package private(set) var declaredSensitive: Set<CategoryID> = []
 
-    package static let builtIn = CategoryCatalog(regime: .pipl, declared: [])
+    package static let builtIn = CategoryCatalog(regimes: [.pipl], declared: [])
 
-    /// Merges the policy's declarations over the regime's built-ins; a declaration of a built-in id overrides the
+    /// The built-in categories of a policy written for `regimes`: the union of theirs.
+    package static func builtIns(of regimes: [Regime]) -> [DataCategory] {
+        var seen: Set<CategoryID> = []
+        return regimes.flatMap(\.categories).filter { seen.insert($0.id).inserted }
+    }
+
+    /// Merges the policy's declarations over the regimes' built-ins; a declaration of a built-in id overrides the
     /// flags it sets (validation has already refused un-marking a sensitive category).
-    package init(regime: Regime, declared: [DataCategory]) {
-        for category in regime.categories {
+    package init(regimes: [Regime], declared: [DataCategory]) {
+        for category in Self.builtIns(of: regimes) {
             entries[category.id] = Entry(
                 sensitive: category.sensitive ?? false, writtenConsent: category.writtenConsent ?? false,
                 builtIn: true)
@@ -68,8 +74,8 @@ package struct CategoryCatalog: Sendable {
     }
 
     /// The nearest strict ancestor (or built-in of the same id) that is sensitive, for the un-marking check.
-    package func sensitiveSource(forUnmarking id: CategoryID, regime: Regime) -> CategoryID? {
-        if regime.categories.contains(where: { $0.id == id && $0.sensitive == true }) { return id }
+    package func sensitiveSource(forUnmarking id: CategoryID, regimes: [Regime]) -> CategoryID? {
+        if Self.builtIns(of: regimes).contains(where: { $0.id == id && $0.sensitive == true }) { return id }
         return id.lineage.dropLast().last { entries[$0]?.sensitive == true }
     }
 }

@@ -85,7 +85,7 @@ public struct Policy: Sendable {
         self.fields = fields
         self.purposes = purposes
         self.warnings = warnings
-        self.catalog = CategoryCatalog(regime: regime, declared: categories)
+        self.catalog = CategoryCatalog(regimes: regimes, declared: categories)
         self.purposeIndex = Dictionary(
             purposes.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
         self.fieldIndex = Dictionary(fields.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })

@@ -60,12 +60,12 @@ package struct PolicyValidator {
             }
         }
 
-        let catalog = CategoryCatalog(regime: regime, declared: categories.map(\.1))
+        let catalog = CategoryCatalog(regimes: regimes, declared: categories.map(\.1))
         for (path, category) in categories {
             if !category.id.isWellFormed {
                 collector.fail(.invalidValue, "`\(category.id)` is not a dotted category id", at: path + "id")
             } else if category.sensitive == false,
-                let source = catalog.sensitiveSource(forUnmarking: category.id, regime: regime)
+                let source = catalog.sensitiveSource(forUnmarking: category.id, regimes: regimes)
             {
                 let why = source == category.id ? "is sensitive in \(regime)" : "inherits sensitive from `\(source)`"
                 collector.fail(
@@ -136,7 +136,10 @@ package struct PolicyValidator {
         let listed = regimes.map(\.profile)
         func checkKeys(_ keys: some Sequence<String>, at mapPath: JSONPath, allowed: (RegimeProfile) -> Bool) {
             for key in keys.sorted() {
-                guard let profile = listed.first(where: { $0.id == key || $0.base == key }) else {
+                // A listed regime's id or base id, or an overlay of a listed base (`GDPR-FR` when `GDPR` is listed).
+                let overlayBase = Regime(named: key)?.profile.base
+                guard let profile = listed.first(where: { $0.id == key || $0.base == key || $0.base == overlayBase })
+                else {
                     let known = Regime(named: key) != nil
                     collector.fail(
                         known ? .invalidValue : .unknownIdentifier,

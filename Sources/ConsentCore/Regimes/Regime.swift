@@ -11,8 +11,11 @@ public struct Regime: Sendable, Hashable, CustomStringConvertible {
     public var defaultMinorAge: Int { profile.age.zone == nil ? 14 : profile.age.majority }
     /// The default reading of when an age is reached.
     public var defaultAgeReachedOn: AgeBoundary { profile.age.reachedOn ?? .dayAfterBirthday }
-    /// The built-in categories: the same ids in every regime; which are sensitive is the profile's business.
-    public var categories: [DataCategory] { DataCategory.pipl }
+    /// The built-in categories: PIPL's, and for the other regimes the ids they added
+    /// (``DataCategory/regimesExtension``); which are sensitive in a regime is its profile's business.
+    public var categories: [DataCategory] {
+        profile.base == "PIPL" ? DataCategory.pipl : DataCategory.pipl + DataCategory.regimesExtension
+    }
 
     /// A regime with this profile: how an overlay a user writes becomes usable.
     public init(profile: RegimeProfile) { self.profile = profile }

@@ -13,9 +13,18 @@ package struct RegimeAge {
         self.profile = profile
         self.policy = policy
         self.facts = facts
-        self.zone = profile.age.zone.flatMap(TimeZone.init(identifier:)) ?? policy.timeZone
-        self.reachedOn = profile.age.reachedOn ?? policy.ageReachedOn
+        // A profile that leaves its clock to the policy (PIPL) takes the policy's settings only when the policy is
+        // written under it; under another policy it keeps its own defaults (Asia/Shanghai, the day after).
+        let policyIsItsOwn = policy.regime.profile.base == profile.base
+        let defaultZone = TimeZone(identifier: "Asia/Shanghai") ?? policy.timeZone
+        self.zone =
+            profile.age.zone.flatMap(TimeZone.init(identifier:)) ?? (policyIsItsOwn ? policy.timeZone : defaultZone)
+        self.reachedOn = profile.age.reachedOn ?? (policyIsItsOwn ? policy.ageReachedOn : .dayAfterBirthday)
+        self.defaultLimit = policyIsItsOwn ? policy.minorAge : 14
     }
+
+    /// The age limit of a band that leaves it to the policy (PIPL's `minorAge`).
+    private let defaultLimit: Int
 
     /// What is known of the age at an instant.
     package enum Known: Equatable {
@@ -30,8 +39,8 @@ package struct RegimeAge {
     }
 
     /// The age at `instant`. An instant outside years 1–9999 reads as the youngest (fail closed).
-    package func known(at instant: Date) -> Known {
-        if profile.age.emancipation && facts.emancipated == true { return .emancipated }
+    package func known(at instant: Date, countingEmancipation: Bool = true) -> Known {
+        if countingEmancipation && profile.age.emancipation && facts.emancipated == true { return .emancipated }
         if facts.minor == true { return .youngest }
         if let birthDate = facts.birthDate {
             guard let years = years(of: birthDate, at: instant) else { return .youngest }
@@ -71,9 +80,10 @@ package struct RegimeAge {
     }
 
     /// Whether the subject is known to be younger than `age` at `instant` (a range counts by its least age; a
-    /// minor of unknown age counts).
+    /// minor of unknown age counts). Emancipation does not count here: the bans keyed on age protect the young,
+    /// whatever their capacity.
     package func isKnownYounger(than age: Int, at instant: Date) -> Bool {
-        switch known(at: instant) {
+        switch known(at: instant, countingEmancipation: false) {
         case .unknown, .emancipated: false
         case .youngest: true
         case .years(let years): years < age
@@ -81,7 +91,7 @@ package struct RegimeAge {
     }
 
     /// The band's age limit (PIPL's is the policy's `minorAge`).
-    package func limit(of band: AgeBand) -> Int { band.below ?? policy.minorAge }
+    package func limit(of band: AgeBand) -> Int { band.below ?? defaultLimit }
 
     /// The band the subject is in at `instant` for a purpose on `basis` (before conversion), or `nil`: the
     /// youngest band whose scope holds the purpose and whose limit the age is below, when the basis is consent or

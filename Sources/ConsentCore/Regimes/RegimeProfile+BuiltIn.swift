@@ -49,7 +49,7 @@ extension RegimeProfile {
             erasureSurvivors: [.legalObligation], automatedDecision: .refusalRight, prohibitions: [],
             transfers: TransferRules(
                 mechanisms: [.securityAssessment, .certification, .standardContract, .otherLaw],
-                checkedAtDecision: false),
+                checkedAtDecision: true),
             channels: [:])
     }()
 
@@ -145,10 +145,11 @@ extension RegimeProfile {
             sensitive: SensitiveDataRules(
                 categories: [
                     .biometric, .genetic, .religiousBelief, .philosophicalBelief, .tradeUnion, .racialEthnicOrigin,
-                    .sexLife, .sexualOrientation, .medicalHealth, .financialAccountBankCard,
-                    .financialAccountPaymentAccount, .accountCredentials, .whereaboutsPreciseLocation,
-                    .whereaboutsTrack,
-                    .identityDocument, CategoryID("communications.content"), .citizenshipImmigration, .neural,
+                    // Every financial-account field: an account number is sensitive with its credentials, which
+                    // ConsentKit cannot see together, so it fails closed (Regimes.md §16.14).
+                    .sexLife, .sexualOrientation, .medicalHealth, .financialAccount, .accountCredentials,
+                    .whereaboutsPreciseLocation, .whereaboutsTrack, .identityDocument,
+                    CategoryID("communications.content"), .citizenshipImmigration, .neural,
                 ],
                 model: .limitRight),
             consent: ConsentRules(baseline: [.affirmative, .unbundled], guardianGrantSurvivesMajority: false),

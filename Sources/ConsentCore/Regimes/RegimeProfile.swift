@@ -389,8 +389,8 @@ public struct TransferRules: Sendable, Hashable {
     public var consentRoutes: [TransferMechanism: ConsentAttributes]
     /// The destinations with an adequacy decision, dated.
     public var adequacy: [DatedDestinations]
-    /// Whether the mechanism is checked when the question is asked. `false` for PIPL, whose mechanism the policy's
-    /// validation requires and whose consent rule is a purpose-level trigger (Art. 39).
+    /// Whether the mechanism is checked when the question is asked, for a destination outside
+    /// ``RegimeProfile/territory``: `false` only for a regime without transfer rules (CCPA).
     public var checkedAtDecision: Bool
 
     /// Creates the rules.

@@ -4,22 +4,17 @@ extension DataCategory {
     public static let pipl: [DataCategory] = {
         let sensitive: [(String, [String])] = [
             ("biometric", ["face", "fingerprint", "iris", "voiceprint", "gene"]),
-            ("religiousBelief", []), ("specificIdentity", []), ("medicalHealth", ["disability"]),
+            ("religiousBelief", []), ("specificIdentity", []), ("medicalHealth", []),
             ("financialAccount", ["bankCard", "paymentAccount", "credit"]),
             ("whereabouts", ["track", "preciseLocation"]),
             ("identityDocument", ["nationalId", "passport", "driverLicense"]),
             ("communications", ["records", "content"]), ("browsingHistory", []), ("transactionRecord", []),
-            ("genetic", []), ("sexLife", []), ("sexualOrientation", []), ("criminalRecord", []),
-            ("accountCredentials", []),
         ]
         let ordinary: [(String, [String])] = [
             ("identity", ["name", "customerNumber"]), ("contact", ["email", "phone", "address", "wechat"]),
             ("demographic", ["gender", "birthDate", "ageBand"]), ("device", ["id", "advertisingId"]),
             ("behaviour", ["productViews", "cart", "clicks"]), ("preference", ["interests", "subscriptions"]),
             ("purchase", ["history"]), ("feedback", ["reviews", "likes"]),
-            // Sensitive in other regimes only (see the profiles' tables); PIPL leaves them to the policy.
-            ("philosophicalBelief", []), ("politicalOpinion", []), ("tradeUnion", []), ("racialEthnicOrigin", []),
-            ("citizenshipImmigration", []), ("neural", []),
         ]
         func expand(_ table: [(String, [String])], sensitive: Bool) -> [DataCategory] {
             table.flatMap { root, children in
@@ -28,6 +23,21 @@ extension DataCategory {
             }
         }
         return expand(sensitive, sensitive: true) + expand(ordinary, sensitive: false)
+    }()
+
+    /// The categories the regimes beyond PIPL added: built in for a policy that lists one of those regimes, and
+    /// flagged as PIPL sees them (genetic data, sex life, criminal records and account credentials are sensitive
+    /// there too). A PIPL-only policy does not get them, so v1 policies that declared these ids themselves load
+    /// and decide as before.
+    public static let regimesExtension: [DataCategory] = {
+        let sensitive = ["genetic", "sexLife", "sexualOrientation", "criminalRecord", "accountCredentials"]
+        let ordinary = [
+            "philosophicalBelief", "politicalOpinion", "tradeUnion", "racialEthnicOrigin", "citizenshipImmigration",
+            "neural",
+        ]
+        return sensitive.map { DataCategory(CategoryID($0), sensitive: true) }
+            + [DataCategory(CategoryID("medicalHealth.disability"))]
+            + ordinary.map { DataCategory(CategoryID($0), sensitive: false) }
     }()
 
     /// The sensitive kind that a built-in root category stands for, or `nil` for roots that are not sensitive.

@@ -72,8 +72,11 @@ public struct Scenario: Sendable {
             } ?? []
         guard let id, let policy, reader.diagnostics.count == before else { return nil }
         do {
-            var built = try ConsentLedger(policy: policy, events: events, file: reader.file)
+            // Initial facts hold from the beginning of time, so they are declared before any event: a link among the
+            // events then sees them (a child's age, the regimes that apply).
+            var built = ConsentLedger(policy: policy)
             for (_, subject, facts) in subjects { try built.declare(subject, facts: facts) }
+            try built.append(lines: events, file: reader.file)
             return Scenario(id: id, title: title, reference: reference, ledger: built, queries: queries)
         } catch {
             reader.absorb([Diagnostic(code: error.code, message: error.message, location: error.location)])

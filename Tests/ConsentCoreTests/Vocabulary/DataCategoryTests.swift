@@ -34,7 +34,7 @@ import Testing
 
     @Test func policyCategoriesInheritAndAddFlags() {
         let catalog = CategoryCatalog(
-            regime: .pipl,
+            regimes: [.pipl],
             declared: [
                 DataCategory("loyalty", sensitive: true), DataCategory("medicalHealth.genetic", writtenConsent: true),
                 DataCategory("contact", sensitive: true),

@@ -20,6 +20,18 @@ import Testing
         #expect(Set(outcomes.map(\.decision.reason)) == Set(ReasonCode.allCases.filter { $0.ordinal < 30 }))
     }
 
+    /// Attacks on the regimes found by review (identity links and device signals, restrictions, ages under another
+    /// regime's policy, text permissions, financial accounts, early denials): each file states the decision the
+    /// rules require, and every one of them was a silent allow before its fix.
+    @Test func theRegimeAttackFilesPass() throws {
+        let directory = TestSupport.path("Tests/Fixtures/RegimeAttacks")
+        let files = try FileManager.default.contentsOfDirectory(atPath: directory).filter {
+            $0.hasSuffix(".scenarios.json")
+        }
+        #expect(files.count == 16)
+        for file in files { expectScenariosPass(inFile: directory + "/" + file) }
+    }
+
     @Test func theExampleScenariosTogetherExerciseEveryReasonCode() throws {
         // PIPL's codes from the retail files, the other regimes' from theirs: every one of the 56 is reached by a
         // file a user can read.
