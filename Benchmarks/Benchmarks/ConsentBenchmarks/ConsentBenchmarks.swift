@@ -115,4 +115,45 @@ let benchmarks: @Sendable () -> Void = {
         benchmark.startMeasurement()
         for _ in benchmark.scaledIterations { blackHole(evaluator.decision(for: question)) }
     }
+
+    // MARK: Several regimes (the reference evaluator decides them; the multi-regime example's customer `wei`, a
+    // 15-year-old, asked once under GDPR-DE alone and once under PIPL and GDPR-DE)
+
+    Benchmark("ReferenceDecisionOneRegime") { benchmark in
+        let evaluator = multiRegimeEvaluator(regimes: ["GDPR-DE"])
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations { blackHole(evaluator.decision(for: multiRegimeQuestion)) }
+    }
+
+    Benchmark("ReferenceDecisionTwoRegimes") { benchmark in
+        let evaluator = multiRegimeEvaluator(regimes: ["PIPL", "GDPR-DE"])
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations { blackHole(evaluator.decision(for: multiRegimeQuestion)) }
+    }
+}
+
+private let multiRegimeQuestion = ConsentQuestion(
+    subject: "wei", purpose: "community.posts", field: "email", at: Date(timeIntervalSince1970: 1_777_600_800))
+
+/// The multi-regime example with `wei` under `regimes` (and her parent's grant, so that every regime allows).
+private func multiRegimeEvaluator(regimes: [String]) -> ReferenceEvaluator {
+    let directory = examples.deletingLastPathComponent().appendingPathComponent("multi")
+    do {
+        let policy = try Policy(contentsOfFile: directory.appendingPathComponent("multi.policy.json").path)
+        var ledger = try ConsentLedger(
+            policy: policy, contentsOfFile: directory.appendingPathComponent("multi.ledger.jsonl").path)
+        let names = regimes.map { #"""# + $0 + #"""# }.joined(separator: ",")
+        try ledger.append(
+            ConsentEvent(
+                jsonLine: #"{"type":"subject","subject":"wei","regimes":["# + names
+                    + #"],"at":"2026-01-01T00:00:00Z"}"#))
+        try ledger.append(
+            ConsentEvent(
+                jsonLine:
+                    #"{"type":"grant","id":"wei-parent","subject":"wei","purposes":["community.posts"],"fields":["email"],"kind":"ordinary","attributes":["unbundled"],"grantor":"guardian","at":"2026-02-01T00:00:00Z"}"#
+            ))
+        return ReferenceEvaluator(ledger: ledger)
+    } catch {
+        fatalError("the multi-regime example could not be loaded: \(error)")
+    }
 }

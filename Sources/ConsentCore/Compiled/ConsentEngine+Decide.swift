@@ -115,14 +115,15 @@ extension ConsentEngine {
     @inline(never)
     private func referenceDecision(_ question: CompiledQuestion, subject: SubjectHandle) -> CompiledDecision {
         let policy = compiled.policy
-        guard question.purpose >= 0 && Int(question.purpose) < policy.purposes.count else {
-            return CompiledDecision(.unknownPurpose)
-        }
-        guard question.field >= 0 && Int(question.field) < policy.fields.count else {
-            return CompiledDecision(.unknownField)
-        }
-        // Before the names below are mapped (an unknown one is denied at step 2): the instant is checked in step 1.
-        guard RFC3339.isRepresentable(question.at) else { return CompiledDecision(.noConsent) }
+        // Every unknown name stands in as a name no policy can hold (an identifier may not hold a control
+        // character), so the reference decides the question whole: its step order, and the regime it reports.
+        let undeclared = "\u{0}unknown"
+        let purpose =
+            question.purpose >= 0 && Int(question.purpose) < policy.purposes.count
+            ? policy.purposes[Int(question.purpose)].id : PurposeID(undeclared)
+        let field =
+            question.field >= 0 && Int(question.field) < policy.fields.count
+            ? policy.fields[Int(question.field)].id : FieldID(undeclared)
         /// What an index stands for: absent from the question, a known name, or unknown to the policy.
         enum Name<T> {
             case absent, known(T), unknown
@@ -133,10 +134,6 @@ extension ConsentEngine {
             if index >= 0 && Int(index) < names.count { return .known(names[Int(index)]) }
             return .unknown
         }
-        // An unknown recipient, destination or channel is denied at step 2 whatever its name was, but only after the
-        // field's declaration is checked: it stands in as a name no policy can declare (an identifier may not hold a
-        // control character).
-        let undeclared = "\u{0}unknown"
         let recipient = name(question.recipient, compiled.recipientNames)
         let destination = name(question.destination, compiled.destinationNames)
         let channel = name(question.channel, Channel.knownChannels)
@@ -147,8 +144,7 @@ extension ConsentEngine {
         let subjectID = subjectIDs[Int(subject.slot)]
         let decision = ReferenceEvaluator(ledger: ledger).decision(
             for: ConsentQuestion(
-                subject: subjectID, purpose: policy.purposes[Int(question.purpose)].id,
-                field: policy.fields[Int(question.field)].id, at: question.at,
+                subject: subjectID, purpose: purpose, field: field, at: question.at,
                 recipient: given(recipient, RecipientID(undeclared)),
                 destination: given(destination, Destination(undeclared)), channel: given(channel, Channel(undeclared))))
         let regimeIndex = Regime.all.firstIndex(of: decision.regime).map { UInt8(truncatingIfNeeded: $0) } ?? .max

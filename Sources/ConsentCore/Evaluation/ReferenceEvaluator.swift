@@ -74,7 +74,7 @@ public struct ReferenceEvaluator: Sendable {
             ? (record?.state(at: instant) ?? SubjectState(facts: SubjectFacts())) : nil
         // The regimes that apply: a subject without the fact (or with an empty list, which no input can give) is
         // judged under the policy's regime alone.
-        let regimes = state?.facts.regimes.flatMap { $0.isEmpty ? nil : $0 } ?? [policy.regime]
+        let regimes = state?.facts.regimes.flatMap { $0.isEmpty ? nil : $0 } ?? policy.regimeAlone
         func deny(_ reason: ReasonCode, _ note: @autoclosure () -> String) -> Trace {
             // A step every regime shares: the first the subject is under reports it (ties follow `regimes`).
             Trace(decision: Decision(reason, regime: regimes[0]), notes: explaining ? [note()] : [])
@@ -111,6 +111,15 @@ public struct ReferenceEvaluator: Sendable {
             policy: policy, question: question, purpose: purpose, field: field, record: record,
             state: state ?? SubjectState(facts: SubjectFacts()),
             explaining: explaining)
+        if regimes.count == 1 {
+            // One regime (every subject without a `regimes` fact): its outcome is the decision.
+            let outcome = RegimeEvaluation(regime: regimes[0], context: context).outcome()
+            let decision =
+                outcome.grants.count > 1
+                ? Decision(outcome.reason, grants: outcome.grants.map(\.id), regime: regimes[0])
+                : Decision(outcome.reason, grant: outcome.grants.first?.id, regime: regimes[0])
+            return Trace(decision: decision, notes: outcome.notes)
+        }
         let outcomes = regimes.map { RegimeEvaluation(regime: $0, context: context).outcome() }
         return conjunction(outcomes, regimes: regimes, record: record, explaining: explaining)
     }
@@ -142,12 +151,15 @@ public struct ReferenceEvaluator: Sendable {
         }
         let consentIndex = outcomes.firstIndex { $0.reason == .allowedByConsent }
         let index = consentIndex ?? 0
-        let order = record?.grants.map(\.id) ?? []
         var relied: [GrantID] = []
         for outcome in outcomes {
             for grant in outcome.grants where !relied.contains(grant.id) { relied.append(grant.id) }
         }
-        relied.sort { (order.firstIndex(of: $0) ?? 0) < (order.firstIndex(of: $1) ?? 0) }
+        if relied.count > 1 {
+            // Most recently given last: ledger order.
+            let order = record?.grants.map(\.id) ?? []
+            relied.sort { (order.firstIndex(of: $0) ?? 0) < (order.firstIndex(of: $1) ?? 0) }
+        }
         return Trace(
             decision: Decision(outcomes[index].reason, grants: relied, regime: regimes[index]), notes: notes)
     }

@@ -25,18 +25,26 @@ struct RegimeOutcome {
 struct RegimeEvaluation {
     let regime: Regime
     let context: QuestionContext
-    private var profile: RegimeProfile { regime.profile }
-    private var purpose: Purpose { context.purpose }
-    private var field: FieldDefinition { context.field }
-    private var question: ConsentQuestion { context.question }
-    private var instant: Date { question.instant }
-    private var state: SubjectState { context.state }
+    // Stored, not computed from `regime` and `context`: a computed property would copy a whole profile or policy
+    // (dozens of references to retain) on every access.
+    private let profile: RegimeProfile
+    private let purpose: Purpose
+    private let field: FieldDefinition
+    private let question: ConsentQuestion
+    private let instant: Date
+    private let state: SubjectState
     private let age: RegimeAge
 
     init(regime: Regime, context: QuestionContext) {
         self.regime = regime
         self.context = context
-        self.age = RegimeAge(profile: regime.profile, policy: context.policy, facts: context.state.facts)
+        self.profile = regime.profile
+        self.purpose = context.purpose
+        self.field = context.field
+        self.question = context.question
+        self.instant = context.question.instant
+        self.state = context.state
+        self.age = RegimeAge(regime: regime, policy: context.policy, facts: context.state.facts)
     }
 
     /// The steps of the consent check a candidate got through; a higher level got further.
@@ -45,16 +53,17 @@ struct RegimeEvaluation {
         static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
     }
 
-    private final class Notes {
+    /// An explanation's lines, written only when one was asked for (a struct, so a decision alone allocates none).
+    private struct Notes {
         let enabled: Bool
         var lines: [String] = []
         init(enabled: Bool) { self.enabled = enabled }
-        func add(_ line: @autoclosure () -> String) { if enabled { lines.append(line()) } }
+        mutating func add(_ line: @autoclosure () -> String) { if enabled { lines.append(line()) } }
     }
 
     func outcome() -> RegimeOutcome {
-        let notes = Notes(enabled: context.explaining)
-        var result = decide(notes)
+        var notes = Notes(enabled: context.explaining)
+        var result = decide(&notes)
         result.notes = notes.lines
         return result
     }
@@ -63,7 +72,7 @@ struct RegimeEvaluation {
     private static let erasureStep = 3, prohibitionStep = 4, objectionStep = 5, channelStep = 6, transferStep = 7
     private static let basisStep = 8, consentStep = 9
 
-    private func decide(_ notes: Notes) -> RegimeOutcome {
+    private func decide(_ notes: inout Notes) -> RegimeOutcome {
         // The regime's basis for the purpose; a regime the policy does not cover falls back to consent, the one
         // basis every regime has.
         let declared: LegalBasis
@@ -111,7 +120,7 @@ struct RegimeEvaluation {
 
         // 5. Objections, opt-outs, restriction; never against a mandatory basis.
         if !declared.isMandatory {
-            if let denial = objectionStep(basis: basis, declared: declared, sensitive: sensitive, band: bandNow, notes)
+            if let denial = objectionStep(basis: basis, declared: declared, sensitive: sensitive, band: bandNow, &notes)
             {
                 return denial
             }
@@ -132,7 +141,8 @@ struct RegimeEvaluation {
             case .writtenGrantForMarketing where purpose.marketing:
                 // The permission is a grant, so it passes every consent check: grantor, notice, scope, attributes.
                 let required = profile.consent.baseline.union(ConsentKind.written.attributes)
-                let permission = consentStep(required: required, band: bandNow, Notes(enabled: false))
+                var quiet = Notes(enabled: false)
+                let permission = consentStep(required: required, band: bandNow, &quiet)
                 guard permission.reason == .allowedByConsent else {
                     notes.add(
                         "`\(channel)` marketing needs a written grant that passes the consent checks (TCPA 47 CFR 64.1200): \(permission.reason)"
@@ -205,7 +215,7 @@ struct RegimeEvaluation {
         // 9. Consent.
         let required = requiredAttributes(sensitive: sensitive, band: bandNow).union(routeAttributes)
         notes.add("required attributes: \(required)")
-        let consent = consentStep(required: required, band: bandNow, notes)
+        let consent = consentStep(required: required, band: bandNow, &notes)
         // A consent-route transfer on another basis relies on consent: the consent step's outcome is the regime's.
         if consent.reason == .allowedByConsent {
             return RegimeOutcome(reason: .allowedByConsent, step: consent.step, grants: channelGrants + consent.grants)
@@ -252,7 +262,7 @@ struct RegimeEvaluation {
     // MARK: Step 5
 
     private func objectionStep(
-        basis: LegalBasis, declared: LegalBasis, sensitive: Bool, band: AgeBand?, _ notes: Notes
+        basis: LegalBasis, declared: LegalBasis, sensitive: Bool, band: AgeBand?, _ notes: inout Notes
     ) -> RegimeOutcome? {
         let step = Self.objectionStep
         if state.restricted.contains(purpose.id) && profile.restriction.binds.contains(declared) {
@@ -266,8 +276,7 @@ struct RegimeEvaluation {
                 return RegimeOutcome(reason: .restricted, step: step)
             }
         }
-        let objectable = profile.objections.filter { $0.value.contains(basis) }.map(\.key)
-        if let kind = state.openObjection(to: purpose.id, kinds: objectable) {
+        if let kind = state.openObjection(to: purpose.id, kinds: { profile.objections[$0]?.contains(basis) ?? false }) {
             notes.add("subject objected (`\(kind.rawValue)`) and no compelling grounds were recorded after it")
             return RegimeOutcome(
                 reason: kind == .research ? .objectedToResearch : .objectedOnParticularSituation, step: step)
@@ -341,7 +350,8 @@ struct RegimeEvaluation {
     private func liftingGrant(after since: Date, band: AgeBand?, sensitive: Bool) -> ConsentGrant? {
         let required = requiredAttributes(sensitive: sensitive, band: band)
         let later = activeCandidates().filter { $0.at > since }
-        let result = consentStep(required: required, band: band, Notes(enabled: false), candidates: later)
+        var quiet = Notes(enabled: false)
+        let result = consentStep(required: required, band: band, &quiet, candidates: later)
         return result.reason == .allowedByConsent ? result.grants.last : nil
     }
 
@@ -388,7 +398,7 @@ struct RegimeEvaluation {
     private func activeCandidates() -> [ConsentGrant] { candidates().filter(isActive) }
 
     private func consentStep(
-        required: ConsentAttributes, band: AgeBand?, _ notes: Notes, candidates given: [ConsentGrant]? = nil
+        required: ConsentAttributes, band: AgeBand?, _ notes: inout Notes, candidates given: [ConsentGrant]? = nil
     ) -> RegimeOutcome {
         let step = Self.consentStep
         let all = given ?? candidates()

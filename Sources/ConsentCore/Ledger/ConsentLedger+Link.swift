@@ -184,7 +184,7 @@ private struct Standing {
         func givenAsAMinor(_ grant: ConsentGrant, for purpose: PurposeID) -> Bool {
             guard grant.grantor == .individual, let declared = policy.purpose(purpose) else { return false }
             return regimes.contains { regime in
-                let age = RegimeAge(profile: regime.profile, policy: policy, facts: mergedFacts)
+                let age = RegimeAge(regime: regime, policy: policy, facts: mergedFacts)
                 let basis = declared.basis(in: regime.profile) ?? .consent
                 let band =
                     age.band(for: declared, basis: basis == .consent ? .consent : basis, at: grant.at)

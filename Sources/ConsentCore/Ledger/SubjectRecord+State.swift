@@ -43,8 +43,9 @@ package struct SubjectState: Sendable {
     }
 
     /// The kind of an objection to `purpose` that no rejection at or after it has answered, in kind order, or `nil`.
-    package func openObjection(to purpose: PurposeID, kinds: some Collection<ObjectionKind>) -> ObjectionKind? {
-        for kind in ObjectionKind.allCases where kinds.contains(kind) {
+    package func openObjection(to purpose: PurposeID, kinds: (ObjectionKind) -> Bool) -> ObjectionKind? {
+        guard !objections.isEmpty else { return nil }
+        for kind in ObjectionKind.allCases where kinds(kind) {
             for objection in objections where objection.kind == kind && objection.purposes.contains(purpose) {
                 let answered = rejections.contains { $0.purposes.contains(purpose) && $0.at >= objection.at }
                 if !answered { return kind }

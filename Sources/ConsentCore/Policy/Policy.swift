@@ -40,6 +40,8 @@ public struct Policy: Sendable {
     public let warnings: [Diagnostic]
 
     package let catalog: CategoryCatalog
+    /// `[regime]`, built once: the regimes of every subject without a `regimes` fact.
+    package let regimeAlone: [Regime]
     private let purposeIndex: [PurposeID: Int]
     private let fieldIndex: [FieldID: Int]
 
@@ -75,6 +77,7 @@ public struct Policy: Sendable {
         warnings: [Diagnostic]
     ) {
         self.regime = regime
+        self.regimeAlone = [regime]
         self.regimes = regimes
         self.onlinePlatform = onlinePlatform
         self.timeZoneID = timeZone.identifier

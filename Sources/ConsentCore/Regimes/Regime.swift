@@ -1,3 +1,5 @@
+public import Foundation
+
 /// A legal regime: a name and its ``RegimeProfile``. A policy is written under one (its default) and may list
 /// others; a subject's `regimes` fact names the ones that apply to it.
 public struct Regime: Sendable, Hashable, CustomStringConvertible {
@@ -17,8 +19,14 @@ public struct Regime: Sendable, Hashable, CustomStringConvertible {
         profile.base == "PIPL" ? DataCategory.pipl : DataCategory.pipl + DataCategory.regimesExtension
     }
 
+    /// The profile's time zone, resolved once (`nil` when the profile leaves it to the policy).
+    package let timeZone: TimeZone?
+
     /// A regime with this profile: how an overlay a user writes becomes usable.
-    public init(profile: RegimeProfile) { self.profile = profile }
+    public init(profile: RegimeProfile) {
+        self.profile = profile
+        self.timeZone = profile.age.zone.flatMap(TimeZone.init(identifier:))
+    }
 
     /// The built-in regime named `name` (`PIPL`, `GDPR`, `GDPR-<country>`, `CCPA`, `LGPD`, `PDPA-TH`), or `nil`.
     public init?(named name: String) {
@@ -29,7 +37,8 @@ public struct Regime: Sendable, Hashable, CustomStringConvertible {
     /// The regime's name.
     public var description: String { name }
 
-    public static func == (lhs: Regime, rhs: Regime) -> Bool { lhs.profile == rhs.profile }
+    /// Regimes are identified by id: two regimes with the same id are the same regime.
+    public static func == (lhs: Regime, rhs: Regime) -> Bool { lhs.profile.id == rhs.profile.id }
     public func hash(into hasher: inout Hasher) { hasher.combine(profile.id) }
 
     // MARK: Built-in regimes

@@ -9,19 +9,21 @@ package struct RegimeAge {
     let zone: TimeZone
     let reachedOn: AgeBoundary
 
-    package init(profile: RegimeProfile, policy: Policy, facts: SubjectFacts) {
+    package init(regime: Regime, policy: Policy, facts: SubjectFacts) {
+        let profile = regime.profile
         self.profile = profile
         self.policy = policy
         self.facts = facts
         // A profile that leaves its clock to the policy (PIPL) takes the policy's settings only when the policy is
         // written under it; under another policy it keeps its own defaults (Asia/Shanghai, the day after).
         let policyIsItsOwn = policy.regime.profile.base == profile.base
-        let defaultZone = TimeZone(identifier: "Asia/Shanghai") ?? policy.timeZone
-        self.zone =
-            profile.age.zone.flatMap(TimeZone.init(identifier:)) ?? (policyIsItsOwn ? policy.timeZone : defaultZone)
+        self.zone = regime.timeZone ?? (policyIsItsOwn ? policy.timeZone : Self.shanghai ?? policy.timeZone)
         self.reachedOn = profile.age.reachedOn ?? (policyIsItsOwn ? policy.ageReachedOn : .dayAfterBirthday)
         self.defaultLimit = policyIsItsOwn ? policy.minorAge : 14
     }
+
+    /// PIPL's default zone, resolved once.
+    private static let shanghai = TimeZone(identifier: "Asia/Shanghai")
 
     /// The age limit of a band that leaves it to the policy (PIPL's `minorAge`).
     private let defaultLimit: Int
@@ -99,14 +101,16 @@ package struct RegimeAge {
     package func band(for purpose: Purpose, basis: LegalBasis, at instant: Date) -> AgeBand? {
         let known = known(at: instant)
         if known == .unknown || known == .emancipated { return nil }
-        let bands = profile.ageBands.filter { scopeHolds($0.scope, for: purpose) }.sorted {
-            limit(of: $0) < limit(of: $1)
-        }
-        let band: AgeBand?
-        switch known {
-        case .youngest: band = bands.first
-        case .years(let years): band = bands.first { years < limit(of: $0) }
-        case .unknown, .emancipated: band = nil
+        // The youngest band that holds, found in one pass with no allocation (the reference evaluator asks this
+        // for every candidate grant).
+        var band: AgeBand?
+        var bandLimit = Int.max
+        for candidate in profile.ageBands where scopeHolds(candidate.scope, for: purpose) {
+            let limit = limit(of: candidate)
+            guard limit < bandLimit else { continue }
+            if case .years(let years) = known, years >= limit { continue }
+            band = candidate
+            bandLimit = limit
         }
         guard let band, basis == .consent || band.convertsBases.contains(basis) else { return nil }
         return band
