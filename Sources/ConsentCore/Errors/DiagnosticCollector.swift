@@ -8,6 +8,8 @@ package struct DiagnosticCollector {
     package let file: String?
     package let line: Int?
     package private(set) var diagnostics: [Diagnostic] = []
+    /// Regimes a policy defines itself, by id, which a `regimes` list being read may name beside the built-ins.
+    package var customRegimes: [String: Regime] = [:]
 
     package init(file: String?, line: Int? = nil) {
         self.file = file

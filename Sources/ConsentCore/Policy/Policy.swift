@@ -22,6 +22,9 @@ public struct Policy: Sendable {
     public let regimes: [Regime]
     /// Whether the business runs an online platform (DSA Art. 3(i)), which the DSA advertising bans need.
     public let onlinePlatform: Bool
+    /// The regimes the policy defines itself (`profiles`): overlays of built-in ones that its `regime`, its
+    /// `regimes` and its subjects' `regimes` facts may name.
+    public let profiles: [Regime]
     /// The IANA id of the time zone ages are computed in.
     public let timeZoneID: String
     /// The time zone ages are computed in.
@@ -50,13 +53,23 @@ public struct Policy: Sendable {
     /// - Throws: ``ConsentKitError`` listing every problem in ``ConsentKitError/diagnostics``, each located by the
     ///   JSON path it would have in a policy file (`purposes[2].fields[0]`).
     public init(
-        regime: Regime = .pipl, regimes: [Regime]? = nil, onlinePlatform: Bool = false, timeZone: String? = nil,
+        regime: Regime = .pipl, regimes: [Regime]? = nil, onlinePlatform: Bool = false, profiles: [Regime] = [],
+        timeZone: String? = nil,
         minorAge: Int? = nil, ageReachedOn: AgeBoundary? = nil, categories: [DataCategory] = [],
         fields: [FieldDefinition], purposes: [Purpose]
     ) throws(ConsentKitError) {
         var validator = PolicyValidator(
             collector: DiagnosticCollector(file: nil), regime: regime, regimes: regimes ?? [regime])
         if let regimes { validator.regimes(regimes, at: JSONPath("regimes")) }
+        for (offset, profile) in profiles.enumerated() {
+            let builtIn = Regime(named: profile.name) != nil
+            let repeated = profiles[..<offset].contains { $0.name == profile.name }
+            if builtIn || repeated {
+                validator.collector.fail(
+                    .duplicateIdentifier, "`\(profile.name)` is already a regime: a profile needs an id of its own",
+                    at: JSONPath("profiles") + offset + "id")
+            }
+        }
         let zone = validator.timeZone(timeZone ?? regime.defaultTimeZone, at: JSONPath("timeZone"))
         validator.minorAge(minorAge ?? regime.defaultMinorAge, at: JSONPath("minorAge"))
         validator.validate(
@@ -66,13 +79,15 @@ public struct Policy: Sendable {
         try validator.collector.throwIfErrors()
         guard let zone else { throw ConsentKitError(reporting: validator.collector.diagnostics) }
         self.init(
-            validated: regime, regimes: regimes ?? [regime], onlinePlatform: onlinePlatform, timeZone: zone,
+            validated: regime, regimes: regimes ?? [regime], onlinePlatform: onlinePlatform, profiles: profiles,
+            timeZone: zone,
             minorAge: minorAge ?? regime.defaultMinorAge, ageReachedOn: ageReachedOn ?? regime.defaultAgeReachedOn,
             categories: categories, fields: fields, purposes: purposes, warnings: validator.collector.diagnostics)
     }
 
     package init(
-        validated regime: Regime, regimes: [Regime], onlinePlatform: Bool, timeZone: TimeZone, minorAge: Int,
+        validated regime: Regime, regimes: [Regime], onlinePlatform: Bool, profiles: [Regime] = [],
+        timeZone: TimeZone, minorAge: Int,
         ageReachedOn: AgeBoundary, categories: [DataCategory], fields: [FieldDefinition], purposes: [Purpose],
         warnings: [Diagnostic]
     ) {
@@ -80,6 +95,7 @@ public struct Policy: Sendable {
         self.regimeAlone = [regime]
         self.regimes = regimes
         self.onlinePlatform = onlinePlatform
+        self.profiles = profiles
         self.timeZoneID = timeZone.identifier
         self.timeZone = timeZone
         self.minorAge = minorAge
@@ -122,10 +138,20 @@ public struct Policy: Sendable {
         self.field(field).flatMap { catalog.resolve($0.category)?.writtenConsent } ?? false
     }
 
+    /// The policy's own regimes by id, for readers of its ledgers.
+    package var customRegimeTable: [String: Regime] {
+        Dictionary(profiles.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    /// The regime with this id: one the policy defines in ``profiles``, or a built-in.
+    public func regime(named name: String) -> Regime? {
+        profiles.first { $0.name == name } ?? Regime(named: name)
+    }
+
     /// Whether the policy uses anything beyond PIPL v1: another regime, a basis, flag, map or recipient role only
     /// the other regimes read. The compiled engine decides such policies with the reference evaluator.
     public var usesRegimesBeyondPIPL: Bool {
-        regime != .pipl || regimes != [.pipl] || onlinePlatform
+        regime != .pipl || regimes != [.pipl] || onlinePlatform || !profiles.isEmpty
             || purposes.contains { purpose in
                 !purpose.basisByRegime.isEmpty || purpose.sensitiveCondition != nil
                     || !purpose.sensitiveConditionByRegime.isEmpty || !purpose.flags.isEmpty

@@ -22,9 +22,17 @@ public struct Regime: Sendable, Hashable, CustomStringConvertible {
     /// The profile's time zone, resolved once (`nil` when the profile leaves it to the policy).
     package let timeZone: TimeZone?
 
-    /// A regime with this profile: how an overlay a user writes becomes usable.
+    /// The overlay a user wrote this regime from, or `nil` for a built-in or one made from a profile directly.
+    public let overlay: RegimeOverlay?
+
+    /// A regime with this profile.
     public init(profile: RegimeProfile) {
+        self.init(profile: profile, overlay: nil)
+    }
+
+    init(profile: RegimeProfile, overlay: RegimeOverlay?) {
         self.profile = profile
+        self.overlay = overlay
         self.timeZone = profile.age.zone.flatMap(TimeZone.init(identifier:))
     }
 

@@ -40,6 +40,7 @@ extension ConsentLedger {
             do {
                 let value = try JSONParser.parse(bytes, file: file, line: lineNumber)
                 var reader = JSONReader(file: file, line: lineNumber)
+                reader.customRegimes = policy.customRegimeTable
                 if let event = ConsentEvent.read(value, at: JSONPath(), reader: &reader), !reader.hasErrors {
                     parsed.append((lineNumber, JSONPath(), event))
                 }

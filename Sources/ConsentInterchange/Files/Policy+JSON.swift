@@ -36,8 +36,8 @@ extension Policy {
     package init(json: JSONValue, file: String?, basePath: JSONPath = JSONPath()) throws(ConsentKitError) {
         var reader = JSONReader(file: file)
         let keys = [
-            "format", "regime", "regimes", "onlinePlatform", "timeZone", "minorAge", "ageReachedOn", "categories",
-            "fields", "purposes",
+            "format", "regime", "regimes", "onlinePlatform", "profiles", "timeZone", "minorAge", "ageReachedOn",
+            "categories", "fields", "purposes",
         ]
         guard let root = reader.object(json, at: basePath, allowed: keys) else {
             throw ConsentKitError(reporting: reader.diagnostics)
@@ -48,6 +48,17 @@ extension Policy {
                 .unsupportedFormat, "unsupported format `\(format)`; expected `\(Policy.format)`",
                 at: basePath + "format")
         }
+        // The policy's own regimes come first: `regime`, `regimes` and (in its ledgers) subjects may name them.
+        var profiles: [Regime] = []
+        _ = reader.optional(root, "profiles", at: basePath) { reader, value, path in
+            reader.array(value, at: path) { reader, item, itemPath -> Bool? in
+                let overlay = RegimeOverlay.read(item, at: itemPath, reader: &reader, earlier: reader.customRegimes)
+                guard let regime = overlay?.regime else { return nil }
+                reader.customRegimes[regime.name] = regime
+                profiles.append(regime)
+                return true
+            }
+        }
         let regimes = reader.optional(root, "regimes", at: basePath) { $0.regimes($1, at: $2) }
         let onlinePlatform = reader.optional(root, "onlinePlatform", at: basePath) { $0.bool($1, at: $2) }
         // `regime` names the default; with a `regimes` list it may be left out, and the list's first is the default.
@@ -57,7 +68,7 @@ extension Policy {
         } else {
             regime = reader.required(root, "regime", at: basePath) { reader, value, path in
                 guard let name = reader.string(value, at: path) else { return nil }
-                guard let regime = Regime(named: name) else {
+                guard let regime = reader.customRegimes[name] ?? Regime(named: name) else {
                     reader.fail(
                         .unsupportedFormat,
                         "unsupported regime `\(name.escapingControlCharacters)`; expected `PIPL`, `GDPR`, "
@@ -102,7 +113,8 @@ extension Policy {
         try validator.collector.throwIfErrors()
         guard let regime, let zone else { throw ConsentKitError(reporting: validator.collector.diagnostics) }
         self.init(
-            validated: regime, regimes: regimes ?? [regime], onlinePlatform: onlinePlatform ?? false, timeZone: zone,
+            validated: regime, regimes: regimes ?? [regime], onlinePlatform: onlinePlatform ?? false,
+            profiles: profiles, timeZone: zone,
             minorAge: minorAge ?? regime.defaultMinorAge,
             ageReachedOn: boundary ?? regime.defaultAgeReachedOn, categories: categories.map(\.1),
             fields: fields.map(\.1), purposes: purposes.map(\.1), warnings: validator.collector.diagnostics)
@@ -275,6 +287,8 @@ extension Policy {
         ]
         if regimes != [regime] { root.members.append(("regimes", .array(regimes.map { .string($0.name) }))) }
         if onlinePlatform { root.members.append(("onlinePlatform", .bool(true))) }
+        let overlays = profiles.compactMap(\.overlay)
+        if !overlays.isEmpty { root.members.append(("profiles", .array(overlays.map(\.jsonValue)))) }
         func regimeMap<T: RawRepresentable>(_ plain: T?, _ map: [String: T]) -> JSONValue? where T.RawValue == String {
             if !map.isEmpty {
                 return .object(

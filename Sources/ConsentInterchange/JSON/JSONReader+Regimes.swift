@@ -25,7 +25,7 @@ extension JSONReader {
     /// A regime id a built-in profile has.
     package mutating func regime(_ value: JSONValue, at path: JSONPath) -> Regime? {
         guard let name = string(value, at: path) else { return nil }
-        guard let regime = Regime(named: name) else {
+        guard let regime = customRegimes[name] ?? Regime(named: name) else {
             fail(
                 .unknownIdentifier,
                 "unknown regime `\(name.escapingControlCharacters)`; expected `PIPL`, `GDPR`, `GDPR-<country>` (EU/EEA, "

@@ -32,6 +32,10 @@ public struct Scenario: Sendable {
             // (A top-level policy that was given but did not load has already been reported, at its own path.)
             reader.fail(.missingKey, "no policy: give one at the top level or in the scenario", at: path + "policy")
         }
+        // The scenario's facts and events may name the regimes its policy defines.
+        let outerRegimes = reader.customRegimes
+        reader.customRegimes = policy?.customRegimeTable ?? [:]
+        defer { reader.customRegimes = outerRegimes }
         var subjects: [(JSONPath, SubjectID, SubjectFacts)] = []
         _ = reader.optional(object, "subjects", at: path) { reader, value, path in
             reader.array(value, at: path) { reader, item, itemPath -> Void? in

@@ -97,6 +97,7 @@ public struct SubjectExport: Sendable, Hashable {
     public init(jsonData data: Data, policy: Policy, file: String? = nil) throws(ConsentKitError) {
         let value = try JSONParser.parse(Array(data), file: file)
         var reader = JSONReader(file: file)
+        reader.customRegimes = policy.customRegimeTable
         let root = JSONPath()
         guard case .object(let object) = value else {
             throw ConsentKitError(

@@ -129,7 +129,10 @@ extension ConsentEvent {
     }
 
     /// Reads what ``encode(to:)`` wrote.
-    static func decode(from reader: inout BinaryReader) throws(BinaryReader.Damaged) -> ConsentEvent {
+    /// `regimes`: the policy's own regimes (its `profiles`), which a `regimes` fact may name.
+    static func decode(from reader: inout BinaryReader, regimes custom: [String: Regime] = [:])
+        throws(BinaryReader.Damaged) -> ConsentEvent
+    {
         func subject() throws(BinaryReader.Damaged) -> SubjectID { SubjectID(try reader.string()) }
         func ids<ID: ConsentIdentifier>(_: ID.Type) throws(BinaryReader.Damaged) -> [ID] where ID.RawValue == String {
             try reader.array { (reader) throws(BinaryReader.Damaged) in ID(try reader.string()) }
@@ -271,7 +274,9 @@ extension ConsentEvent {
                     let names = try reader.array { (reader) throws(BinaryReader.Damaged) in try reader.string() }
                     var regimes: [Regime] = []
                     for name in names {
-                        guard let regime = Regime(named: name) else { throw reader.damaged("unknown regime") }
+                        guard let regime = custom[name] ?? Regime(named: name) else {
+                            throw reader.damaged("unknown regime")
+                        }
                         regimes.append(regime)
                     }
                     guard !regimes.isEmpty else { throw reader.damaged("an empty regimes list") }

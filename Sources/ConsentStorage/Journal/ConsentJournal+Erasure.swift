@@ -38,7 +38,8 @@ extension ConsentJournal {
         for line in bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).dropLast() {
             // Only a line spelling `birthDate` (or hiding it behind an escape) can hold a birth date: parse those.
             if Self.contains(line, birth) || Self.contains(line, escape),
-                case .event(let event) = JournalScan.read(line, line: 0, path: path),
+                case .event(let event) = JournalScan.read(
+                    line, line: 0, path: path, regimes: policy.customRegimeTable),
                 let redacted = event.withoutPersonalData,
                 let who = event.namedSubject, identities.contains(who)
             {

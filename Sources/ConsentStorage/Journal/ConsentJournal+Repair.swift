@@ -83,7 +83,8 @@ extension ConsentJournal {
         var dropped: [RepairReport.DroppedLine] = []
         var end = 0
         var lastLine = 0
-        JournalScan.forEachLine(bytes, firstLine: 1, path: path) { number, range, line in
+        JournalScan.forEachLine(bytes, firstLine: 1, path: path, regimes: policy.customRegimeTable) {
+            number, range, line in
             switch line {
             case .bad(let why):
                 dropped.append(

@@ -188,7 +188,8 @@ public final class ConsentJournal: ConsentStore, @unchecked Sendable {
         var scan: JournalScan
         do {
             data = try JournalFile.read(descriptor, at: start, count: fileLength - start)
-            scan = try JournalScan(data, firstLine: (snapshot?.coveredLines ?? 0) + 1, path: path)
+            scan = try JournalScan(
+                data, firstLine: (snapshot?.coveredLines ?? 0) + 1, path: path, regimes: policy.customRegimeTable)
         } catch let code as SystemError {
             Foundation.close(descriptor)
             throw .io(

@@ -137,7 +137,7 @@ public final class ConsentJournalReader: @unchecked Sendable {
             state = fresh
             return fresh.ledger.count
         }
-        let scan = try JournalScan(bytes, firstLine: state.lines + 1, path: path)
+        let scan = try JournalScan(bytes, firstLine: state.lines + 1, path: path, regimes: policy.customRegimeTable)
         var ledger = state.ledger
         try ledger.append(lines: scan.events + Self.tail(of: scan), file: path)
         state.ledger = ledger
@@ -174,7 +174,8 @@ public final class ConsentJournalReader: @unchecked Sendable {
                 path: path, policy: policy, descriptor: descriptor, length: status.length)
             let start = snapshot?.coveredLength ?? 0
             let bytes = try JournalFile.read(descriptor, at: start, count: status.length - start)
-            let scan = try JournalScan(bytes, firstLine: (snapshot?.coveredLines ?? 0) + 1, path: path)
+            let scan = try JournalScan(
+                bytes, firstLine: (snapshot?.coveredLines ?? 0) + 1, path: path, regimes: policy.customRegimeTable)
             var ledger: ConsentLedger
             if let snapshot {
                 ledger = snapshot.ledger

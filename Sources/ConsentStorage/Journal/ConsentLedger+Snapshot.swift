@@ -38,6 +38,7 @@ extension ConsentLedger {
     /// written (its caller verifies the policy fingerprint), so events are not checked again.
     package init(policy: Policy, snapshot reader: inout BinaryReader) throws(BinaryReader.Damaged) {
         self.init(policy: policy)
+        let custom = policy.customRegimeTable
         count = try reader.varint()
         // Sequences count events; each took at least a line of the journal, so no count near `Int.max` is real.
         guard count >= 0, count < 1 << 48 else { throw reader.damaged("impossible event count \(count)") }
@@ -57,7 +58,7 @@ extension ConsentLedger {
                 let derivation = try reader.optional { (reader) throws(BinaryReader.Damaged) -> Derivation in
                     Derivation(link: try Self.decodeLink(from: &reader), note: try reader.string())
                 }
-                let event = try ConsentEvent.decode(from: &reader)
+                let event = try ConsentEvent.decode(from: &reader, regimes: custom)
                 if derivation == nil, case .grant(let grant) = event {
                     grantSubjects[grant.id] = (grant.subject, grant.at)
                 }

@@ -35,10 +35,10 @@ struct JournalScan {
     }
 
     /// Reads `bytes`, whose first line is numbered `firstLine`, failing at the first bad complete line.
-    init(_ bytes: [UInt8], firstLine: Int, path: String) throws(ConsentKitError) {
+    init(_ bytes: [UInt8], firstLine: Int, path: String, regimes: [String: Regime] = [:]) throws(ConsentKitError) {
         totalLength = bytes.count
         var failure: ConsentKitError?
-        Self.forEachLine(bytes, firstLine: firstLine, path: path) { number, range, line in
+        Self.forEachLine(bytes, firstLine: firstLine, path: path, regimes: regimes) { number, range, line in
             switch line {
             case .blank: break
             case .event(let event): events.append((number, JSONPath(), event))
@@ -84,20 +84,24 @@ struct JournalScan {
     /// Calls `body` with each complete line's number, byte range (without the newline) and content, until it
     /// returns `false`.
     static func forEachLine(
-        _ bytes: [UInt8], firstLine: Int, path: String, _ body: (Int, Range<Int>, Line) -> Bool
+        _ bytes: [UInt8], firstLine: Int, path: String, regimes: [String: Regime] = [:],
+        _ body: (Int, Range<Int>, Line) -> Bool
     ) {
         var number = firstLine
         var start = 0
         while start < bytes.count, let newline = bytes[start...].firstIndex(of: UInt8(ascii: "\n")) {
             let range = start..<newline
-            guard body(number, range, read(bytes[range], line: number, path: path)) else { return }
+            guard body(number, range, read(bytes[range], line: number, path: path, regimes: regimes)) else { return }
             number += 1
             start = newline + 1
         }
     }
 
     /// What a complete line holds.
-    static func read(_ line: ArraySlice<UInt8>, line number: Int, path: String) -> Line {
+    /// `regimes`: the policy's own regimes (its `profiles`), which a `regimes` fact may name.
+    static func read(_ line: ArraySlice<UInt8>, line number: Int, path: String, regimes: [String: Regime] = [:])
+        -> Line
+    {
         if line.allSatisfy({ $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") || $0 == UInt8(ascii: "\r") }) {
             return .blank
         }
@@ -112,6 +116,7 @@ struct JournalScan {
             return .bad("line \(number) is not JSON")
         }
         var reader = JSONReader(file: path, line: number)
+        reader.customRegimes = regimes
         let event = ConsentEvent.read(value, at: JSONPath(), reader: &reader)
         guard let event, !reader.hasErrors else {
             let first = reader.diagnostics.first { $0.severity == .error }.map { ": \($0.message)" } ?? ""

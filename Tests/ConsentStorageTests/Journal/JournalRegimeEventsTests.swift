@@ -53,3 +53,32 @@ import Testing
         replayed.close()
     }
 }
+
+/// A policy's own regimes survive a journal too: in its lines and in its snapshot.
+@Suite struct JournalOverlayTests {
+    let scratch = ScratchDirectory()
+
+    @Test func aRegimeThePolicyDefinesIsReadBackFromTheJournal() throws {
+        var overlay = RegimeOverlay(id: "PDPA-TH-ACME", extends: .pdpaTH)
+        overlay.majority = 18
+        let policy = try Policy(
+            regime: overlay.regime, profiles: [overlay.regime],
+            fields: [FieldDefinition("email", category: .contactEmail, type: .string)],
+            purposes: [Purpose("posts", basis: .consent, fields: ["email"])])
+        let path = scratch.url.appendingPathComponent("overlay.jsonl").path
+        let at = try instant("2026-01-01T00:00:00Z")
+        let facts = ConsentEvent.subjectFacts("c1", SubjectFactsChange(regimes: .set([overlay.regime, .pipl])), at: at)
+        let journal = try ConsentJournal(path: path, policy: policy)
+        try journal.append([facts])
+        try journal.writeSnapshot()
+        journal.close()
+        let reopened = try ConsentJournal(path: path, policy: policy)
+        try reopened.waitForSnapshotVerification()
+        #expect(try reopened.ledger.events(for: "c1") == [facts])
+        reopened.close()
+        try FileManager.default.removeItem(atPath: path + ".snapshot")
+        let replayed = try ConsentJournal(path: path, policy: policy)
+        #expect(try replayed.ledger.events(for: "c1") == [facts])
+        replayed.close()
+    }
+}

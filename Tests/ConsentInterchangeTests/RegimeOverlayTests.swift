@@ -1,0 +1,89 @@
+import ConsentKit
+import ConsentKitTestSupport
+import Foundation
+import Testing
+
+/// `consentkit.regime/1`: overlays users write, read with every problem's path, written back equal, and usable by
+/// name in the policy that defines them and in its ledgers.
+@Suite struct RegimeOverlayTests {
+    static let overlay = #"""
+        {"format":"consentkit.regime/1","id":"GDPR-XX-ACME","extends":"GDPR-FR","version":"2027-01",
+         "age":{"zone":"Europe/Paris","majority":16},
+         "ageBands":[{"below":16,"scope":"informationSocietyService","grantors":"guardian","attributes":["verifiedParental"]}],
+         "sensitiveCategories":["medicalHealth","genetic"],"territory":["FR","DE"],
+         "adequacy":[{"destinations":["BR"],"effectiveFrom":"2027-01-01"}],"guardianGrantSurvivesMajority":false}
+        """#
+
+    @Test func anOverlayChangesOnlyWhatItStates() throws {
+        let overlay = try RegimeOverlay(jsonData: Data(Self.overlay.utf8))
+        let france = try #require(Regime.gdpr("FR")).profile
+        let profile = overlay.profile
+        #expect(profile.id == "GDPR-XX-ACME" && profile.base == "GDPR")
+        #expect(profile.age.majority == 16 && profile.ageBands.map(\.below) == [16])
+        #expect(profile.ageBands[0].extraAttributes == [.verifiedParental])
+        #expect(profile.transfers.adequacy.count == france.transfers.adequacy.count + 1)
+        #expect(profile.bases == france.bases && profile.optOuts == france.optOuts)
+        #expect(!profile.consent.guardianGrantSurvivesMajority)
+        let again = try RegimeOverlay(jsonData: overlay.jsonData())
+        #expect(again == overlay)
+        #expect(again.jsonData() == overlay.jsonData())
+    }
+
+    static let refused: [(json: String, path: String)] = [
+        (#"{"format":"consentkit.regime/1","id":"GDPR","extends":"GDPR"}"#, "id"),
+        (#"{"format":"consentkit.regime/1","id":"X","extends":"MARS"}"#, "extends"),
+        (#"{"format":"consentkit.regime/2","id":"X","extends":"GDPR"}"#, "format"),
+        (#"{"format":"consentkit.regime/1","id":"X","extends":"GDPR","age":{"zone":"Mars/Olympus"}}"#, "age.zone"),
+        (#"{"format":"consentkit.regime/1","id":"X","extends":"GDPR","age":{"majority":0}}"#, "age.majority"),
+        (
+            #"{"format":"consentkit.regime/1","id":"X","extends":"GDPR","ageBands":[{"below":13,"scope":"all","grantors":"guardian"}]}"#,
+            "ageBands[0].scope"
+        ),
+        (
+            #"{"format":"consentkit.regime/1","id":"X","extends":"GDPR","adequacy":[{"destinations":["BR"],"effectiveFrom":"2027-01-01","effectiveUntil":"2026-01-01"}]}"#,
+            "adequacy[0]"
+        ),
+        (#"{"format":"consentkit.regime/1","id":"X","extends":"GDPR","bases":["consent"]}"#, "bases"),
+        (#"{"format":"consentkit.regime/1","id":"bad\u0007id","extends":"GDPR"}"#, "id"),
+    ]
+
+    @Test(arguments: refused)
+    func badOverlaysAreRefusedWithTheirPath(json: String, path: String) {
+        do {
+            _ = try RegimeOverlay(jsonData: Data(json.utf8))
+            Issue.record("accepted \(json)")
+        } catch {
+            let paths = error.diagnostics.map(\.location.path) + [error.location.path]
+            #expect(paths.contains(path), "\(error)")
+        }
+    }
+
+    static let policy = #"""
+        {"format":"consentkit.policy/1","regime":"GDPR-XX-ACME","profiles":[\#(overlay)],
+         "fields":[{"id":"email","category":"contact.email","type":"string"}],
+         "purposes":[{"id":"posts","basis":"consent","informationSocietyService":true,"fields":["email"]}]}
+        """#
+
+    @Test func aPolicysProfilesAreNamedByItsRegimesAndItsLedgers() throws {
+        let policy = try Policy(jsonData: Data(Self.policy.utf8))
+        #expect(policy.regime.name == "GDPR-XX-ACME" && policy.profiles.count == 1)
+        #expect(policy.regime(named: "GDPR-XX-ACME")?.profile.age.majority == 16)
+        let written = try Policy(jsonData: policy.jsonData())
+        #expect(written.jsonData() == policy.jsonData() && written.regime == policy.regime)
+
+        let lines = """
+            {"type":"subject","subject":"c1","regimes":["GDPR-XX-ACME","PIPL"],"birthDate":"2011-01-01","at":"2026-01-01T00:00:00Z"}
+            {"type":"grant","id":"g1","subject":"c1","purposes":["posts"],"fields":["email"],"kind":"ordinary","attributes":["unbundled"],"at":"2026-02-01T00:00:00Z"}
+            """
+        let ledger = try ConsentLedger(policy: policy, jsonLines: Data(lines.utf8))
+        let decision = ReferenceEvaluator(ledger: ledger).decision(
+            for: ConsentQuestion(
+                subject: "c1", purpose: "posts", field: "email", at: try instant("2026-03-01T00:00:00Z")))
+        #expect(decision.reason == .guardianConsentRequired && decision.regime.name == "GDPR-XX-ACME")
+        // Another policy does not know the overlay: its ledgers cannot name it.
+        let other = try Policy(
+            regime: .gdpr, fields: [FieldDefinition("email", category: .contactEmail, type: .string)],
+            purposes: [Purpose("posts", basis: .consent, fields: ["email"])])
+        #expect(throws: ConsentKitError.self) { _ = try ConsentLedger(policy: other, jsonLines: Data(lines.utf8)) }
+    }
+}
