@@ -1,4 +1,4 @@
-public import Foundation
+package import Foundation
 
 /// A legal regime: a name and its ``RegimeProfile``. A policy is written under one (its default) and may list
 /// others; a subject's `regimes` fact names the ones that apply to it.

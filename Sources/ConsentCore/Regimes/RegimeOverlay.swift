@@ -1,4 +1,4 @@
-/// A regime written by a user: a built-in profile it ``extends``, with some entries replaced or added — the form of
+/// A regime written by a user: a built-in profile it extends, with some entries replaced or added — the form of
 /// a `consentkit.regime/1` document, and what a policy's `profiles` holds.
 ///
 /// Only what an overlay states changes; everything else is the base profile's. A state that sets its own Art. 8 age,
