@@ -28,12 +28,44 @@ public struct ConsentSnapshot: Sendable, Hashable {
     public var channelsOptedOut: [Channel]
     /// The purposes restricted.
     public var restricted: [PurposeID]
+    /// The state the regimes beyond PIPL read; `nil` for a subject judged under PIPL v1 alone (such tokens are
+    /// byte for byte as before).
+    public var regimeState: RegimeState?
+
+    /// What a snapshot carries for the regimes beyond PIPL — no birth date: the age in whole years at the snapshot's
+    /// instant, as the applicable regime that counts it youngest does, which stays that age for later questions (so
+    /// later decisions can only be stricter than the issuer's).
+    public struct RegimeState: Sendable, Hashable {
+        /// The ids of the regimes that applied (empty: the verifier's policy regime).
+        public var regimes: [String]
+        /// The age in whole years at the snapshot's instant (`min` = `max`), or the subject's own range; `nil` when
+        /// unknown.
+        public var ageRange: AgeRange?
+        /// Whether the subject was emancipated.
+        public var emancipated: Bool
+        /// The objections no rejection has answered.
+        public var objections: [Objection]
+        /// The channels with soft opt-in evidence.
+        public var softOptInChannels: [Channel]
+
+        /// Creates the state.
+        public init(
+            regimes: [String] = [], ageRange: AgeRange? = nil, emancipated: Bool = false, objections: [Objection] = [],
+            softOptInChannels: [Channel] = []
+        ) {
+            self.regimes = regimes
+            self.ageRange = ageRange
+            self.emancipated = emancipated
+            self.objections = objections
+            self.softOptInChannels = softOptInChannels
+        }
+    }
 
     /// Creates a snapshot from its parts.
     public init(
         subject: SubjectID, at: Date, minor: Bool = false, guardianship: Bool = false, erased: Bool = false,
         grants: [ConsentGrant] = [], optedOut: [OptOutKind] = [], channelsOptedOut: [Channel] = [],
-        restricted: [PurposeID] = []
+        restricted: [PurposeID] = [], regimeState: RegimeState? = nil
     ) {
         self.subject = subject
         self.at = at
@@ -44,6 +76,7 @@ public struct ConsentSnapshot: Sendable, Hashable {
         self.optedOut = optedOut
         self.channelsOptedOut = channelsOptedOut
         self.restricted = restricted
+        self.regimeState = regimeState
     }
 
     /// The snapshot of `subject` in `ledger` as of `instant`.
@@ -55,20 +88,9 @@ public struct ConsentSnapshot: Sendable, Hashable {
             throw .unknownSubject(subject)
         }
         if let problem = RFC3339.problem(with: instant) { throw ConsentKitError(code: .invalidDate, message: problem) }
-        // A snapshot carries PIPL v1's state. What the other regimes read (their facts, objections, soft opt-in
-        // evidence, who lifted an opt-out) it cannot carry yet, and leaving it out could turn a deny into an allow.
-        let record = ledger.record(for: subject)
-        let facts = record?.initialFacts ?? SubjectFacts()
-        if ledger.policy.usesRegimesBeyondPIPL || facts.regimes != nil || facts.ageRange != nil
-            || facts.emancipated != nil || (record?.entries.contains { $0.event.needsRegimes } ?? false)
-        {
-            throw ConsentKitError(
-                code: .invalidValue,
-                message:
-                    "`\(subject)` is judged under regimes beyond PIPL, whose state a snapshot token cannot carry yet; "
-                    + "issue a grant token or ask the issuer")
-        }
         let state = ledger.state(of: subject, at: instant)
+        let record = ledger.record(for: subject)
+        let inner = record?.state(at: instant)
         var grants: [ConsentGrant] = []
         for standing in state.grants where !standing.inForce.isEmpty {
             var grant = standing.grant
@@ -76,10 +98,38 @@ public struct ConsentSnapshot: Sendable, Hashable {
             grant.subject = subject
             grants.append(grant)
         }
+        // What the other regimes read, when any applies: their facts, open objections, soft opt-in evidence, and the
+        // opt-outs in force under the strictest lifting rule (a business's early opt-in does not lift one).
+        var regimeState: RegimeState?
+        var optedOut = state.optedOut
+        let needsRegimes =
+            ledger.policy.usesRegimesBeyondPIPL || state.facts.regimes != nil || state.facts.ageRange != nil
+            || state.facts.emancipated != nil || (record?.entries.contains { $0.event.needsRegimes } ?? false)
+        if needsRegimes, let inner {
+            let regimes = state.facts.regimes ?? [ledger.policy.regime]
+            let ages = regimes.compactMap { regime -> Int? in
+                let age = RegimeAge(regime: regime, policy: ledger.policy, facts: state.facts)
+                if case .years(let years) = age.known(at: instant, countingEmancipation: false) { return years }
+                return nil
+            }
+            let youngest = ages.min()
+            optedOut = OptOutKind.allCases.filter { inner.isOptedOut($0, businessOptInWaitMonths: 12) }
+            regimeState = RegimeState(
+                regimes: state.facts.regimes?.map(\.name) ?? [],
+                ageRange: youngest.flatMap { AgeRange(min: $0, max: $0) }, emancipated: state.facts.emancipated == true,
+                objections: inner.objections.compactMap { objection in
+                    let open = objection.purposes.filter { purpose in
+                        !inner.rejections.contains { $0.at >= objection.at && $0.purposes.contains(purpose) }
+                    }
+                    return open.isEmpty
+                        ? nil : Objection(subject: subject, kind: objection.kind, purposes: open, at: instant)
+                }, softOptInChannels: Channel.knownChannels.filter(inner.softOptInChannels.contains))
+        }
         self.init(
             subject: subject, at: instant, minor: ledger.policy.isMinor(state.facts, at: instant),
             guardianship: state.facts.isUnderGuardianship, erased: state.erased, grants: grants,
-            optedOut: state.optedOut, channelsOptedOut: state.channelsOptedOut, restricted: state.restricted)
+            optedOut: optedOut, channelsOptedOut: state.channelsOptedOut, restricted: state.restricted,
+            regimeState: regimeState)
     }
 
     /// The snapshot as a ledger of `policy`: its facts from the beginning of time, its grants as given, and its
@@ -88,14 +138,42 @@ public struct ConsentSnapshot: Sendable, Hashable {
     /// - Throws: ``ConsentKitError`` when `policy` does not know a purpose, field or category the snapshot names.
     public func ledger(policy: Policy) throws(ConsentKitError) -> ConsentLedger {
         var ledger = ConsentLedger(policy: policy)
-        if minor || guardianship {
-            try ledger.declare(
-                subject, facts: SubjectFacts(minor: minor ? true : nil, guardianship: guardianship ? true : nil))
+        var facts = SubjectFacts(minor: minor ? true : nil, guardianship: guardianship ? true : nil)
+        if let regimeState {
+            var regimes: [Regime] = []
+            for name in regimeState.regimes {
+                guard let regime = policy.regime(named: name) else {
+                    throw ConsentKitError(
+                        code: .unknownIdentifier,
+                        message:
+                            "the snapshot names regime `\(name.escapingControlCharacters)`, which the policy does not know"
+                    )
+                }
+                regimes.append(regime)
+            }
+            facts.regimes = regimes.isEmpty ? nil : regimes
+            facts.ageRange = regimeState.ageRange
+            facts.emancipated = regimeState.emancipated ? true : nil
         }
+        if facts != SubjectFacts() { try ledger.declare(subject, facts: facts) }
         try ledger.append(contentsOf: grants.map(ConsentEvent.grant))
         try ledger.append(contentsOf: optedOut.map { ConsentEvent.optOut(subject, $0, at: at) })
         try ledger.append(contentsOf: channelsOptedOut.map { ConsentEvent.channelOptOut(subject, $0, at: at) })
         try ledger.append(contentsOf: restricted.map { ConsentEvent.restrict(subject, $0, at: at) })
+        if let regimeState {
+            try ledger.append(
+                contentsOf: regimeState.objections.map { objection in
+                    var objection = objection
+                    objection.subject = subject
+                    return ConsentEvent.objection(objection)
+                })
+            if !regimeState.softOptInChannels.isEmpty {
+                try ledger.append(
+                    .customer(
+                        CustomerRelationship(
+                            subject: subject, channels: regimeState.softOptInChannels, objectionOffered: true, at: at)))
+            }
+        }
         if erased { try ledger.append(.erase(subject, at: at)) }
         return ledger
     }

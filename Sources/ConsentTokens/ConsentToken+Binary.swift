@@ -33,7 +33,9 @@ extension ConsentToken {
             guard !snapshot.subject.rawValue.isEmpty else { throw invalid("a snapshot names its subject") }
             writer.string(snapshot.subject.rawValue)
             writer.signed(try Self.offset(of: snapshot.at, from: base))
-            writer.byte((snapshot.minor ? 1 : 0) | (snapshot.guardianship ? 2 : 0) | (snapshot.erased ? 4 : 0))
+            writer.byte(
+                (snapshot.minor ? 1 : 0) | (snapshot.guardianship ? 2 : 0) | (snapshot.erased ? 4 : 0)
+                    | (snapshot.regimeState != nil ? 8 : 0))
             var kinds: UInt8 = 0
             for kind in snapshot.optedOut { kinds |= 1 << UInt8(kind.ordinal) }
             writer.byte(kinds)
@@ -45,6 +47,20 @@ extension ConsentToken {
                     throw invalid("grant `\(grant.id)` is for `\(grant.subject)`, not the snapshot's subject")
                 }
                 try Self.encode(grant, subject: false, base: base, to: &writer)
+            }
+            if let state = snapshot.regimeState {
+                // Flag bit 3: what the regimes beyond PIPL read (Tokens.md); verifiers before it refuse the bit.
+                writer.array(state.regimes) { $0.string($1) }
+                writer.optional(state.ageRange) { writer, range in
+                    writer.varint(range.min)
+                    writer.varint(range.max)
+                }
+                writer.byte(state.emancipated ? 1 : 0)
+                writer.array(state.objections) { writer, objection in
+                    writer.byte(UInt8(ObjectionKind.allCases.firstIndex(of: objection.kind)!))
+                    writer.array(objection.purposes) { $0.string($1.rawValue) }
+                }
+                writer.array(state.softOptInChannels) { $0.string($1.rawValue) }
             }
         }
         return writer.bytes
@@ -171,7 +187,7 @@ extension ConsentToken {
                 throw reader.damaged("an instant outside years 1–9999")
             }
             let flags = try reader.byte()
-            guard flags & ~7 == 0 else { throw reader.damaged("reserved snapshot flags set") }
+            guard flags & ~15 == 0 else { throw reader.damaged("reserved snapshot flags set") }
             let kinds = try reader.byte()
             guard kinds & ~31 == 0 else { throw reader.damaged("unknown opt-out kinds") }
             let channels = try reader.array { (reader) throws(BinaryReader.Damaged) in Channel(try reader.text()) }
@@ -179,12 +195,39 @@ extension ConsentToken {
             let count = try reader.count()
             var grants: [ConsentGrant] = []
             for _ in 0..<count { grants.append(try decodeGrant(&reader, subject: subject, base: base)) }
+            var regimeState: ConsentSnapshot.RegimeState?
+            if flags & 8 != 0 {
+                let regimes = try reader.array { (reader) throws(BinaryReader.Damaged) in try reader.text() }
+                let range = try reader.optional { (reader) throws(BinaryReader.Damaged) -> AgeRange in
+                    guard let range = AgeRange(min: try reader.varint(), max: try reader.varint()) else {
+                        throw reader.damaged("an impossible age range")
+                    }
+                    return range
+                }
+                let emancipated = try reader.byte()
+                guard emancipated <= 1 else { throw reader.damaged("bad boolean \(emancipated)") }
+                let objections = try reader.array { (reader) throws(BinaryReader.Damaged) -> Objection in
+                    let kind = Int(try reader.byte())
+                    guard kind < ObjectionKind.allCases.count else { throw reader.damaged("bad objection kind") }
+                    let purposes = try reader.array { (reader) throws(BinaryReader.Damaged) in
+                        PurposeID(try reader.text())
+                    }
+                    guard !purposes.isEmpty else { throw reader.damaged("an objection to no purpose") }
+                    return Objection(
+                        subject: subject, kind: ObjectionKind.allCases[kind], purposes: purposes,
+                        at: date(milliseconds: at))
+                }
+                let channels = try reader.array { (reader) throws(BinaryReader.Damaged) in Channel(try reader.text()) }
+                regimeState = ConsentSnapshot.RegimeState(
+                    regimes: regimes, ageRange: range, emancipated: emancipated == 1, objections: objections,
+                    softOptInChannels: channels)
+            }
             content = .snapshot(
                 ConsentSnapshot(
                     subject: subject, at: date(milliseconds: at), minor: flags & 1 != 0, guardianship: flags & 2 != 0,
                     erased: flags & 4 != 0, grants: grants,
                     optedOut: OptOutKind.allCases.filter { kinds & 1 << UInt8($0.ordinal) != 0 },
-                    channelsOptedOut: channels, restricted: restricted))
+                    channelsOptedOut: channels, restricted: restricted, regimeState: regimeState))
         }
         return ConsentToken(
             issuer: issuer, keyID: keyID, audience: audience, issuedAt: Date(timeIntervalSince1970: Double(issued)),

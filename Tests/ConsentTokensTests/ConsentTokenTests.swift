@@ -83,6 +83,50 @@ import Testing
         }
     }
 
+    /// The multi-regime example through snapshot tokens: the verifier's decisions at the snapshot's instant are the
+    /// issuer's (lapsed consent reads as none), and later ones can only be stricter, never an allow the issuer denies.
+    @Test func aSnapshotOfASubjectUnderRegimesCarriesWhatTheyRead() throws {
+        let directory = TestSupport.path("Documentation/Examples/multi")
+        let policy = try Policy(contentsOfFile: directory + "/multi.policy.json")
+        var ledger = try ConsentLedger(policy: policy, contentsOfFile: directory + "/multi.ledger.jsonl")
+        let now = try instant("2026-06-01T00:00:00Z")
+        try ledger.append(
+            .objection(Objection(subject: "lea", kind: .particularSituation, purposes: ["order.history"], at: now)))
+        try ledger.append(
+            .customer(CustomerRelationship(subject: "mia", channels: [.email], objectionOffered: true, at: now)))
+        try ledger.append(.optOut("ploy", .saleOrSharing, at: now.addingTimeInterval(-86_400 * 30)))
+        try ledger.append(.optIn("ploy", .saleOrSharing, at: now.addingTimeInterval(-86_400), initiatedBy: .business))
+        let original = ReferenceEvaluator(ledger: ledger)
+        for subject in ledger.subjects {
+            let snapshot = try ConsentSnapshot(subject, from: ledger, at: now)
+            #expect(snapshot.regimeState != nil, "\(subject)")
+            let text = try ring.issue(.snapshot(snapshot), issuer: "crm", audience: "pos", issuedAt: now, lifetime: 600)
+            let token = try ring.verify(text, audience: "pos", at: now)
+            #expect(token.content == .snapshot(snapshot))
+            guard case .snapshot(let verified) = token.content else { continue }
+            let rebuilt = ReferenceEvaluator(ledger: try verified.ledger(policy: policy))
+            for purpose in policy.purposes {
+                for field in policy.fields {
+                    for later: TimeInterval in [0, 86_400 * 400] {
+                        let question = ConsentQuestion(
+                            subject: subject, purpose: purpose.id, field: field.id, at: now.addingTimeInterval(later))
+                        let expected = original.decision(for: question)
+                        let got = rebuilt.decision(for: question)
+                        if later == 0 && expected.isAllowed {
+                            #expect(got == expected, "\(subject) \(purpose.id) \(field.id)")
+                        } else if got.isAllowed {
+                            #expect(expected.isAllowed, "\(subject) \(purpose.id) \(field.id) later: \(got)")
+                        }
+                    }
+                }
+            }
+        }
+        // A verifier whose policy does not know a regime the snapshot names (one its issuer's policy defined) refuses it.
+        var foreign = try ConsentSnapshot("lea", from: ledger, at: now)
+        foreign.regimeState?.regimes = ["GDPR-FR-ACME"]
+        #expect(throws: ConsentKitError.self) { _ = try foreign.ledger(policy: policy) }
+    }
+
     @Test func everyVerificationFailureHasItsReason() throws {
         let grant = try fullGrant()
         let text = try ring.issue(.grant(grant), issuer: "shop", audience: "ads", issuedAt: Self.now, lifetime: 60)

@@ -147,7 +147,10 @@ extension ConsentEngine {
                 subject: subjectID, purpose: purpose, field: field, at: question.at,
                 recipient: given(recipient, RecipientID(undeclared)),
                 destination: given(destination, Destination(undeclared)), channel: given(channel, Channel(undeclared))))
-        let regimeIndex = Regime.all.firstIndex(of: decision.regime).map { UInt8(truncatingIfNeeded: $0) } ?? .max
+        let position =
+            Regime.all.firstIndex(of: decision.regime)
+            ?? policy.profiles.firstIndex(of: decision.regime).map { Regime.all.count + $0 }
+        let regimeIndex = position.flatMap { $0 < Int(UInt8.max) ? UInt8($0) : nil } ?? .max
         guard let grant = decision.grant,
             let ordinal = ledger.record(for: subjectID)?.grants.firstIndex(where: { $0.id == grant })
         else { return CompiledDecision(decision.reason, regimeIndex: regimeIndex) }

@@ -123,9 +123,18 @@ public struct ConsentEngine: Sendable {
     /// For a subject under several regimes, or in an age band that needs two grantors, the decision names only the
     /// most recently given grant it relied on; ``decision(for:)`` by name lists every one.
     public func decision(_ decision: CompiledDecision) -> Decision {
-        let regime =
-            decision.regimeIndex == .max || Int(decision.regimeIndex) >= Regime.all.count
-            ? compiled.policy.regime : Regime.all[Int(decision.regimeIndex)]
+        // Built-in regimes first, then the policy's own.
+        let index = Int(decision.regimeIndex)
+        let regime: Regime
+        if decision.regimeIndex == .max {
+            regime = compiled.policy.regime
+        } else if index < Regime.all.count {
+            regime = Regime.all[index]
+        } else if index - Regime.all.count < compiled.policy.profiles.count {
+            regime = compiled.policy.profiles[index - Regime.all.count]
+        } else {
+            regime = compiled.policy.regime
+        }
         return Decision(decision.reason, grant: grantID(of: decision), regime: regime)
     }
 

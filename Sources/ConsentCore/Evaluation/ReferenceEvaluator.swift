@@ -110,7 +110,7 @@ public struct ReferenceEvaluator: Sendable {
         let context = QuestionContext(
             policy: policy, question: question, purpose: purpose, field: field, record: record,
             state: state ?? SubjectState(facts: SubjectFacts()),
-            explaining: explaining)
+            explaining: explaining, originalInstants: ledger.grantSubjects)
         if regimes.count == 1 {
             // One regime (every subject without a `regimes` fact): its outcome is the decision.
             let outcome = RegimeEvaluation(regime: regimes[0], context: context).outcome()

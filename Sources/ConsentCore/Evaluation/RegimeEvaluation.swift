@@ -9,6 +9,11 @@ struct QuestionContext {
     let record: SubjectRecord?
     let state: SubjectState
     let explaining: Bool
+    /// When each grant was really given: an identity link carries a grant dated at the link, but age bands and the
+    /// GDPR Art. 18(2) lift judge it by when the person gave it.
+    let originalInstants: [GrantID: (subject: SubjectID, at: Date)]
+
+    func givenAt(_ grant: ConsentGrant) -> Date { min(grant.at, originalInstants[grant.id]?.at ?? grant.at) }
 }
 
 /// One regime's verdict on a question, with the step of Regimes.md §11 that gave it (for the conjunction) and the
@@ -323,7 +328,10 @@ struct RegimeEvaluation {
         case .providesToOthers: purpose.providesToOthers || purpose.sellsOrShares
         case .providesToThirdParties:
             providesToIndependentRecipient || purpose.publicDisclosure || purpose.sellsOrShares
-        case .saleOrSharing: purpose.sellsOrShares
+        case .saleOrSharing:
+            // Not a sale or sharing: a disclosure the consumer directs, or one to a service provider, contractor or
+            // processor the question names (CCPA 1798.140(ad)(2), (ah)(2)).
+            purpose.sellsOrShares && !purpose.flags.contains(.consumerDirected) && !namesAServiceProvider
         case .sensitive: sensitive
         case .sensitiveOutsidePermittedUses:
             // Sensitive data used without inferring characteristics is outside the right to limit (1798.121(d)).
@@ -335,6 +343,12 @@ struct RegimeEvaluation {
         case .significantAutomatedDecisionWithoutAppeal:
             purpose.flags.contains(.admtSignificantDecision) && !purpose.flags.contains(.humanAppeal)
         }
+    }
+
+    /// Whether the question names a recipient that processes on the business's behalf.
+    private var namesAServiceProvider: Bool {
+        guard let recipient = question.recipient, let provision = purpose.thirdParty else { return false }
+        return [.serviceProvider, .contractor, .processor].contains(provision.role(of: recipient))
     }
 
     /// Whether the question's recipient, or when it names none any recipient the purpose declares, is a controller
@@ -349,7 +363,7 @@ struct RegimeEvaluation {
     /// regime's consent checks for this question.
     private func liftingGrant(after since: Date, band: AgeBand?, sensitive: Bool) -> ConsentGrant? {
         let required = requiredAttributes(sensitive: sensitive, band: band)
-        let later = activeCandidates().filter { $0.at > since }
+        let later = activeCandidates().filter { context.givenAt($0) > since }
         var quiet = Notes(enabled: false)
         let result = consentStep(required: required, band: band, &quiet, candidates: later)
         return result.reason == .allowedByConsent ? result.grants.last : nil
@@ -461,7 +475,8 @@ struct RegimeEvaluation {
         -> (CandidateCheck, ReasonCode, String)
     {
         let guardianship = state.facts.isUnderGuardianship
-        let bandThen = age.band(for: purpose, basis: .consent, at: grant.at)
+        let given = context.givenAt(grant)
+        let bandThen = age.band(for: purpose, basis: .consent, at: given)
         switch grant.grantor {
         case .individual:
             if guardianship {
@@ -484,7 +499,7 @@ struct RegimeEvaluation {
             }
         case .guardian:
             let entitled =
-                guardianship || age.known(at: grant.at) == .unknown || bandThen?.grantors == .guardian
+                guardianship || age.known(at: given) == .unknown || bandThen?.grantors == .guardian
                 || bandThen?.grantors == .joint
             let counts: Bool
             switch band?.grantors {

@@ -176,7 +176,7 @@ private struct Standing {
     func derivations(from other: Standing, otherName: SubjectID, at instant: Date, policy: Policy)
         -> [(event: ((SubjectID) -> ConsentEvent)?, note: Note)]
     {
-        let mergedFacts = Self.restrictiveMerge(state.facts, other.state.facts).facts
+        let mergedFacts = Self.restrictiveMerge(state.facts, other.state.facts, policyRegime: policy.regime).facts
         let regimes = mergedFacts.regimes ?? [policy.regime]
         /// Whether the subject's own grant, given at `at`, was given in an age band where it could not count alone
         /// under some regime. A carried grant is dated at the link, so it would otherwise be judged as if given
@@ -271,7 +271,7 @@ private struct Standing {
         if other.state.erased && !state.erased {
             result.append(({ .erase($0, at: instant) }, Note(text: "carried the erasure of `\(otherName)`")))
         }
-        let merged = Self.restrictiveMerge(state.facts, other.state.facts)
+        let merged = Self.restrictiveMerge(state.facts, other.state.facts, policyRegime: policy.regime)
         if merged.facts != state.facts {
             let change = SubjectFactsChange(
                 birthDate: merged.facts.birthDate.map { .set($0) } ?? .keep,
@@ -290,7 +290,7 @@ private struct Standing {
     }
 
     /// Facts merged so that a subject is never treated as older or more capable than either side says.
-    static func restrictiveMerge(_ mine: SubjectFacts, _ theirs: SubjectFacts) -> (
+    static func restrictiveMerge(_ mine: SubjectFacts, _ theirs: SubjectFacts, policyRegime: Regime) -> (
         facts: SubjectFacts, conflict: String?
     ) {
         var merged = mine
@@ -310,8 +310,11 @@ private struct Standing {
         }
         // Every regime either side is under (more regimes can only deny more), the younger age range, and
         // emancipation only when both sides say so.
-        if let other = theirs.regimes {
-            merged.regimes = (mine.regimes ?? []) + other.filter { !(mine.regimes ?? []).contains($0) }
+        // A side without the fact is under the policy's regime, which the merged person keeps too.
+        if mine.regimes != nil || theirs.regimes != nil {
+            let left = mine.regimes ?? [policyRegime]
+            let right = theirs.regimes ?? [policyRegime]
+            merged.regimes = left + right.filter { !left.contains($0) }
         }
         switch (mine.ageRange, theirs.ageRange) {
         case (nil, let range): merged.ageRange = range

@@ -69,6 +69,12 @@ public struct Policy: Sendable {
                     .duplicateIdentifier, "`\(profile.name)` is already a regime: a profile needs an id of its own",
                     at: JSONPath("profiles") + offset + "id")
             }
+            // A policy writes its profiles as overlays, so only overlays can be read back from its file.
+            if profile.overlay == nil {
+                validator.collector.fail(
+                    .invalidValue, "`\(profile.name)`: a policy's profiles are overlays (`RegimeOverlay.regime`)",
+                    at: JSONPath("profiles") + offset)
+            }
         }
         let zone = validator.timeZone(timeZone ?? regime.defaultTimeZone, at: JSONPath("timeZone"))
         validator.minorAge(minorAge ?? regime.defaultMinorAge, at: JSONPath("minorAge"))

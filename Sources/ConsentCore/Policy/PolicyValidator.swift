@@ -138,7 +138,8 @@ package struct PolicyValidator {
             for key in keys.sorted() {
                 // A listed regime's id or base id, or an overlay of a listed base (`GDPR-FR` when `GDPR` is listed).
                 let overlayBase = Regime(named: key)?.profile.base
-                guard let profile = listed.first(where: { $0.id == key || $0.base == key || $0.base == overlayBase })
+                guard
+                    let profile = listed.first(where: { $0.mapKeys.contains(key) || $0.base == overlayBase })
                 else {
                     let known = Regime(named: key) != nil
                     collector.fail(

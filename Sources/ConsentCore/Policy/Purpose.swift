@@ -77,13 +77,13 @@ public struct Purpose: Sendable, Hashable {
     /// `nil` when the policy gives a map without an entry for the regime.
     public func basis(in profile: RegimeProfile) -> LegalBasis? {
         if basisByRegime.isEmpty { return basis }
-        return basisByRegime[profile.id] ?? basisByRegime[profile.base]
+        return profile.mapKeys.lazy.compactMap { basisByRegime[$0] }.first
     }
 
     /// The purpose's sensitive-data condition under a regime, looked up as ``basis(in:)`` is.
     public func sensitiveCondition(in profile: RegimeProfile) -> SensitiveCondition? {
         if sensitiveConditionByRegime.isEmpty { return sensitiveCondition }
-        return sensitiveConditionByRegime[profile.id] ?? sensitiveConditionByRegime[profile.base]
+        return profile.mapKeys.lazy.compactMap { sensitiveConditionByRegime[$0] }.first
     }
 
     /// Whether the purpose sells or shares personal information (CCPA).
@@ -149,7 +149,7 @@ public struct CrossBorderTransfer: Sendable, Hashable {
     /// The mechanism under a regime, or `nil` when a map gives none for it.
     public func mechanism(in profile: RegimeProfile) -> TransferMechanism? {
         if mechanismByRegime.isEmpty { return mechanism }
-        return mechanismByRegime[profile.id] ?? mechanismByRegime[profile.base]
+        return profile.mapKeys.lazy.compactMap { mechanismByRegime[$0] }.first
     }
 }
 

@@ -10,7 +10,7 @@ public struct Regime: Sendable, Hashable, CustomStringConvertible {
     /// The default time zone for computing ages under a policy written for this regime.
     public var defaultTimeZone: String { profile.age.zone ?? "Asia/Shanghai" }
     /// The default age below which a subject is a minor under a policy written for this regime.
-    public var defaultMinorAge: Int { profile.age.zone == nil ? 14 : profile.age.majority }
+    public var defaultMinorAge: Int { profile.base == "PIPL" ? 14 : profile.age.majority }
     /// The default reading of when an age is reached.
     public var defaultAgeReachedOn: AgeBoundary { profile.age.reachedOn ?? .dayAfterBirthday }
     /// The built-in categories: PIPL's, and for the other regimes the ids they added

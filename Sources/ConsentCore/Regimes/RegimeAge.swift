@@ -46,7 +46,8 @@ package struct RegimeAge {
         if facts.minor == true { return .youngest }
         if let birthDate = facts.birthDate {
             guard let years = years(of: birthDate, at: instant) else { return .youngest }
-            return .years(years)
+            // With an age range too (facts merged by an identity link), the younger reading counts.
+            return .years(min(years, facts.ageRange?.min ?? years))
         }
         if let range = facts.ageRange { return .years(range.min) }
         return .unknown
@@ -120,7 +121,8 @@ package struct RegimeAge {
         switch scope {
         case .consentBased: true
         case .informationSocietyService: purpose.flags.contains(.informationSocietyService)
-        case .saleOrSharing: purpose.sellsOrShares
+        // A disclosure the consumer directs is not a sale (CCPA 1798.140(ad)(2)(A)).
+        case .saleOrSharing: purpose.sellsOrShares && !purpose.flags.contains(.consumerDirected)
         case .consentBasedUnlessMinorMayConsentAlone: !purpose.flags.contains(.minorMayConsentAlone)
         }
     }

@@ -48,6 +48,7 @@ public struct RegimeOverlay: Sendable, Hashable {
     public var profile: RegimeProfile {
         var profile = base
         profile.id = id
+        profile.lineage = (base.id == base.base ? [] : [base.id]) + base.lineage
         if let zone { profile.age.zone = zone }
         if let reachedOn { profile.age.reachedOn = reachedOn }
         if let leapDay { profile.age.leapDay = leapDay }

@@ -14,6 +14,12 @@ public struct RegimeProfile: Sendable, Hashable {
     public var base: String
     /// The law's short name in citations: `PIPL`, `GDPR`, `CCPA`, `LGPD`, `PDPA`.
     public var law: String
+    /// The ids of the regimes this one was made from, nearest first, up to (not including) ``base``: `["GDPR-FR"]`
+    /// for an overlay of France. A policy map's entry for any of them counts, the nearest first.
+    public var lineage: [String] = []
+
+    /// The ids a policy map may key this regime by, nearest first: its own, its lineage, its base.
+    public var mapKeys: [String] { [id] + lineage + (base == id ? [] : [base]) }
     /// ISO 3166 codes that are "home" for transfers; a destination outside them is a transfer. Empty: the regime
     /// has no transfer rules (CCPA).
     public var territory: Set<String>

@@ -15,6 +15,7 @@ extension ConsentLedger {
         // One contiguous copy of the input, sliced per line without copying: `Data` slices and their iterators
         // cost more per byte than the parsing they feed.
         let all = [UInt8](data)
+        let customRegimes = policy.customRegimeTable  // once per file, not per line
         var start = 0
         while start <= all.count {
             let end = all[start...].firstIndex(of: UInt8(ascii: "\n")) ?? all.count
@@ -40,7 +41,7 @@ extension ConsentLedger {
             do {
                 let value = try JSONParser.parse(bytes, file: file, line: lineNumber)
                 var reader = JSONReader(file: file, line: lineNumber)
-                reader.customRegimes = policy.customRegimeTable
+                reader.customRegimes = customRegimes
                 if let event = ConsentEvent.read(value, at: JSONPath(), reader: &reader), !reader.hasErrors {
                     parsed.append((lineNumber, JSONPath(), event))
                 }

@@ -84,8 +84,14 @@ extension RegimeOverlay {
         }
         overlay.sensitiveCategories = reader.optional(object, "sensitiveCategories", at: path) { reader, value, path in
             reader.identifiers(value, at: path, as: CategoryID.self).map { categories in
-                for (offset, category) in categories.enumerated() where !category.isWellFormed {
-                    reader.fail(.invalidValue, "`\(category)` is not a dotted category id", at: path + offset)
+                // A misspelt id would silently make nothing sensitive: only built-in categories (and their dotted
+                // descendants) are accepted.
+                let known = CategoryCatalog(regimes: [base], declared: [])
+                for (offset, category) in categories.enumerated() where !known.isKnown(category) {
+                    reader.fail(
+                        .unknownIdentifier,
+                        "`\(category.rawValue.escapingControlCharacters)` is not a built-in category (nor a dotted descendant of one)",
+                        at: path + offset)
                 }
                 return categories
             }

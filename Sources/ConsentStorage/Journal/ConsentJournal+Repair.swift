@@ -83,9 +83,15 @@ extension ConsentJournal {
         var dropped: [RepairReport.DroppedLine] = []
         var end = 0
         var lastLine = 0
+        var refusal: String?
         JournalScan.forEachLine(bytes, firstLine: 1, path: path, regimes: policy.customRegimeTable) {
             number, range, line in
             switch line {
+            case .unreadable(let why):
+                // Intact, but this policy does not accept it: the wrong policy, not damage. Dropping it would lose
+                // an acknowledged event.
+                refusal = why
+                return false
             case .bad(let why):
                 dropped.append(
                     RepairReport.DroppedLine(
@@ -99,6 +105,13 @@ extension ConsentJournal {
             end = range.upperBound + 1
             lastLine = number
             return true
+        }
+        if let refusal {
+            throw ConsentKitError(
+                code: .inconsistentLedger,
+                message:
+                    "will not repair `\(path.escapingControlCharacters)`: \(refusal); repair with the journal's own policy"
+            )
         }
         if let event = JournalScan.handWrittenTail(bytes, from: end, line: lastLine + 1, path: path) {
             // The last line of a ledger written by hand, without its newline: an event, kept, newline added.

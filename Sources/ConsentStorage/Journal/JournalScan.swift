@@ -32,6 +32,9 @@ struct JournalScan {
         case blank
         case event(ConsentEvent)
         case bad(String)
+        /// Intact (its checksum holds) but not an event the policy accepts — a regime it does not define, say: the
+        /// wrong policy, not corruption, so repair must not drop it.
+        case unreadable(String)
     }
 
     /// Reads `bytes`, whose first line is numbered `firstLine`, failing at the first bad complete line.
@@ -44,6 +47,12 @@ struct JournalScan {
             case .event(let event): events.append((number, JSONPath(), event))
             case .bad(let why):
                 failure = Self.corruption(why, line: number, path: path)
+                return false
+            case .unreadable(let why):
+                failure = ConsentKitError(
+                    code: .corruptedData,
+                    message: "\(why); is this the journal's policy? (a policy that defines every regime it names)",
+                    location: InputLocation(file: path, line: number))
                 return false
             }
             completeLength = range.upperBound + 1
@@ -120,6 +129,9 @@ struct JournalScan {
         let event = ConsentEvent.read(value, at: JSONPath(), reader: &reader)
         guard let event, !reader.hasErrors else {
             let first = reader.diagnostics.first { $0.severity == .error }.map { ": \($0.message)" } ?? ""
+            if case .verified = JournalLine.verify(line) {
+                return .unreadable("line \(number) is intact but not an event this policy accepts\(first)")
+            }
             return .bad("line \(number) is not a valid event\(first)")
         }
         return .event(event)

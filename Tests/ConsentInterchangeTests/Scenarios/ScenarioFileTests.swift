@@ -28,7 +28,7 @@ import Testing
         let files = try FileManager.default.contentsOfDirectory(atPath: directory).filter {
             $0.hasSuffix(".scenarios.json")
         }
-        #expect(files.count == 16)
+        #expect(files.count == 22)
         for file in files { expectScenariosPass(inFile: directory + "/" + file) }
     }
 
