@@ -8,8 +8,8 @@ import Testing
 @Suite struct RegimeOverlayTests {
     static let overlay = #"""
         {"format":"consentkit.regime/1","id":"GDPR-XX-ACME","extends":"GDPR-FR","version":"2027-01",
-         "age":{"zone":"Europe/Paris","majority":16},
-         "ageBands":[{"below":16,"scope":"informationSocietyService","grantors":"guardian","attributes":["verifiedParental"]}],
+         "age":{"timeZone":"Europe/Paris","majority":16},
+         "ageBands":[{"below":16,"scope":"consentBasedInformationSocietyService","grantors":"guardian","extraAttributes":["verifiedParental"]}],
          "sensitiveCategories":["medicalHealth","genetic"],"territory":["FR","DE"],
          "adequacy":[{"destinations":["BR"],"effectiveFrom":"2027-01-01"}],"guardianGrantSurvivesMajority":false}
         """#
@@ -29,15 +29,59 @@ import Testing
         #expect(again.jsonData() == overlay.jsonData())
     }
 
+    /// The design's own sketch of a member-state profile (under an id of its own, since `GDPR-DE` is built in):
+    /// `cite` on a band, and a ban written as a band with `"effect": "prohibit"`.
+    @Test func theDesignsSketchReads() throws {
+        let sketch = #"""
+            { "format": "consentkit.regime/1", "id": "GDPR-DE-2026", "extends": "GDPR", "version": "2026-11",
+              "age": { "timeZone": "Europe/Berlin", "reachedOn": "birthday", "leapDay": "mar1", "majority": 18 },
+              "ageBands": [
+                { "below": 16, "scope": "consentBasedInformationSocietyService", "grantors": "guardian",
+                  "cite": "GDPR Art. 8(1); BDSG (no derogation)" },
+                { "below": 18, "scope": "profilingAdsOnOnlinePlatform", "effect": "prohibit",
+                  "reason": "denied.prohibited.minorProfilingAds", "cite": "DSA Art. 28(2)" } ] }
+            """#
+        let overlay = try RegimeOverlay(jsonData: Data(sketch.utf8))
+        #expect(
+            overlay.ageBands?.map(\.below) == [16] && overlay.ageBands?[0].citation?.hasPrefix("GDPR Art. 8") == true)
+        #expect(overlay.prohibitions.map(\.reason) == [.prohibitedMinorProfilingAds])
+        #expect(overlay.profile.prohibitions.count == Regime.gdpr.profile.prohibitions.count + 1)
+        #expect(overlay.profile.age.leapDay == .march1 && overlay.profile.age.majority == 18)
+        #expect(try RegimeOverlay(jsonData: overlay.jsonData()) == overlay)
+        // Grantors by the design's names.
+        let grantors = #"""
+            {"format":"consentkit.regime/1","id":"X1","extends":"LGPD","ageBands":[
+              {"below":12,"scope":"consentBased","grantors":"guardian"},
+              {"below":16,"scope":"consentBased","grantors":"selfOrGuardian"},
+              {"below":18,"scope":"consentBased","grantors":"selfAndGuardian"},
+              {"below":18,"scope":"saleOrShare","grantors":"self","extraAttributes":["twoStep"]}]}
+            """#
+        #expect(
+            try RegimeOverlay(jsonData: Data(grantors.utf8)).ageBands?.map(\.grantors) == [
+                .guardian, .either, .joint, .subject,
+            ])
+    }
+
     static let refused: [(json: String, path: String)] = [
         (#"{"format":"consentkit.regime/1","id":"GDPR","extends":"GDPR"}"#, "id"),
         (#"{"format":"consentkit.regime/1","id":"X","extends":"MARS"}"#, "extends"),
         (#"{"format":"consentkit.regime/2","id":"X","extends":"GDPR"}"#, "format"),
-        (#"{"format":"consentkit.regime/1","id":"X","extends":"GDPR","age":{"zone":"Mars/Olympus"}}"#, "age.zone"),
+        (
+            #"{"format":"consentkit.regime/1","id":"X","extends":"GDPR","age":{"timeZone":"Mars/Olympus"}}"#,
+            "age.timeZone"
+        ),
         (#"{"format":"consentkit.regime/1","id":"X","extends":"GDPR","age":{"majority":0}}"#, "age.majority"),
         (
             #"{"format":"consentkit.regime/1","id":"X","extends":"GDPR","ageBands":[{"below":13,"scope":"all","grantors":"guardian"}]}"#,
             "ageBands[0].scope"
+        ),
+        (
+            #"{"format":"consentkit.regime/1","id":"X","extends":"GDPR","ageBands":[{"below":13,"scope":"profilingAds","effect":"prohibit","reason":"denied.noConsent"}]}"#,
+            "ageBands[0].reason"
+        ),
+        (
+            #"{"format":"consentkit.regime/1","id":"X","extends":"GDPR","sensitiveCategories":["medicalhealth"]}"#,
+            "sensitiveCategories[0]"
         ),
         (
             #"{"format":"consentkit.regime/1","id":"X","extends":"GDPR","adequacy":[{"destinations":["BR"],"effectiveFrom":"2027-01-01","effectiveUntil":"2026-01-01"}]}"#,

@@ -483,7 +483,9 @@ struct RegimeEvaluation {
                 return (.grantor, .guardianConsentRequired, "given by the subject, who is under guardianship")
             }
             let counts: Bool
-            switch (band?.grantors, bandThen?.grantors) {
+            // A band either grantor may consent in counts the minor's own grant as a self-only band does.
+            func own(_ grantors: BandGrantors?) -> BandGrantors? { grantors == .either ? .subject : grantors }
+            switch (own(band?.grantors), own(bandThen?.grantors)) {
             case (nil, nil), (nil, .subject), (.subject, nil), (.subject, .subject), (.joint, .joint), (.joint, nil):
                 counts = true
             default:
@@ -500,10 +502,10 @@ struct RegimeEvaluation {
         case .guardian:
             let entitled =
                 guardianship || age.known(at: given) == .unknown || bandThen?.grantors == .guardian
-                || bandThen?.grantors == .joint
+                || bandThen?.grantors == .joint || bandThen?.grantors == .either
             let counts: Bool
             switch band?.grantors {
-            case .guardian?, .joint?: counts = entitled
+            case .guardian?, .joint?, .either?: counts = entitled
             case .subject?: counts = false
             case nil:
                 counts =

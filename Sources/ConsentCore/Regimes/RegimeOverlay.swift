@@ -36,6 +36,8 @@ public struct RegimeOverlay: Sendable, Hashable {
     public var adequacy: [DatedDestinations]
     /// Replaces whether a guardian's grant keeps counting after majority.
     public var guardianGrantSurvivesMajority: Bool?
+    /// Bans added to the base's (in files: age bands with `"effect": "prohibit"`).
+    public var prohibitions: [Prohibition] = []
 
     /// An overlay that changes nothing yet.
     public init(id: String, extends base: Regime) {
@@ -61,6 +63,7 @@ public struct RegimeOverlay: Sendable, Hashable {
         if let guardianGrantSurvivesMajority {
             profile.consent.guardianGrantSurvivesMajority = guardianGrantSurvivesMajority
         }
+        profile.prohibitions += prohibitions
         return profile
     }
 

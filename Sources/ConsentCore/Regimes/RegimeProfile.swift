@@ -109,10 +109,10 @@ public struct AgeRule: Sendable, Hashable {
 
 /// Where the anniversary of a 29 February birth falls in a year without 29 February.
 public enum LeapDayRule: String, Sendable, Hashable, CaseIterable {
-    /// On 28 February (PRC Civil Code Art. 202).
-    case february28
-    /// On 1 March (the reading of the other regimes that count from the birthday).
-    case march1
+    /// On 28 February (PRC Civil Code Art. 202); `feb28` in files.
+    case february28 = "feb28"
+    /// On 1 March (the reading of the other regimes that count from the birthday); `mar1` in files.
+    case march1 = "mar1"
 }
 
 /// An age band: below ``below`` years, for the purposes in ``scope``, these grantors must consent, with these extra
@@ -131,12 +131,15 @@ public struct AgeBand: Sendable, Hashable {
     public var convertsBases: Set<LegalBasis>
     /// Whether every field of a subject in the band is sensitive (PIPL Art. 28: all data of a child under 14).
     public var dataSensitive: Bool
+    /// The provision the band rests on, for explanations and reports.
+    public var citation: String?
 
     /// Creates a band.
     public init(
         below: Int?, scope: BandScope, grantors: BandGrantors, extraAttributes: ConsentAttributes = [],
-        convertsBases: Set<LegalBasis> = [], dataSensitive: Bool = false
+        convertsBases: Set<LegalBasis> = [], dataSensitive: Bool = false, citation: String? = nil
     ) {
+        self.citation = citation
         self.below = below
         self.scope = scope
         self.grantors = grantors
@@ -150,10 +153,11 @@ public struct AgeBand: Sendable, Hashable {
 public enum BandScope: String, Sendable, Hashable, CaseIterable {
     /// Every consent-based purpose.
     case consentBased
-    /// Consent-based purposes flagged `informationSocietyService` (GDPR Art. 8).
-    case informationSocietyService
-    /// Purposes flagged `sale` or `share` (CCPA 1798.120(c)).
-    case saleOrSharing
+    /// Consent-based purposes flagged `informationSocietyService` (GDPR Art. 8);
+    /// `consentBasedInformationSocietyService` in files.
+    case informationSocietyService = "consentBasedInformationSocietyService"
+    /// Purposes flagged `sale` or `share` (CCPA 1798.120(c)); `saleOrShare` in files.
+    case saleOrSharing = "saleOrShare"
     /// Every consent-based purpose not flagged `minorMayConsentAlone` (PDPA Sec. 20).
     case consentBasedUnlessMinorMayConsentAlone
 }
@@ -162,10 +166,13 @@ public enum BandScope: String, Sendable, Hashable, CaseIterable {
 public enum BandGrantors: String, Sendable, Hashable, CaseIterable {
     /// The guardian alone; the minor's own grant does not count.
     case guardian
-    /// The minor alone; a guardian's grant does not count (CCPA 13–15).
-    case subject
-    /// The minor and the guardian, each with a grant (France under 15, LGPD 16–17, PDPA under 20).
-    case joint
+    /// The minor alone; a guardian's grant does not count (CCPA 13–15); `self` in files.
+    case subject = "self"
+    /// The minor and the guardian, each with a grant (France under 15, LGPD 16–17, PDPA under 20);
+    /// `selfAndGuardian` in files.
+    case joint = "selfAndGuardian"
+    /// Either the minor or the guardian; `selfOrGuardian` in files.
+    case either = "selfOrGuardian"
 }
 
 /// A regime's sensitive data: which categories, and what a non-consent basis needs for them.

@@ -59,9 +59,9 @@ extension RegimeOverlay {
         var overlay = RegimeOverlay(id: id, extends: base)
         overlay.version = reader.optional(object, "version", at: path) { $0.text($1, at: $2) }
         _ = reader.optional(object, "age", at: path) { reader, value, path -> Bool? in
-            let keys = ["zone", "reachedOn", "leapDay", "majority", "emancipation"]
+            let keys = ["timeZone", "reachedOn", "leapDay", "majority", "emancipation"]
             guard let age = reader.object(value, at: path, allowed: keys) else { return nil }
-            overlay.zone = reader.optional(age, "zone", at: path) { reader, value, path -> String? in
+            overlay.zone = reader.optional(age, "timeZone", at: path) { reader, value, path -> String? in
                 guard let zone = reader.string(value, at: path) else { return nil }
                 guard TimeZone(identifier: zone) != nil else {
                     reader.fail(
@@ -78,10 +78,23 @@ extension RegimeOverlay {
             overlay.emancipation = reader.optional(age, "emancipation", at: path) { $0.bool($1, at: $2) }
             return true
         }
-        overlay.ageBands = reader.optional(object, "ageBands", at: path) { reader, value, path in
-            reader.array(value, at: path) { reader, item, itemPath in Self.readBand(item, at: itemPath, reader: &reader)
+        // Age bands, and the bans keyed on age written among them (`"effect": "prohibit"`).
+        var prohibitions: [Prohibition] = []
+        let bands = reader.optional(object, "ageBands", at: path) { reader, value, path in
+            reader.array(value, at: path) { reader, item, itemPath -> AgeBand?? in
+                if case .object(let band) = item, case .string("prohibit")? = band["effect"] {
+                    guard let prohibition = Self.readProhibition(item, at: itemPath, reader: &reader) else {
+                        return nil
+                    }
+                    prohibitions.append(prohibition)
+                    return .some(nil)
+                }
+                return Self.readBand(item, at: itemPath, reader: &reader).map { .some($0) }
             }
         }
+        // Bans alone leave the base's bands; any band replaces them.
+        if let bands, bands.contains(where: { $0 != nil }) { overlay.ageBands = bands.compactMap { $0 } }
+        overlay.prohibitions = prohibitions
         overlay.sensitiveCategories = reader.optional(object, "sensitiveCategories", at: path) { reader, value, path in
             reader.identifiers(value, at: path, as: CategoryID.self).map { categories in
                 // A misspelt id would silently make nothing sensitive: only built-in categories (and their dotted
@@ -123,13 +136,58 @@ extension RegimeOverlay {
         return reader.diagnostics.count == before ? overlay : nil
     }
 
-    private static func readBand(_ value: JSONValue, at path: JSONPath, reader: inout JSONReader) -> AgeBand? {
-        let keys = ["below", "scope", "grantors", "attributes", "convertsBases", "dataSensitive"]
+    /// An age band that bans rather than asks: `{below, scope: profilingAds | profilingAdsOnOnlinePlatform,
+    /// effect: prohibit, reason: denied.prohibited.*, cite?}`.
+    private static func readProhibition(_ value: JSONValue, at path: JSONPath, reader: inout JSONReader)
+        -> Prohibition?
+    {
+        let keys = ["below", "scope", "effect", "reason", "cite"]
         guard let object = reader.object(value, at: path, allowed: keys) else { return nil }
+        let below = reader.required(object, "below", at: path) { $0.integer($1, at: $2, in: 1...25) }
+        let scope = reader.required(object, "scope", at: path) { reader, value, path -> Bool? in
+            guard let scope = reader.string(value, at: path) else { return nil }
+            switch scope {
+            case "profilingAds": return false
+            case "profilingAdsOnOnlinePlatform": return true
+            default:
+                reader.fail(
+                    .invalidValue,
+                    "`\(scope.escapingControlCharacters)` is not a scope a ban applies to; expected `profilingAds` or "
+                        + "`profilingAdsOnOnlinePlatform`", at: path)
+                return nil
+            }
+        }
+        let reason = reader.required(object, "reason", at: path) { reader, value, path -> ReasonCode? in
+            guard let text = reader.string(value, at: path) else { return nil }
+            guard let code = ReasonCode(rawValue: text), code.matches(prefix: "denied.prohibited") else {
+                reader.fail(.invalidValue, "a ban's `reason` is a `denied.prohibited.*` code", at: path)
+                return nil
+            }
+            return code
+        }
+        _ = reader.optional(object, "cite", at: path) { $0.text($1, at: $2) }
+        guard let below, let scope, let reason else { return nil }
+        return Prohibition(reason: reason, purposeFlag: .profilingAds, onlinePlatformOnly: scope, minorBelow: below)
+    }
+
+    private static func readBand(_ value: JSONValue, at path: JSONPath, reader: inout JSONReader) -> AgeBand? {
+        let keys = [
+            "below", "scope", "grantors", "extraAttributes", "convertsBases", "dataSensitive", "effect", "cite",
+        ]
+        guard let object = reader.object(value, at: path, allowed: keys) else { return nil }
+        _ = reader.optional(object, "effect", at: path) { reader, value, path -> Bool? in
+            guard let effect = reader.string(value, at: path) else { return nil }
+            guard effect == "consentRequired" else {
+                reader.fail(.invalidValue, "`effect` is `consentRequired` (the default) or `prohibit`", at: path)
+                return nil
+            }
+            return true
+        }
+        let citation = reader.optional(object, "cite", at: path) { $0.text($1, at: $2) }
         let below = reader.required(object, "below", at: path) { $0.integer($1, at: $2, in: 1...25) }
         let scope = reader.required(object, "scope", at: path) { $0.choice($1, at: $2, of: BandScope.self) }
         let grantors = reader.required(object, "grantors", at: path) { $0.choice($1, at: $2, of: BandGrantors.self) }
-        let attributes = reader.optional(object, "attributes", at: path) { reader, value, path in
+        let attributes = reader.optional(object, "extraAttributes", at: path) { reader, value, path in
             reader.array(value, at: path) { $0.choice($1, at: $2, of: ConsentAttribute.self) }
         }
         let converts = reader.optional(object, "convertsBases", at: path) { reader, value, path in
@@ -139,7 +197,7 @@ extension RegimeOverlay {
         guard let below, let scope, let grantors else { return nil }
         return AgeBand(
             below: below, scope: scope, grantors: grantors, extraAttributes: ConsentAttributes(attributes ?? []),
-            convertsBases: Set(converts ?? []), dataSensitive: sensitive ?? false)
+            convertsBases: Set(converts ?? []), dataSensitive: sensitive ?? false, citation: citation)
     }
 
     /// The overlay as a `consentkit.regime/1` object, keys in the documented order, only what it states.
@@ -150,12 +208,20 @@ extension RegimeOverlay {
         func add(_ key: String, _ value: JSONValue) { object.members.append((key, value)) }
         if let version { add("version", .string(version)) }
         var age = JSONObject()
-        if let zone { age.members.append(("zone", .string(zone))) }
+        if let zone { age.members.append(("timeZone", .string(zone))) }
         if let reachedOn { age.members.append(("reachedOn", .string(reachedOn.rawValue))) }
         if let leapDay { age.members.append(("leapDay", .string(leapDay.rawValue))) }
         if let majority { age.members.append(("majority", .number(String(majority)))) }
         if let emancipation { age.members.append(("emancipation", .bool(emancipation))) }
         if !age.members.isEmpty { add("age", .object(age)) }
+        // Bans keyed on age are written among the bands, as they are read.
+        let bans: [JSONValue] = prohibitions.map { prohibition in
+            .object([
+                "below": .number(String(prohibition.minorBelow ?? 18)),
+                "scope": .string(prohibition.onlinePlatformOnly ? "profilingAdsOnOnlinePlatform" : "profilingAds"),
+                "effect": .string("prohibit"), "reason": .string(prohibition.reason.rawValue),
+            ])
+        }
         if let ageBands {
             add(
                 "ageBands",
@@ -167,15 +233,21 @@ extension RegimeOverlay {
                         ]
                         if !band.extraAttributes.isEmpty {
                             item.members.append(
-                                ("attributes", .array(band.extraAttributes.attributes.map { .string($0.rawValue) })))
+                                (
+                                    "extraAttributes",
+                                    .array(band.extraAttributes.attributes.map { .string($0.rawValue) })
+                                ))
                         }
                         if !band.convertsBases.isEmpty {
                             let bases = LegalBasis.allCases.filter(band.convertsBases.contains)
                             item.members.append(("convertsBases", .array(bases.map { .string($0.rawValue) })))
                         }
                         if band.dataSensitive { item.members.append(("dataSensitive", .bool(true))) }
+                        if let citation = band.citation { item.members.append(("cite", .string(citation))) }
                         return .object(item)
-                    }))
+                    } + bans))
+        } else if !bans.isEmpty {
+            add("ageBands", .array(bans))
         }
         if let sensitiveCategories {
             add("sensitiveCategories", .array(sensitiveCategories.map { .string($0.rawValue) }))
