@@ -62,6 +62,24 @@ import Testing
             ])
     }
 
+    @Test func policiesMayDefineAFewShallowProfiles() {
+        func policy(_ profiles: [String]) -> String {
+            #"{"format":"consentkit.policy/1","regime":"PIPL","profiles":["# + profiles.joined(separator: ",")
+                + #"],"fields":[{"id":"e","category":"contact.email","type":"string"}],"purposes":[{"id":"p","basis":"consent","fields":["e"]}]}"#
+        }
+        let many = (0...RegimeOverlay.maximumProfiles).map {
+            #"{"format":"consentkit.regime/1","id":"X\#($0)","extends":"GDPR"}"#
+        }
+        #expect(Policy.diagnostics(forJSON: Data(policy(many).utf8)).contains { $0.location.path == "profiles" })
+        #expect(
+            Policy.diagnostics(forJSON: Data(policy(Array(many.prefix(3))).utf8)).allSatisfy { $0.severity != .error })
+        let chain = (0..<10).map { index in
+            #"{"format":"consentkit.regime/1","id":"C\#(index)","extends":"\#(index == 0 ? "GDPR-FR" : "C\(index - 1)")"}"#
+        }
+        let diagnostics = Policy.diagnostics(forJSON: Data(policy(chain).utf8))
+        #expect(diagnostics.contains { $0.location.path == "profiles[8].extends" }, "\(diagnostics)")
+    }
+
     static let refused: [(json: String, path: String)] = [
         (#"{"format":"consentkit.regime/1","id":"GDPR","extends":"GDPR"}"#, "id"),
         (#"{"format":"consentkit.regime/1","id":"X","extends":"MARS"}"#, "extends"),

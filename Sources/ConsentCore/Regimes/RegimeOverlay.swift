@@ -10,6 +10,11 @@
 /// let regime = overlay.regime
 /// ```
 public struct RegimeOverlay: Sendable, Hashable {
+    /// How many overlays may stand on one another (a built-in member-state profile counts as one).
+    public static let maximumDepth = 8
+    /// How many profiles a policy may define.
+    public static let maximumProfiles = 64
+
     /// The new regime's id. It may not be a built-in's.
     public var id: String
     /// The profile of the regime it changes (its ``RegimeProfile/id`` is what the overlay `extends`).

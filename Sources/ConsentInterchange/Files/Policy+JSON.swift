@@ -50,8 +50,15 @@ extension Policy {
         }
         // The policy's own regimes come first: `regime`, `regimes` and (in its ledgers) subjects may name them.
         var profiles: [Regime] = []
-        _ = reader.optional(root, "profiles", at: basePath) { reader, value, path in
-            reader.array(value, at: path) { reader, item, itemPath -> Bool? in
+        _ = reader.optional(root, "profiles", at: basePath) { reader, value, path -> [Bool]? in
+            if case .array(let items) = value, items.count > RegimeOverlay.maximumProfiles {
+                reader.fail(
+                    .invalidValue,
+                    "\(items.count) profiles are more than the \(RegimeOverlay.maximumProfiles) a policy may define",
+                    at: path)
+                return nil
+            }
+            return reader.array(value, at: path) { reader, item, itemPath -> Bool? in
                 let overlay = RegimeOverlay.read(item, at: itemPath, reader: &reader, earlier: reader.customRegimes)
                 guard let regime = overlay?.regime else { return nil }
                 reader.customRegimes[regime.name] = regime

@@ -53,6 +53,14 @@ extension RegimeOverlay {
                     .unknownIdentifier, "unknown regime `\(name.escapingControlCharacters)` to extend", at: path)
                 return nil
             }
+            // Each overlay holds its base whole: a long chain would grow with the square of its length.
+            guard base.profile.lineage.count < RegimeOverlay.maximumDepth else {
+                reader.fail(
+                    .invalidValue,
+                    "`\(name.escapingControlCharacters)` is already \(RegimeOverlay.maximumDepth) overlays deep; "
+                        + "extend a regime nearer its base", at: path)
+                return nil
+            }
             return base
         }
         guard let id, let base else { return nil }
