@@ -130,7 +130,25 @@ let benchmarks: @Sendable () -> Void = {
         benchmark.startMeasurement()
         for _ in benchmark.scaledIterations { blackHole(evaluator.decision(for: multiRegimeQuestion)) }
     }
+
+    // The same questions through the compiled engine, subject handle and compiled question in hand as a service
+    // asks on its hot path: no allocation, and two regimes within twice one regime's time.
+    Benchmark("CompiledDecisionOneRegime", configuration: .init(scalingFactor: .kilo)) { benchmark in
+        let engine = oneRegimeEngine
+        let (handle, question) = (engine.handle(for: "wei"), engine.compiled.compile(multiRegimeQuestion))
+        for _ in benchmark.scaledIterations { blackHole(engine.decision(question, for: handle)) }
+    }
+
+    Benchmark("CompiledDecisionTwoRegimes", configuration: .init(scalingFactor: .kilo)) { benchmark in
+        let engine = twoRegimeEngine
+        let (handle, question) = (engine.handle(for: "wei"), engine.compiled.compile(multiRegimeQuestion))
+        for _ in benchmark.scaledIterations { blackHole(engine.decision(question, for: handle)) }
+    }
 }
+
+// Built once, outside any measurement, as the workload engines are.
+private let oneRegimeEngine = ConsentEngine(ledger: multiRegimeEvaluator(regimes: ["GDPR-DE"]).ledger)
+private let twoRegimeEngine = ConsentEngine(ledger: multiRegimeEvaluator(regimes: ["PIPL", "GDPR-DE"]).ledger)
 
 private let multiRegimeQuestion = ConsentQuestion(
     subject: "wei", purpose: "community.posts", field: "email", at: Date(timeIntervalSince1970: 1_777_600_800))

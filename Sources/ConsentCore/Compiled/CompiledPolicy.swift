@@ -166,6 +166,37 @@ public struct CompiledPolicy: Sendable {
             } ?? CompiledQuestion.none)
     }
 
+    /// The fields a grant covers, by field and by category: the set itself when the policy has at most 64 fields,
+    /// otherwise the offset in `words` of the set appended there.
+    func fieldSet(of grant: ConsentGrant, appendingTo words: inout [UInt64]) -> UInt64 {
+        var fields: UInt64 = 0
+        var wideOffset = 0
+        if wordsPerSet > 1 {
+            wideOffset = words.count
+            words.append(contentsOf: repeatElement(0, count: wordsPerSet))
+            fields = UInt64(wideOffset)
+        }
+        for field in grant.fields {
+            guard let index = fieldIndex[field] else { continue }
+            if wordsPerSet > 1 {
+                FieldSetWords.insert(&words, at: wideOffset, field: Int(index))
+            } else {
+                fields |= 1 << UInt64(index)
+            }
+        }
+        for category in grant.categories {
+            guard let coverage = coverage(of: category) else { continue }
+            for word in 0..<wordsPerSet {
+                if wordsPerSet > 1 {
+                    words[wideOffset + word] |= coverageWords[coverage + word]
+                } else {
+                    fields |= coverageWords[coverage]
+                }
+            }
+        }
+        return fields
+    }
+
     /// The first word of a category prefix's coverage set, or `nil` when it covers no field of the policy.
     func coverage(of category: CategoryID) -> Int? { categoryCoverage[category].map(Int.init) }
 }

@@ -15,6 +15,9 @@ struct SubjectSlot: Sendable {
         let rawValue: UInt16
         /// More than 65,535 facts, grant slots, toggles or references: decided by the reference evaluator instead.
         static let usesReference = Flags(rawValue: 1 << 0)
+        /// Reached by the regimes beyond PIPL v1 (Regimes.md): decided by ``RegimeDecider``, with `factsStart`
+        /// holding the subject's index in the engine's regime subjects.
+        static let regimes = Flags(rawValue: 1 << 1)
     }
 }
 

@@ -47,20 +47,25 @@ extension ConsentEngine {
         let referenceCount = references.count - Int(slot.referenceStart)
         let limit = Int(UInt16.max)
         let manyReferences = record.grants.contains { $0.recipients.count > 255 || $0.destinations.count > 255 }
-        // The compiled layout implements PIPL v1; a subject the other regimes reach is decided by the reference
-        // evaluator until they are compiled too (Regimes.md, status).
+        // The PIPL layout implements PIPL v1; a subject the other regimes reach gets the regimes' layout.
         let needsRegimes =
             compiled.usesRegimesBeyondPIPL || record.initialFacts.regimes != nil || record.initialFacts.ageRange != nil
             || record.initialFacts.emancipated != nil || record.entries.contains { $0.event.needsRegimes }
         if factsCount > limit || grantCount > limit || toggleCount > limit || referenceCount > limit || ordinal > limit
             || manyReferences || needsRegimes
         {
-            // Too large for the compact layout: leave nothing behind and let the reference evaluator decide.
+            // Not for the PIPL layout: leave nothing behind there.
             facts.removeLast(factsCount)
             grants.removeLast(grantCount)
             toggles.removeLast(toggleCount)
             toggleTimes.removeLast(toggleCount)
             references.removeLast(referenceCount)
+            // The regimes' layout takes what PIPL's cannot hold; a subject too large for either (more than 65,535
+            // grants, or a regime that does not fit) is decided by the reference evaluator.
+            if let subject = compileRegimeSubject(record) {
+                regimeSubjects.append(subject)
+                return SubjectSlot(factsStart: Int32(regimeSubjects.count - 1), flags: .regimes)
+            }
             return SubjectSlot(flags: .usesReference)
         }
         slot.factsCount = UInt16(factsCount)
@@ -76,34 +81,7 @@ extension ConsentEngine {
 
     /// Appends one grant slot per purpose the grant names (a purpose unknown to the policy can never be asked).
     private mutating func compile(_ grant: ConsentGrant, ordinal: Int, in record: SubjectRecord, slot: SubjectSlot) {
-        let wordsPerSet = compiled.wordsPerSet
-        var fields: UInt64 = 0
-        var wideOffset = 0
-        if wordsPerSet > 1 {
-            wideOffset = words.count
-            words.append(contentsOf: repeatElement(0, count: wordsPerSet))
-            fields = UInt64(wideOffset)
-        }
-        func add(_ field: Int) {
-            if wordsPerSet > 1 {
-                words[wideOffset + field >> 6] |= 1 << UInt64(field & 63)
-            } else {
-                fields |= 1 << UInt64(field)
-            }
-        }
-        for field in grant.fields {
-            if let index = compiled.index(ofField: field) { add(Int(index)) }
-        }
-        for category in grant.categories {
-            guard let coverage = compiled.coverage(of: category) else { continue }
-            for word in 0..<wordsPerSet {
-                if wordsPerSet > 1 {
-                    words[wideOffset + word] |= compiled.coverageWords[coverage + word]
-                } else {
-                    fields |= compiled.coverageWords[coverage]
-                }
-            }
-        }
+        let fields = compiled.fieldSet(of: grant, appendingTo: &words)
         let referenceOffset = references.count - Int(slot.referenceStart)
         references.append(contentsOf: grant.recipients.compactMap { compiled.recipientIndex[$0] })
         let recipientCount = references.count - Int(slot.referenceStart) - referenceOffset
@@ -132,7 +110,7 @@ extension ConsentEngine {
     }
 
     /// The earliest withdrawal reaching `grant` for `purpose`: by its id, or by purpose at or after it was given.
-    private func withdrawal(of grant: ConsentGrant, for purpose: PurposeID, in record: SubjectRecord) -> Double {
+    func withdrawal(of grant: ConsentGrant, for purpose: PurposeID, in record: SubjectRecord) -> Double {
         for entry in record.entries {
             guard case .withdraw(let withdrawal) = entry.event else { continue }
             switch withdrawal.target {

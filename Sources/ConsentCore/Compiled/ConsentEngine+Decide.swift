@@ -8,8 +8,27 @@ extension ConsentEngine {
     public func decision(_ question: CompiledQuestion, for subject: SubjectHandle) -> CompiledDecision {
         let subject = checked(subject)
         let slot = slots[Int(subject.slot)]
-        if slot.flags.contains(.usesReference) { return referenceDecision(question, subject: subject) }
+        // One test for both other layouts keeps the PIPL path as it was.
+        if !slot.flags.isEmpty { return otherDecision(question, slot: slot, subject: subject) }
         return withEvaluation { $0.decide(question, slot, subject: subject.slot) }
+    }
+
+    @inline(never)
+    private func otherDecision(_ question: CompiledQuestion, slot: SubjectSlot, subject: SubjectHandle)
+        -> CompiledDecision
+    {
+        if slot.flags.contains(.usesReference) { return referenceDecision(question, subject: subject) }
+        var relied = ReliedGrants(collecting: false)
+        let (reason, regime) = regimeDecider(slot).decide(question, relying: &relied)
+        return CompiledDecision(reason, subject: subject.slot, grantOrdinal: relied.latest, regimeIndex: regime)
+    }
+
+    /// The regime evaluator over a regime subject's compiled standing.
+    @inline(__always)
+    private func regimeDecider(_ slot: SubjectSlot) -> RegimeDecider {
+        RegimeDecider(
+            tables: compiled.tables, regimes: compiledRegimes, subject: regimeSubjects[Int(slot.factsStart)],
+            policyRegime: policyRegimeIndex)
     }
 
     /// The handle if it names a slot of this engine, or the empty subject's: a handle from another engine must not
@@ -22,9 +41,15 @@ extension ConsentEngine {
     /// The decision for a question given by name: one lookup for the subject and one per name.
     public func decision(for question: ConsentQuestion) -> Decision {
         let subject = handle(for: question.subject)
+        let slot = slots[Int(subject.slot)]
         // A subject the reference evaluator decides gets its decision whole: every grant, and the regime.
-        if slots[Int(subject.slot)].flags.contains(.usesReference) {
-            return ReferenceEvaluator(ledger: ledger).decision(for: question)
+        if slot.flags.contains(.usesReference) { return ReferenceEvaluator(ledger: ledger).decision(for: question) }
+        if slot.flags.contains(.regimes) {
+            // Every grant relied on, most recently given last, as the reference lists them.
+            var relied = ReliedGrants(collecting: true)
+            let (reason, index) = regimeDecider(slot).decide(compiled.compile(question), relying: &relied)
+            let ids = regimeSubjects[Int(slot.factsStart)].grantIDs
+            return Decision(reason, grants: relied.ordinals.sorted().map { ids[Int($0)] }, regime: regime(at: index))
         }
         return decision(decision(compiled.compile(question), for: subject))
     }
@@ -58,10 +83,10 @@ extension ConsentEngine {
         }
         let subject = checked(subject)
         let slot = slots[Int(subject.slot)]
-        if slot.flags.contains(.usesReference) {
+        if !slot.flags.isEmpty {
             for field in 0..<Int32(compiled.fieldCount) {
                 let question = CompiledQuestion(purpose: purpose, field: field, at: instant)
-                if referenceDecision(question, subject: subject).isAllowed {
+                if otherDecision(question, slot: slot, subject: subject).isAllowed {
                     allowed.words[Int(field) >> 6] |= 1 << UInt64(field & 63)
                 }
             }

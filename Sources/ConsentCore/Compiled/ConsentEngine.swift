@@ -42,6 +42,16 @@ public struct ConsentEngine: Sendable {
     var garbage = 0
     /// The majority threshold of each birth date seen, worked out once.
     var thresholds: [Int32: FactsVersion] = [:]
+    /// Subjects the regimes reach (``SubjectSlot/Flags/regimes``), compiled for ``RegimeDecider``.
+    var regimeSubjects: [RegimeSubject] = []
+    /// ``Regime/all``, then the policy's profiles, each compiled when a subject under it is first met; empty until
+    /// then.
+    var compiledRegimes: [CompiledRegime?] = []
+    /// The waits before a business may ask again after an opt-out that the table's regimes use (`nil` first):
+    /// each subject standing holds its opt-outs read under each.
+    var regimeWaits: [Int?] = []
+    /// The policy's regime's place in the regime table, once the table is prepared.
+    var policyRegimeIndex: UInt8 = .max
 
     /// Compiles every subject of a ledger.
     ///
@@ -56,8 +66,8 @@ public struct ConsentEngine: Sendable {
     public init(compiled: CompiledPolicy, ledger: ConsentLedger) {
         self.compiled = compiled
         self.ledger = ledger
-        // The empty subject too: a policy beyond PIPL v1 is decided by the reference evaluator for everyone.
-        if compiled.usesRegimesBeyondPIPL { slots[0] = SubjectSlot(flags: .usesReference) }
+        // The empty subject too: under a policy beyond PIPL v1 every subject is decided by the regime evaluator.
+        if compiled.usesRegimesBeyondPIPL { slots[0] = compile(SubjectRecord(subject: SubjectID(""))) }
         let records = ledger.recordsInAnyOrder
         subjectIDs.reserveCapacity(records.count + 1)
         slots.reserveCapacity(records.count + 1)
@@ -74,6 +84,10 @@ public struct ConsentEngine: Sendable {
 
     /// The number of subjects with compiled state.
     public var subjectCount: Int { table.count }
+
+    /// How many subjects the reference evaluator decides because neither compiled layout holds them (more than
+    /// 65,535 grants, or a regime whose rules do not fit): for tests and diagnostics.
+    package var referenceDecidedSubjects: Int { slots.dropFirst().filter { $0.flags.contains(.usesReference) }.count }
 
     /// The handle of a subject; a subject the engine has no data for gets ``SubjectHandle/empty``.
     ///
@@ -109,11 +123,13 @@ public struct ConsentEngine: Sendable {
     /// The id of the grant a decision relied on, looked up in the ledger, or `nil`.
     public func grantID(of decision: CompiledDecision) -> GrantID? {
         // A decision from another engine may name a slot this one does not have.
-        guard decision.citesGrant, decision.subject >= 0, Int(decision.subject) < subjectIDs.count,
-            let record = ledger.record(for: subjectIDs[Int(decision.subject)])
-        else {
-            return nil
+        guard decision.citesGrant, decision.subject >= 0, Int(decision.subject) < subjectIDs.count else { return nil }
+        let slot = slots[Int(decision.subject)]
+        if slot.flags.contains(.regimes) {
+            let ids = regimeSubjects[Int(slot.factsStart)].grantIDs
+            return Int(decision.grantOrdinal) < ids.count ? ids[Int(decision.grantOrdinal)] : nil
         }
+        guard let record = ledger.record(for: subjectIDs[Int(decision.subject)]) else { return nil }
         let grants = record.grants
         return Int(decision.grantOrdinal) < grants.count ? grants[Int(decision.grantOrdinal)].id : nil
     }
@@ -123,19 +139,19 @@ public struct ConsentEngine: Sendable {
     /// For a subject under several regimes, or in an age band that needs two grantors, the decision names only the
     /// most recently given grant it relied on; ``decision(for:)`` by name lists every one.
     public func decision(_ decision: CompiledDecision) -> Decision {
-        // Built-in regimes first, then the policy's own.
-        let index = Int(decision.regimeIndex)
-        let regime: Regime
-        if decision.regimeIndex == .max {
-            regime = compiled.policy.regime
-        } else if index < Regime.all.count {
-            regime = Regime.all[index]
-        } else if index - Regime.all.count < compiled.policy.profiles.count {
-            regime = compiled.policy.profiles[index - Regime.all.count]
-        } else {
-            regime = compiled.policy.regime
+        Decision(decision.reason, grant: grantID(of: decision), regime: regime(at: decision.regimeIndex))
+    }
+
+    /// The regime at a position of the regime table: built-in regimes first, then the policy's own; `.max` (or a
+    /// position this policy does not have) is the policy's regime.
+    func regime(at index: UInt8) -> Regime {
+        let position = Int(index)
+        if index == .max { return compiled.policy.regime }
+        if position < Regime.all.count { return Regime.all[position] }
+        if position - Regime.all.count < compiled.policy.profiles.count {
+            return compiled.policy.profiles[position - Regime.all.count]
         }
-        return Decision(decision.reason, grant: grantID(of: decision), regime: regime)
+        return compiled.policy.regime
     }
 
     /// The explanation of a question's decision, rendered from the ledger by the reference evaluator.
@@ -150,6 +166,7 @@ public struct ConsentEngine: Sendable {
         let longIDs = subjectIDs.reduce(0) { $0 + ($1.rawValue.utf8.count > 15 ? $1.rawValue.utf8.count + 32 : 0) }
         return bytes(subjectIDs) + longIDs + bytes(slots) + bytes(facts) + bytes(grants) + bytes(toggleTimes)
             + bytes(toggles) + bytes(words) + bytes(references) + table.capacityBytes
+            + regimeSubjects.reduce(0) { $0 + $1.bytes }
     }
 
     // MARK: Updating
@@ -157,10 +174,20 @@ public struct ConsentEngine: Sendable {
     private mutating func recompile(_ subject: SubjectID) {
         guard let record = ledger.record(for: subject) else { return }
         let existing = subjectIDs.withUnsafeBufferPointer { table.find(subject, in: $0) }
-        let slot = compile(record)
+        var slot = compile(record)
         if let existing {
             let old = slots[Int(existing)]
             garbage += Int(old.factsCount) + Int(old.grantCount) + Int(old.toggleCount)
+            if old.flags.contains(.regimes) {
+                // The subject's compiled standing takes its old place, so the regime subjects never grow garbage.
+                if slot.flags.contains(.regimes) {
+                    regimeSubjects.swapAt(Int(old.factsStart), Int(slot.factsStart))
+                    regimeSubjects.removeLast()
+                    slot.factsStart = old.factsStart
+                } else {
+                    regimeSubjects[Int(old.factsStart)] = RegimeSubject.vacant
+                }
+            }
             slots[Int(existing)] = slot
         } else {
             subjectIDs.append(subject)
@@ -182,6 +209,8 @@ public struct ConsentEngine: Sendable {
         let wide = compiled.wordsPerSet > 1
         for index in slots.indices.dropFirst() {
             var slot = slots[index]
+            // Regime subjects keep their state in `regimeSubjects`; a subject the reference decides has none.
+            if !slot.flags.isDisjoint(with: [.regimes, .usesReference]) { continue }
             let factsStart = newFacts.count
             newFacts.append(contentsOf: facts[Int(slot.factsStart)..<Int(slot.factsStart) + Int(slot.factsCount)])
             let grantStart = newGrants.count

@@ -112,13 +112,15 @@ public struct ReferenceEvaluator: Sendable {
             state: state ?? SubjectState(facts: SubjectFacts()),
             explaining: explaining, originalInstants: ledger.grantSubjects)
         if regimes.count == 1 {
-            // One regime (every subject without a `regimes` fact): its outcome is the decision.
+            // One regime (every subject without a `regimes` fact): its outcome is the decision, with its grants
+            // listed once each, most recently given last, as the conjunction lists them.
             let outcome = RegimeEvaluation(regime: regimes[0], context: context).outcome()
-            let decision =
-                outcome.grants.count > 1
-                ? Decision(outcome.reason, grants: outcome.grants.map(\.id), regime: regimes[0])
-                : Decision(outcome.reason, grant: outcome.grants.first?.id, regime: regimes[0])
-            return Trace(decision: decision, notes: outcome.notes)
+            guard outcome.grants.count > 1 else {
+                return Trace(
+                    decision: Decision(outcome.reason, grant: outcome.grants.first?.id, regime: regimes[0]),
+                    notes: outcome.notes)
+            }
+            return conjunction([outcome], regimes: regimes, record: record, explaining: explaining)
         }
         let outcomes = regimes.map { RegimeEvaluation(regime: $0, context: context).outcome() }
         return conjunction(outcomes, regimes: regimes, record: record, explaining: explaining)

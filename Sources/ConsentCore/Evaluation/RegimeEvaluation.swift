@@ -307,7 +307,8 @@ struct RegimeEvaluation {
         return nil
     }
 
-    private static func defaultMatch(of kind: OptOutKind) -> OptOutMatch {
+    /// What an opt-out reaches when the regime's profile has no rule for it.
+    static func defaultMatch(of kind: OptOutKind) -> OptOutMatch {
         switch kind {
         case .directMarketing: .marketing
         case .thirdPartyDisclosure: .providesToOthers
@@ -317,7 +318,8 @@ struct RegimeEvaluation {
         }
     }
 
-    private static func unrequiredBinds(of kind: OptOutKind) -> Set<LegalBasis> {
+    /// The bases an opt-out binds when the regime's profile has no rule for it.
+    static func unrequiredBinds(of kind: OptOutKind) -> Set<LegalBasis> {
         kind == .automatedDecisionMaking
             ? OptOutRule.unrequiredBases.union([.contract, .employment]) : OptOutRule.unrequiredBases
     }

@@ -42,6 +42,37 @@ package struct SubjectState: Sendable {
         return since != nil
     }
 
+    /// Applies one entry of the subject's record, as ``SubjectRecord/state(at:)`` replays them: the compiled
+    /// evaluator replays a record once, through this same function, and keeps the state after each instant.
+    package mutating func apply(_ entry: LedgerEntry) {
+        switch entry.event {
+        case .subjectFacts(_, let change, _): facts = change.applied(to: facts)
+        case .erase: erased = true
+        case .restrict(_, let purpose, let at, _):
+            // The latest restriction counts: only a grant after it lifts it (GDPR Art. 18(2)).
+            restricted.insert(purpose)
+            restrictedSince[purpose] = at
+        case .unrestrict(_, let purpose, _):
+            restricted.remove(purpose)
+            restrictedSince[purpose] = nil
+        case .optOut(_, let kind, let at, _, let scope):
+            // A device-scoped opt-out binds only the id it was recorded for, not identities linked with it.
+            if scope == .device && entry.derivation != nil { return }
+            optedOut.insert(kind)
+            optOutHistory[kind, default: []].append((true, at, .subject, scope == .device))
+        case .optIn(_, let kind, let at, let initiatedBy):
+            optedOut.remove(kind)
+            optOutHistory[kind, default: []].append((false, at, initiatedBy, false))
+        case .channelOptOut(_, let channel, _): channelsOptedOut.insert(channel)
+        case .channelOptIn(_, let channel, _): channelsOptedOut.remove(channel)
+        case .objection(let objection): objections.append(objection)
+        case .objectionRejected(let rejection): rejections.append(rejection)
+        case .customer(let customer):
+            if customer.objectionOffered { softOptInChannels.formUnion(customer.channels) }
+        case .grant, .withdraw, .link, .reviewRequested: break
+        }
+    }
+
     /// The kind of an objection to `purpose` that no rejection at or after it has answered, in kind order, or `nil`.
     package func openObjection(to purpose: PurposeID, kinds: (ObjectionKind) -> Bool) -> ObjectionKind? {
         guard !objections.isEmpty else { return nil }
@@ -71,32 +102,7 @@ extension SubjectRecord {
         var state = SubjectState(facts: initialFacts)
         for entry in entries {
             guard entry.event.at <= instant else { break }
-            switch entry.event {
-            case .subjectFacts(_, let change, _): state.facts = change.applied(to: state.facts)
-            case .erase: state.erased = true
-            case .restrict(_, let purpose, let at, _):
-                // The latest restriction counts: only a grant after it lifts it (GDPR Art. 18(2)).
-                state.restricted.insert(purpose)
-                state.restrictedSince[purpose] = at
-            case .unrestrict(_, let purpose, _):
-                state.restricted.remove(purpose)
-                state.restrictedSince[purpose] = nil
-            case .optOut(_, let kind, let at, _, let scope):
-                // A device-scoped opt-out binds only the id it was recorded for, not identities linked with it.
-                if scope == .device && entry.derivation != nil { continue }
-                state.optedOut.insert(kind)
-                state.optOutHistory[kind, default: []].append((true, at, .subject, scope == .device))
-            case .optIn(_, let kind, let at, let initiatedBy):
-                state.optedOut.remove(kind)
-                state.optOutHistory[kind, default: []].append((false, at, initiatedBy, false))
-            case .channelOptOut(_, let channel, _): state.channelsOptedOut.insert(channel)
-            case .channelOptIn(_, let channel, _): state.channelsOptedOut.remove(channel)
-            case .objection(let objection): state.objections.append(objection)
-            case .objectionRejected(let rejection): state.rejections.append(rejection)
-            case .customer(let customer):
-                if customer.objectionOffered { state.softOptInChannels.formUnion(customer.channels) }
-            case .grant, .withdraw, .link, .reviewRequested: break
-            }
+            state.apply(entry)
         }
         return state
     }

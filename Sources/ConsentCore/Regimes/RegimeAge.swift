@@ -106,7 +106,7 @@ package struct RegimeAge {
         // for every candidate grant).
         var band: AgeBand?
         var bandLimit = Int.max
-        for candidate in profile.ageBands where scopeHolds(candidate.scope, for: purpose) {
+        for candidate in profile.ageBands where Self.scopeHolds(candidate.scope, for: purpose) {
             let limit = limit(of: candidate)
             guard limit < bandLimit else { continue }
             if case .years(let years) = known, years >= limit { continue }
@@ -117,7 +117,8 @@ package struct RegimeAge {
         return band
     }
 
-    private func scopeHolds(_ scope: BandScope, for purpose: Purpose) -> Bool {
+    /// Whether a band's scope reaches a purpose.
+    static func scopeHolds(_ scope: BandScope, for purpose: Purpose) -> Bool {
         switch scope {
         case .consentBased: true
         case .informationSocietyService: purpose.flags.contains(.informationSocietyService)

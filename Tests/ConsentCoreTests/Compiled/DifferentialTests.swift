@@ -64,9 +64,8 @@ import _ConsentKitWorkload
         #expect(
             mismatches == 0, "\(mismatches) of \(compared) decisions differ; rerun with CONSENTKIT_DIFFERENTIAL_SEED")
         #expect(compared >= 100_000)
-        // The worlds must reach every step, or agreement proves little. The compiled layout implements PIPL's thirty
-        // codes; the regimes beyond it are decided by the reference evaluator inside the engine (Regimes.md,
-        // status), so their codes are covered by the regime scenario files instead.
+        // The worlds must reach every step, or agreement proves little. These worlds are PIPL v1's, which reach
+        // its thirty codes; the regime worlds below reach the rest.
         let compiledCodes = Set(ReasonCode.allCases.filter { $0.ordinal < 30 })
         #expect(
             Set(seen.keys).isSuperset(of: compiledCodes),
@@ -75,6 +74,78 @@ import _ConsentKitWorkload
             print("differential: \(reason.rawValue) \(count)")
         }
         #expect(links > 0, "no world linked identities, so links went untested")
+    }
+
+    /// Regime worlds (``RandomWorld/init(regimeSeed:)``): subjects under one to three of the five regimes, with
+    /// every fact, event and purpose flag the regimes read. Every reason code must be reached, the thirty PIPL ones
+    /// and the twenty-six of the regimes beyond it.
+    @Test func regimeDecisionsEqualTheReference() throws {
+        #if DEBUG
+            let worlds = 600
+        #else
+            let worlds = 3_000
+        #endif
+        let firstSeed = Self.firstSeed &+ 1_000_000
+        print("differential (regimes): first seed \(firstSeed), \(worlds) worlds")
+        var compared = 0
+        var mismatches = 0
+        var seen: [ReasonCode: Int] = [:]
+        var multi = 0
+        var grantsCompared = 0
+        for offset in 0..<UInt64(worlds) {
+            let seed = firstSeed &+ offset
+            let world = try RandomWorld(regimeSeed: seed)
+            let ledger = try world.ledger()
+            let reference = ReferenceEvaluator(ledger: ledger)
+            let engine = ConsentEngine(ledger: ledger)
+            // Every subject is compiled: agreement would prove nothing if the engine asked the reference.
+            #expect(engine.referenceDecidedSubjects == 0, "seed \(seed)")
+            var incremental = ConsentEngine(ledger: ConsentLedger(policy: ledger.policy))
+            for (subject, facts) in world.subjects { try incremental.declare(subject, facts: facts) }
+            for (index, event) in world.events.enumerated() {
+                try? incremental.append(event)
+                if seed % 2 == 0 && index == world.events.count / 2 { incremental.compact() }
+            }
+            var random = SplitMix64(seed: seed ^ 0xC0FFEE)
+            for number in 0..<Self.questionsPerWorld {
+                let question = world.question(&random)
+                let expected = reference.decision(for: question)
+                let byName = engine.decision(for: question)
+                let built = incremental.decision(for: question)
+                let compiled = engine.decision(
+                    engine.compiled.compile(question), for: engine.handle(for: question.subject))
+                let converted = engine.decision(compiled)
+                compared += 1
+                seen[expected.reason, default: 0] += 1
+                if expected.grants.count > 1 { multi += 1 }
+                if expected.grant != nil { grantsCompared += 1 }
+                let agrees =
+                    byName == expected && built == expected && converted.reason == expected.reason
+                    && converted.regime == expected.regime && converted.grant == expected.grant
+                if !agrees {
+                    mismatches += 1
+                    if mismatches <= 5 {
+                        Issue.record(
+                            """
+                            seed \(seed) question \(number): reference \(expected) [\(expected.regime) \(expected.grants)], \
+                            by name \(byName) [\(byName.regime) \(byName.grants)], incremental \(built), \
+                            compiled \(converted) [\(converted.regime)]
+                            \(question)
+                            \(reference.explanation(for: question))
+                            """)
+                    }
+                }
+            }
+        }
+        #expect(
+            mismatches == 0, "\(mismatches) of \(compared) decisions differ; rerun with CONSENTKIT_DIFFERENTIAL_SEED")
+        for (reason, count) in seen.sorted(by: { $0.key.ordinal < $1.key.ordinal }) {
+            print("differential (regimes): \(reason.rawValue) \(count)")
+        }
+        print("differential (regimes): \(multi) decisions relied on several grants, \(grantsCompared) named one")
+        let all = Set(ReasonCode.allCases)
+        #expect(Set(seen.keys) == all, "never reached: \(all.subtracting(seen.keys).map(\.rawValue).sorted())")
+        #expect(multi > 0, "no decision relied on several grants")
     }
 
     @Test func recordViewsEqualPerFieldDecisions() throws {

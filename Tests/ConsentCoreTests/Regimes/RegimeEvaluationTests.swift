@@ -39,7 +39,7 @@ import Testing
         let both = ReferenceEvaluator(ledger: ledger).decision(for: later)
         #expect(both.reason == .allowedByConsent && both.regime == .pipl)
         #expect(both.grants == ["own", "parent"] && both.grant == "parent")
-        // The engine leaves such subjects to the reference evaluator, so it agrees.
+        // The engine compiles such subjects with the regimes, and agrees, grants and all.
         #expect(ConsentEngine(ledger: ledger).decision(for: later) == both)
     }
 
