@@ -10,6 +10,7 @@ extension ConsentEngine {
         slot.grantStart = Int32(grants.count)
         slot.toggleStart = Int32(toggles.count)
         slot.referenceStart = Int32(references.count)
+        let wordsStart = words.count
         let noFacts = SubjectFacts()
         var current = record.initialFacts
         if current != noFacts { facts.append(factsVersion(current, from: -.infinity)) }
@@ -51,6 +52,11 @@ extension ConsentEngine {
         let needsRegimes =
             compiled.usesRegimesBeyondPIPL || record.initialFacts.regimes != nil || record.initialFacts.ageRange != nil
             || record.initialFacts.emancipated != nil || record.entries.contains { $0.event.needsRegimes }
+            // A grant an identity link carried is dated at the link, but judged by when the person gave it: the
+            // regimes' layout keeps both instants.
+            || record.entries.contains { entry in
+                if case .grant = entry.event { entry.derivation != nil } else { false }
+            }
         if factsCount > limit || grantCount > limit || toggleCount > limit || referenceCount > limit || ordinal > limit
             || manyReferences || needsRegimes
         {
@@ -62,7 +68,12 @@ extension ConsentEngine {
             references.removeLast(referenceCount)
             // The regimes' layout takes what PIPL's cannot hold; a subject too large for either (more than 65,535
             // grants, or a regime that does not fit) is decided by the reference evaluator.
+            words.removeLast(words.count - wordsStart)
             if let subject = compileRegimeSubject(record) {
+                if let free = vacantRegimeSubjects.popLast() {
+                    regimeSubjects[Int(free)] = subject
+                    return SubjectSlot(factsStart: free, flags: .regimes)
+                }
                 regimeSubjects.append(subject)
                 return SubjectSlot(factsStart: Int32(regimeSubjects.count - 1), flags: .regimes)
             }

@@ -102,7 +102,11 @@ extension ConsentEngine {
         var ages: [RegimeAgeState] = []
         ages.reserveCapacity(regimes.count)
         for regime in regimes {
-            guard let index = regimeIndex(of: regime), let compiledRegime = compiledRegime(at: index) else {
+            // A regime is found by its id; one built in Swift that reuses a table id with other rules is left to
+            // the reference evaluator, which applies the rules it carries.
+            guard let index = regimeIndex(of: regime), let compiledRegime = compiledRegime(at: index),
+                compiledRegime.regime.profile == regime.profile
+            else {
                 return nil
             }
             ages.append(ageState(regime: compiledRegime, facts: facts))
@@ -157,9 +161,10 @@ extension ConsentEngine {
             if let range = facts.ageRange, range.min < limit { return .never }
             // `max(years, 0)`: every age is at least 0.
             guard let birth = facts.birthDate, limit > 0 else { return .always }
-            guard let day = age.reachedDate(of: birth, years: limit),
-                let threshold = Self.threshold(day, zone: age.zone)
-            else {
+            // An age reached after year 9999 is never reached at an instant a file can hold (and a hostile limit
+            // near `Int.max` must not overflow).
+            guard limit <= 9999 - birth.year, let day = age.reachedDate(of: birth, years: limit) else { return .never }
+            guard let threshold = Self.threshold(day, zone: age.zone) else {
                 dynamic = true
                 return .never
             }

@@ -104,6 +104,14 @@ extension ConsentEngine {
         -> RecordDecision
     {
         let handle = handle(for: subject)
+        // Decisions that may rely on several grants come by name, every grant listed.
+        if !slots[Int(handle.slot)].flags.isEmpty {
+            return RecordDecision(
+                fields: fields,
+                decisions: fields.map { field in
+                    decision(for: ConsentQuestion(subject: subject, purpose: purpose, field: field, at: instant))
+                })
+        }
         return RecordDecision(
             fields: fields,
             decisions: fields.map { field in

@@ -50,6 +50,8 @@ public struct ConsentEngine: Sendable {
     /// The waits before a business may ask again after an opt-out that the table's regimes use (`nil` first):
     /// each subject standing holds its opt-outs read under each.
     var regimeWaits: [Int?] = []
+    /// Places in `regimeSubjects` no slot refers to, reused before the array grows.
+    var vacantRegimeSubjects: [Int32] = []
     /// The policy's regime's place in the regime table, once the table is prepared.
     var policyRegimeIndex: UInt8 = .max
 
@@ -84,6 +86,10 @@ public struct ConsentEngine: Sendable {
 
     /// The number of subjects with compiled state.
     public var subjectCount: Int { table.count }
+
+    /// The PIPL layout's field-set words and the regime subjects' places, live or free: for tests that check the
+    /// engine does not grow when subjects move between layouts.
+    package var layoutSizes: (words: Int, regimeSubjects: Int) { (words.count, regimeSubjects.count) }
 
     /// How many subjects the reference evaluator decides because neither compiled layout holds them (more than
     /// 65,535 grants, or a regime whose rules do not fit): for tests and diagnostics.
@@ -179,13 +185,14 @@ public struct ConsentEngine: Sendable {
             let old = slots[Int(existing)]
             garbage += Int(old.factsCount) + Int(old.grantCount) + Int(old.toggleCount)
             if old.flags.contains(.regimes) {
-                // The subject's compiled standing takes its old place, so the regime subjects never grow garbage.
+                // The subject keeps its place among the regime subjects; the place its new state was written to is
+                // freed for the next subject compiled (or, for a subject back in the PIPL layout, its old place).
                 if slot.flags.contains(.regimes) {
-                    regimeSubjects.swapAt(Int(old.factsStart), Int(slot.factsStart))
-                    regimeSubjects.removeLast()
+                    regimeSubjects[Int(old.factsStart)] = regimeSubjects[Int(slot.factsStart)]
+                    freeRegimeSubject(at: slot.factsStart)
                     slot.factsStart = old.factsStart
                 } else {
-                    regimeSubjects[Int(old.factsStart)] = RegimeSubject.vacant
+                    freeRegimeSubject(at: old.factsStart)
                 }
             }
             slots[Int(existing)] = slot
@@ -195,6 +202,12 @@ public struct ConsentEngine: Sendable {
             slots.append(slot)
         }
         if garbage > 1024 && garbage * 2 > facts.count + grants.count + toggles.count { compact() }
+    }
+
+    /// Releases a regime subject's place for reuse.
+    private mutating func freeRegimeSubject(at index: Int32) {
+        regimeSubjects[Int(index)] = RegimeSubject.vacant
+        vacantRegimeSubjects.append(index)
     }
 
     /// Rewrites the arrays with only the state slots refer to, in slot order.

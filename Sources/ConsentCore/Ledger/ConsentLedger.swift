@@ -284,8 +284,8 @@ public struct ConsentLedger: Sendable {
                     .invalidDate, "grant `\(grant.id)` expires at \(RFC3339.format(expiry)), not after it is given",
                     "expiresAt")
             }
-            if grant.noticeVersion < 0 {
-                return fail(.invalidValue, "`noticeVersion` must not be negative", "noticeVersion")
+            if grant.noticeVersion < 0 || grant.noticeVersion > Int(Int32.max) {
+                return fail(.invalidValue, "`noticeVersion` must be between 0 and 2147483647", "noticeVersion")
             }
             if grant.guardianID != nil && grant.grantor != .guardian {
                 return fail(.invalidValue, "`guardianId` is given but `grantor` is not `guardian`", "guardianId")

@@ -117,8 +117,9 @@ package struct PolicyValidator {
             checkUnique(
                 crossBorder.destinations.enumerated().map { (destinations + $0, $1.rawValue) }, what: "destination")
         }
-        if purpose.consentVersion < 0 {
-            collector.fail(.invalidValue, "`consentVersion` must not be negative", at: path + "consentVersion")
+        if purpose.consentVersion < 0 || purpose.consentVersion > Int(Int32.max) {
+            collector.fail(
+                .invalidValue, "`consentVersion` must be between 0 and 2147483647", at: path + "consentVersion")
         }
         if purpose.marketing && purpose.basis == .contract {
             collector.warn(

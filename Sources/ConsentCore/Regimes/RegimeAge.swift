@@ -60,8 +60,9 @@ package struct RegimeAge {
         guard let today = CalendarDate(daysSinceEpoch: Int((seconds / 86_400).rounded(.down))) else { return nil }
         var years = today.year - birthDate.year
         while years > 0 {
-            guard let reached = reachedDate(of: birthDate, years: years) else { return nil }
-            if today >= reached { break }
+            // A day after 9999-12-31 (the day after a 31 December birthday in 9999) is never reached: the subject is
+            // a year younger, not of unknown age.
+            if let reached = reachedDate(of: birthDate, years: years), today >= reached { break }
             years -= 1
         }
         return max(years, 0)
@@ -105,10 +106,11 @@ package struct RegimeAge {
         // The youngest band that holds, found in one pass with no allocation (the reference evaluator asks this
         // for every candidate grant).
         var band: AgeBand?
-        var bandLimit = Int.max
+        var bandLimit: Int?
         for candidate in profile.ageBands where Self.scopeHolds(candidate.scope, for: purpose) {
             let limit = limit(of: candidate)
-            guard limit < bandLimit else { continue }
+            // No sentinel for "none yet": a band below `Int.max` (an overlay built in Swift) is a band too.
+            if let bandLimit, limit >= bandLimit { continue }
             if case .years(let years) = known, years >= limit { continue }
             band = candidate
             bandLimit = limit
