@@ -16,7 +16,9 @@ import Testing
                 attributes: [.unbundled], grantor: grantor, at: try instant(at)))
     }
 
-    func expectAgreement(_ ledger: ConsentLedger, _ questions: [ConsentQuestion], sourceLocation: SourceLocation = #_sourceLocation) {
+    func expectAgreement(
+        _ ledger: ConsentLedger, _ questions: [ConsentQuestion], sourceLocation: SourceLocation = #_sourceLocation
+    ) {
         let reference = ReferenceEvaluator(ledger: ledger)
         let engine = ConsentEngine(ledger: ledger)
         for question in questions {
