@@ -88,13 +88,15 @@ public struct ConsentSnapshot: Sendable, Hashable {
             throw .unknownSubject(subject)
         }
         if let problem = RFC3339.problem(with: instant) { throw ConsentKitError(code: .invalidDate, message: problem) }
-        let state = ledger.state(of: subject, at: instant)
         let record = ledger.record(for: subject)
+        // The active grants, as the verifier's evaluator will judge them itself: not only those that count now.
+        let state =
+            record?.consentState(at: instant, in: ledger, judging: false) ?? ledger.state(of: subject, at: instant)
         let inner = record?.state(at: instant)
         var grants: [ConsentGrant] = []
-        for standing in state.grants where !standing.inForce.isEmpty {
+        for standing in state.grants where !standing.active.isEmpty {
             var grant = standing.grant
-            grant.purposes = standing.inForce
+            grant.purposes = standing.active
             grant.subject = subject
             grants.append(grant)
         }

@@ -66,7 +66,13 @@ public struct ReferenceEvaluator: Sendable {
         var notes: [String]
     }
 
-    private func evaluate(_ question: ConsentQuestion, explaining: Bool) -> Trace {
+    /// The decision if `grant` were the subject's only grant: whether it counts on its own, and if not, why (the
+    /// same steps, with the consent checks given that one candidate).
+    package func decision(for question: ConsentQuestion, consideringOnly grant: GrantID) -> Decision {
+        evaluate(question, explaining: false, onlyGrant: grant).decision
+    }
+
+    private func evaluate(_ question: ConsentQuestion, explaining: Bool, onlyGrant: GrantID? = nil) -> Trace {
         let instant = question.instant
         let record = ledger.record(for: question.subject)
         let state: SubjectState? =
@@ -110,7 +116,7 @@ public struct ReferenceEvaluator: Sendable {
         let context = QuestionContext(
             policy: policy, question: question, purpose: purpose, field: field, record: record,
             state: state ?? SubjectState(facts: SubjectFacts()),
-            explaining: explaining, originalInstants: ledger.grantSubjects)
+            explaining: explaining, originalInstants: ledger.grantSubjects, onlyGrant: onlyGrant)
         if regimes.count == 1 {
             // One regime (every subject without a `regimes` fact): its outcome is the decision, with its grants
             // listed once each, most recently given last, as the conjunction lists them.

@@ -12,6 +12,9 @@ struct QuestionContext {
     /// When each grant was really given: an identity link carries a grant dated at the link, but age bands and the
     /// GDPR Art. 18(2) lift judge it by when the person gave it.
     let originalInstants: [GrantID: (subject: SubjectID, at: Date)]
+    /// When set, the only grant the consent checks consider: "would this grant count on its own?" (a grant's
+    /// standing in ``ConsentState``).
+    var onlyGrant: GrantID? = nil
 
     func givenAt(_ grant: ConsentGrant) -> Date { min(grant.at, originalInstants[grant.id]?.at ?? grant.at) }
 }
@@ -403,6 +406,7 @@ struct RegimeEvaluation {
     private func candidates() -> [ConsentGrant] {
         (context.record?.grants ?? []).filter { grant in
             grant.at <= instant && grant.purposes.contains(purpose.id) && grant.covers(field)
+                && (context.onlyGrant.map { $0 == grant.id } ?? true)
         }
     }
 

@@ -117,6 +117,11 @@ package struct PolicyValidator {
             checkUnique(
                 crossBorder.destinations.enumerated().map { (destinations + $0, $1.rawValue) }, what: "destination")
         }
+        for (key, text) in [("title", purpose.title), ("description", purpose.description)] {
+            for problem in text?.problems() ?? [] {
+                collector.fail(.invalidValue, problem.message, at: problem.key.map { path + key + $0 } ?? path + key)
+            }
+        }
         if purpose.consentVersion < 0 || purpose.consentVersion > Int(Int32.max) {
             collector.fail(
                 .invalidValue, "`consentVersion` must be between 0 and 2147483647", at: path + "consentVersion")

@@ -42,6 +42,10 @@ public struct Purpose: Sendable, Hashable {
     /// `compatibleWithCollection: false` (CCPA: the basis must then be consent) and `infersCharacteristics: false`
     /// (CCPA: sensitive data not used to infer characteristics is outside the right to limit).
     public var flagsDeclaredFalse: PurposeFlags
+    /// What a privacy centre calls the purpose, per language; `nil` shows its id.
+    public var title: LocalizedText?
+    /// What a privacy centre says the purpose does, per language.
+    public var description: LocalizedText?
 
     /// Declares a purpose.
     public init(
@@ -51,8 +55,10 @@ public struct Purpose: Sendable, Hashable {
         crossBorder: CrossBorderTransfer? = nil, channels: [Channel] = [], consentVersion: Int = 0,
         basisByRegime: [String: LegalBasis] = [:], sensitiveCondition: SensitiveCondition? = nil,
         sensitiveConditionByRegime: [String: SensitiveCondition] = [:], flags: PurposeFlags = [],
-        flagsDeclaredFalse: PurposeFlags = []
+        flagsDeclaredFalse: PurposeFlags = [], title: LocalizedText? = nil, description: LocalizedText? = nil
     ) {
+        self.title = title
+        self.description = description
         self.id = id
         self.basis = basis
         self.fields = fields

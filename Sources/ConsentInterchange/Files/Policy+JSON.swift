@@ -159,7 +159,7 @@ extension Policy {
             [
                 "id", "basis", "fields", "categories", "marketing", "automatedDecision", "publicDisclosure",
                 "surveillanceImages", "writtenConsent", "thirdParty", "crossBorder", "channels", "consentVersion",
-                "sensitiveCondition",
+                "sensitiveCondition", "title", "description",
             ] + PurposeFlags.named.map(\.name)
         guard let object = reader.object(value, at: path, allowed: keys) else { return nil }
         let id = reader.required(object, "id", at: path) { $0.identifier($1, at: $2) }
@@ -212,6 +212,12 @@ extension Policy {
         let version = reader.optional(object, "consentVersion", at: path) {
             $0.integer($1, at: $2, in: 0...Int(Int32.max))
         }
+        let title = reader.optional(object, "title", at: path) { reader, value, path in
+            Self.readText(&reader, value, at: path)
+        }
+        let description = reader.optional(object, "description", at: path) { reader, value, path in
+            Self.readText(&reader, value, at: path)
+        }
         // A purpose whose id, basis or declared data could not be read is left out, so later checks never report
         // on a half-read declaration; problems elsewhere in it (a flag, a mechanism) leave the rest checkable.
         let declarationRead =
@@ -223,7 +229,21 @@ extension Policy {
             writtenConsent: written, thirdParty: thirdParty, crossBorder: crossBorder, channels: channels ?? [],
             consentVersion: version ?? 0, basisByRegime: basisRead?.map ?? [:],
             sensitiveCondition: conditionRead?.plain, sensitiveConditionByRegime: conditionRead?.map ?? [:],
-            flags: flags, flagsDeclaredFalse: declaredFalse)
+            flags: flags, flagsDeclaredFalse: declaredFalse, title: title, description: description)
+    }
+
+    /// A purpose's `title` or `description`: a string (language undetermined) or an object from language tag to
+    /// string. Tags and texts are checked by validation.
+    private static func readText(_ reader: inout JSONReader, _ value: JSONValue, at path: JSONPath) -> LocalizedText? {
+        if case .object(let object) = value {
+            var texts: [String: String] = [:]
+            let before = reader.diagnostics.count
+            for (key, item) in object.members {
+                if let text = reader.string(item, at: path + key) { texts[key] = text }
+            }
+            return reader.diagnostics.count == before ? LocalizedText(texts) : nil
+        }
+        return reader.string(value, at: path).map { LocalizedText(["und": $0]) }
     }
 
     /// A value given as a string for every regime, or as a map from regime id to value.
@@ -383,6 +403,15 @@ extension Policy {
                         if !purpose.channels.isEmpty { object.members.append(("channels", ids(purpose.channels))) }
                         if purpose.consentVersion != 0 {
                             object.members.append(("consentVersion", .number(String(purpose.consentVersion))))
+                        }
+                        for (key, text) in [("title", purpose.title), ("description", purpose.description)] {
+                            guard let text else { continue }
+                            object.members.append(
+                                (
+                                    key,
+                                    .object(
+                                        JSONObject(text.languages.map { ($0, JSONValue.string(text.texts[$0] ?? "")) }))
+                                ))
                         }
                         return .object(object)
                     })

@@ -145,6 +145,13 @@ public struct SubjectExport: Sendable, Hashable {
                     var object: JSONObject = [
                         "grant": ConsentEvent.grant(standing.grant).jsonValue,
                         "inForce": .array(standing.inForce.map { .string($0.rawValue) }),
+                        "active": .array(standing.active.map { .string($0.rawValue) }),
+                        "notCounting": .array(
+                            standing.notCounting.map {
+                                .object([
+                                    "purpose": .string($0.purpose.rawValue), "reason": .string($0.reason.rawValue),
+                                ])
+                            }),
                         "withdrawn": .array(
                             standing.withdrawn.map {
                                 .object(["purpose": .string($0.purpose.rawValue), "at": .string(RFC3339.format($0.at))])

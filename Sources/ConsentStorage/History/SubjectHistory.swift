@@ -52,7 +52,7 @@ extension ConsentLedger {
             versions.append(
                 ConsentVersion(
                     at: instant, entries: entries, expired: expiries[instant] ?? [],
-                    state: record.consentState(at: instant)))
+                    state: record.consentState(at: instant, in: self)))
         }
         return SubjectHistory(subject: subject, identities: identities(linkedWith: subject), versions: versions)
     }

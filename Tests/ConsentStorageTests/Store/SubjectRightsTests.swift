@@ -45,16 +45,24 @@ import Testing
                 try instant("2026-01-01T00:00:00Z"), try instant("2026-02-01T00:00:00Z"),
                 try instant("2026-03-01T00:00:00Z"), try instant("2026-06-01T00:00:00Z"),
             ])
-        #expect(history.versions[0].state.purposesInForce == ["hq.analytics", "marketing.email"])
+        // g1 names hq.analytics but covers none of its fields: active for it, yet it counts only for email marketing,
+        // as decisions do.
+        #expect(history.versions[0].state.purposesInForce == ["marketing.email"])
+        #expect(history.versions[0].state.grants[0].active == ["marketing.email", "hq.analytics"])
+        #expect(
+            history.versions[0].state.grants[0].notCounting == [
+                GrantStanding.NotCounting(purpose: "hq.analytics", reason: .notDeclared)
+            ])
         #expect(history.versions[0].entries.count == 2)
-        #expect(history.versions[1].state.purposesInForce == ["hq.analytics"])
+        #expect(history.versions[1].state.purposesInForce == [])
+        #expect(history.versions[1].state.grants[0].active == ["hq.analytics"])
         #expect(history.versions[2].entries.map(\.event.typeName) == ["optOut", "channelOptOut"])
         #expect(history.versions[2].state.optedOut == [.directMarketing])
         #expect(history.versions[3].expired == ["g1"])
         #expect(history.versions[3].state.purposesInForce == [])
         #expect(history.versions[3].state.grants.first?.expired == true)
         // "As of" any instant: the version in force then.
-        #expect(history.state(at: try instant("2026-02-15T00:00:00Z"))?.purposesInForce == ["hq.analytics"])
+        #expect(history.state(at: try instant("2026-02-15T00:00:00Z"))?.grants[0].active == ["hq.analytics"])
         #expect(history.state(at: try instant("2025-12-31T00:00:00Z")) == nil)
         let asOf = ledger.state(of: "c1", at: try instant("2026-02-15T00:00:00Z"))
         #expect(asOf.grants == history.versions[1].state.grants && asOf.facts == history.versions[1].state.facts)
