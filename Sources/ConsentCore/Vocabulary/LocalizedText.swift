@@ -58,7 +58,8 @@ public struct LocalizedText: Sendable, Hashable, ExpressibleByDictionaryLiteral,
         }
         for (tag, text) in texts.sorted(by: { $0.key < $1.key }) {
             if !Self.isLanguageTag(tag) {
-                problems.append((tag, "`\(tag.escapingControlCharacters)` is not a language tag (like `zh`, `en`, `pt-BR`)"))
+                let shown = tag.escapingControlCharacters
+                problems.append((tag, "`\(shown)` is not a language tag (like `zh`, `en`, `pt-BR`)"))
             }
             if text.isEmpty { problems.append((tag, "the text is empty")) }
             if text.utf8.count > Self.maximumBytes {

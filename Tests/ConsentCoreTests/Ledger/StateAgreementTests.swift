@@ -29,7 +29,9 @@ import _ConsentKitWorkload
                 }.map(\.purpose)
                 #expect(
                     Set(state.purposesInForce) == Set(byConsent),
-                    "seed \(seed) \(subject) at \(question.instant): state \(state.purposesInForce), decisions \(byConsent)")
+                    "seed \(seed) \(subject) at \(question.instant): state \(state.purposesInForce), \
+                    decisions \(byConsent)"
+                )
                 #expect(engine.purposes(for: subject, at: question.instant) == statuses, "seed \(seed) \(subject)")
                 for standing in state.grants {
                     // Every purpose a grant names is in force, not counting (with a reason), or no longer active.
@@ -43,7 +45,8 @@ import _ConsentKitWorkload
                 compared += 1
             }
         }
-        print("state agreement: \(compared) states, \(inForce) purposes in force, not counting: \(notCounting.map(\.rawValue).sorted())")
+        let reasons = notCounting.map(\.rawValue).sorted()
+        print("state agreement: \(compared) states, \(inForce) purposes in force, not counting: \(reasons)")
         // The worlds must exercise both sides, or agreement proves little.
         #expect(inForce > 20)
         #expect(notCounting.count >= 5)

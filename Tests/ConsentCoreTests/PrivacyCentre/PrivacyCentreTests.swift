@@ -38,7 +38,8 @@ import Testing
         #expect(marketing.description == "Offers by email, at most weekly.")
         #expect(!marketing.isOn && marketing.status.reason == .guardianConsentRequired)
         #expect(centre.state.purposesInForce.isEmpty)
-        #expect(centre.state.grants[0].notCounting == [.init(purpose: "marketing.email", reason: .guardianConsentRequired)])
+        #expect(
+            centre.state.grants[0].notCounting == [.init(purpose: "marketing.email", reason: .guardianConsentRequired)])
         let give = try #require(
             marketing.actions.first { if case .give = $0 { true } else { false } })
         // A child's data is sensitive under PIPL (Art. 28), so the guardian's consent must be separate.
