@@ -27,11 +27,10 @@ import _ConsentKitWorkload
                 let byConsent = statuses.filter { status in
                     status.fields.contains { $0.decision.reason == .allowedByConsent }
                 }.map(\.purpose)
+                let seen = "seed \(seed) \(subject) at \(question.instant)"
                 #expect(
                     Set(state.purposesInForce) == Set(byConsent),
-                    "seed \(seed) \(subject) at \(question.instant): state \(state.purposesInForce), \
-                    decisions \(byConsent)"
-                )
+                    "\(seen): state \(state.purposesInForce), decisions \(byConsent)")
                 #expect(engine.purposes(for: subject, at: question.instant) == statuses, "seed \(seed) \(subject)")
                 for standing in state.grants {
                     // Every purpose a grant names is in force, not counting (with a reason), or no longer active.
