@@ -34,7 +34,9 @@ struct Arguments {
                 guard options[name] == nil else { throw .argument("`--\(name)` is given twice") }
                 options[name] = value
             } else {
-                throw .argument("unknown option `--\(name)`")
+                throw .argument(
+                    "unknown option `--\(name.escapingControlCharacters)`"
+                        + Suggestion.hint(for: name, in: valued.union(known), prefix: "--"))
             }
         }
     }
@@ -46,5 +48,13 @@ struct Arguments {
     func required(_ name: String) throws(ConsentKitError) -> String {
         guard let value = options[name] else { throw .argument("missing required option `--\(name)`") }
         return value
+    }
+
+    /// Checks that every option of `names` is given, naming all that are missing in one error.
+    func requireAll(_ names: [String]) throws(ConsentKitError) {
+        let missing = names.filter { options[$0] == nil }
+        guard !missing.isEmpty else { return }
+        let list = missing.map { "`--\($0)`" }.joined(separator: ", ")
+        throw .argument("missing required option\(missing.count == 1 ? "" : "s") \(list)")
     }
 }

@@ -41,6 +41,13 @@ enum BenchCommand {
     static func run(_ arguments: [String], output: CommandOutput) throws(ConsentKitError) -> ExitCode {
         let parsed = try Arguments(
             arguments, options: ["subjects", "queries", "seed", "export"], flags: ["json", "tokens"])
+        if let directory = parsed.option("export") {
+            try ConsentKitError.checkWritable(directory, what: "the workload", isDirectory: true)
+        }
+        #if DEBUG
+            // Figures from a debug build are 10–100× slower and say nothing about the library.
+            output.err("warning: this is a debug build; run `swift run -c release consent bench` for real figures\n")
+        #endif
         guard parsed.positional.isEmpty else { throw .argument("unexpected argument `\(parsed.positional[0])`") }
         if parsed.flag("tokens") { return try TokenBench.run(json: parsed.flag("json"), output: output) }
         func number(_ name: String, _ fallback: Int, _ range: ClosedRange<Int>) throws(ConsentKitError) -> Int {

@@ -1,60 +1,97 @@
 internal import ConsentKit
 internal import Foundation
 
-/// `consent check FILE`: validates and lints a policy (or a regime overlay), printing every problem with its JSON
-/// path.
+/// `consent check FILE...`: validates and lints policies, regime overlays, scenario files and (with `--policy`)
+/// ledgers, printing every problem with its file, line and JSON path.
 enum CheckCommand {
     static let usage = """
-        usage: consent check FILE
+        usage: consent check FILE... [--policy POLICY]
 
-        Validates a consentkit.policy/1 file and prints every problem with its JSON path, then lints it
-        (PIPL Art. 16, and the lints of Documentation/Regimes.md for the other regimes). A consentkit.regime/1
-        file (an overlay of a built-in regime) is validated as such. Exit status 0 when the file is valid (lint
-        warnings allowed), 2 when it is not.
+        Validates each file and prints every problem with its JSON path, then its lint warnings:
+          consentkit.policy/1     a policy (PIPL Art. 16, and the lints of Documentation/Regimes.md)
+          consentkit.regime/1     an overlay of a built-in regime
+          consentkit.scenarios/1  a scenario file: its policy, ledgers and queries (the queries are not run; use
+                                  `consent test`)
+          a JSON Lines ledger     checked against --policy POLICY, with a warning for every grant naming a field
+                                  or category none of its purposes declares
+        Exit status 0 when every file is valid (warnings allowed), 2 when one is not.
         """
 
     static func run(_ arguments: [String], output: CommandOutput) throws(ConsentKitError) -> ExitCode {
-        let parsed = try Arguments(arguments, options: [], flags: [])
-        guard parsed.positional.count == 1, let path = parsed.positional.first else {
-            throw .argument("expected exactly one policy file")
-        }
-        let data = try FileInput.read(path)
-        let diagnostics: [Diagnostic]
-        if Self.isRegimeDocument(data) {
-            do {
-                _ = try RegimeOverlay(jsonData: data, file: path)
-                diagnostics = []
-            } catch {
-                diagnostics =
-                    error.diagnostics.isEmpty
-                    ? [Diagnostic(code: error.code, message: error.message, location: error.location)]
-                    : error.diagnostics
+        let parsed = try Arguments(arguments, options: ["policy"], flags: [])
+        guard !parsed.positional.isEmpty else { throw .argument("expected at least one file to check") }
+        let policy = try parsed.option("policy").map { path throws(ConsentKitError) in try FileKinds.policy(at: path) }
+        var status = ExitCode.success
+        for path in parsed.positional {
+            let diagnostics = try check(path, policy: policy)
+            let errors = diagnostics.filter { $0.severity == .error }
+            for diagnostic in diagnostics {
+                let line = diagnostic.description + "\n"
+                if errors.isEmpty { output.out(line) } else { output.err(line) }
             }
-        } else {
-            diagnostics = Policy.diagnostics(forJSON: data, file: path)
+            if errors.isEmpty {
+                let warnings = diagnostics.count
+                output.out(
+                    "\(path.escapingControlCharacters): valid"
+                        + (warnings > 0 ? " with \(warnings) warning\(warnings == 1 ? "" : "s")" : "") + "\n")
+            } else {
+                output.err("\(path.escapingControlCharacters): \(errors.count) error\(errors.count == 1 ? "" : "s")\n")
+                status = .invalidInput
+            }
         }
-        let errors = diagnostics.filter { $0.severity == .error }
-        for diagnostic in diagnostics {
-            let line = diagnostic.description + "\n"
-            if errors.isEmpty { output.out(line) } else { output.err(line) }
-        }
-        if errors.isEmpty {
-            let warnings = diagnostics.count
-            output.out(
-                "\(path.escapingControlCharacters): valid"
-                    + (warnings > 0 ? " with \(warnings) warning\(warnings == 1 ? "" : "s")" : "") + "\n")
-            return .success
-        }
-        output.err("\(path.escapingControlCharacters): \(errors.count) error\(errors.count == 1 ? "" : "s")\n")
-        return .invalidInput
+        return status
     }
 
-    /// Whether the document says it is a regime overlay (a cheap look for its format tag; anything else is read as a
-    /// policy, whose errors then say what is wrong).
-    private static func isRegimeDocument(_ data: Data) -> Bool {
-        guard case .object(let object)? = try? JSONParser.parse(Array(data)),
-            case .string(let format)? = object["format"]
-        else { return false }
-        return format == RegimeOverlay.format
+    /// Every problem with one file, errors and warnings.
+    private static func check(_ path: String, policy: Policy?) throws(ConsentKitError) -> [Diagnostic] {
+        func reported(_ error: ConsentKitError) -> [Diagnostic] {
+            error.diagnostics.isEmpty
+                ? [Diagnostic(code: error.code, message: error.message, location: error.location)] : error.diagnostics
+        }
+        switch FileKinds.kind(of: path) {
+        case .regimeOverlay:
+            do {
+                _ = try RegimeOverlay(jsonData: try FileInput.read(path), file: path)
+                return []
+            } catch {
+                return reported(error)
+            }
+        case .scenarios:
+            do {
+                _ = try ScenarioFile(contentsOfFile: path)
+                return []
+            } catch {
+                return reported(error)
+            }
+        case .ledger:
+            guard let policy else {
+                throw .argument(
+                    "`\(path.escapingControlCharacters)` is a ledger: give the policy it is checked against with --policy"
+                )
+            }
+            do {
+                let ledger = try ConsentLedger(policy: policy, contentsOfFile: path)
+                return lints(of: ledger, file: path)
+            } catch {
+                return reported(error)
+            }
+        case .policy, .unknown:
+            return Policy.diagnostics(forJSON: try FileInput.read(path), file: path)
+        }
+    }
+
+    /// The ledger's warnings, each at the line of its event (events are numbered in line order).
+    private static func lints(of ledger: ConsentLedger, file: String) -> [Diagnostic] {
+        let lines = ((try? FileInput.read(file)).map { String(decoding: $0, as: UTF8.self) } ?? "")
+            .split(separator: "\n", omittingEmptySubsequences: false).enumerated()
+            .filter { !$0.element.allSatisfy(\.isWhitespace) }.map { $0.offset + 1 }
+        return ledger.entries.sorted { $0.sequence < $1.sequence }.flatMap { entry in
+            ledger.lints(for: entry.event).map { warning in
+                var located = warning
+                located.location.file = file
+                located.location.line = entry.sequence < lines.count ? lines[entry.sequence] : nil
+                return located
+            }
+        }
     }
 }

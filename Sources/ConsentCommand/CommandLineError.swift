@@ -28,3 +28,32 @@ extension ConsentKitError {
             systemError: posix.map { Int32(truncatingIfNeeded: $0.code) })
     }
 }
+
+extension ConsentKitError {
+    /// Checks, before any work is done, that an output can be written: a file's directory exists and is writable,
+    /// or a directory exists (or can be made in a writable parent). A report that could not be written after a long
+    /// run would waste the run.
+    static func checkWritable(_ path: String, what: String, isDirectory: Bool = false) throws(ConsentKitError) {
+        let manager = FileManager.default
+        let url = URL(fileURLWithPath: path)
+        var folder: ObjCBool = false
+        if isDirectory && manager.fileExists(atPath: path, isDirectory: &folder) {
+            guard folder.boolValue, manager.isWritableFile(atPath: path) else {
+                throw .storage("cannot write \(what) to `\(path)`: not a writable directory", file: path)
+            }
+            return
+        }
+        let parent = url.deletingLastPathComponent().path
+        guard manager.fileExists(atPath: parent, isDirectory: &folder), folder.boolValue else {
+            throw .storage("cannot write \(what) `\(path)`: the directory `\(parent)` does not exist", file: path)
+        }
+        guard manager.isWritableFile(atPath: parent) else {
+            throw .storage("cannot write \(what) `\(path)`: the directory `\(parent)` is not writable", file: path)
+        }
+        if !isDirectory && manager.fileExists(atPath: path, isDirectory: &folder)
+            && (folder.boolValue || !manager.isWritableFile(atPath: path))
+        {
+            throw .storage("cannot write \(what) `\(path)`: it exists and cannot be overwritten", file: path)
+        }
+    }
+}

@@ -7,11 +7,13 @@ package enum ConsentCommand {
         usage: consent <command> [options]
 
         commands:
-          demo                       run the retail example: a dozen decisions with their reasons
+          demo                       run the examples: retail decisions with their reasons, then several regimes
           test FILE...               run scenario files [--json] [--junit PATH]
-          check POLICY               validate and lint a policy
+          check FILE...              validate and lint policies, regime overlays and scenario files, and
+                                     ledgers with --policy P
           evaluate                   one decision: --policy P --ledger L --subject S --purpose P --field F
                                      [--at T] [--recipient R] [--destination D] [--channel C] [--json]
+                                     [--exit-code: exit 1 on deny]
           bench                      the standard benchmark workload [--subjects N] [--queries M] [--seed S]
                                      [--json] [--export DIR]
           token issue|verify         signed consent tokens: issue one for a grant or a subject's snapshot,
@@ -19,11 +21,18 @@ package enum ConsentCommand {
           journal verify|repair      check a journal without writing it, or drop its corrupted lines,
                                      reporting each (--policy P; repair [--dry-run])
           help [COMMAND]             this text, or a command's
+          --version                  the version
 
         Run `consent <command> --help` for a command's options.
         """
 
     /// Runs the command line `arguments` (without the program name) and returns the exit status.
+    /// The version of ConsentKit this tool was built from (`consent --version`).
+    package static let version = "0.13.0-dev"
+
+    /// The commands, for suggestions.
+    static let commands = ["demo", "test", "check", "evaluate", "bench", "token", "journal", "help", "version"]
+
     package static func run(_ arguments: [String], output: CommandOutput) -> ExitCode {
         guard let command = arguments.first else {
             output.err(usage + "\n")
@@ -43,8 +52,12 @@ package enum ConsentCommand {
             case "token": return try TokenCommand.run(rest, output: output)
             case "journal": return try JournalCommand.run(rest, output: output)
             case "help", "--help", "-h": return help(rest, output: output)
+            case "--version", "version":
+                output.out("consent \(version)\n")
+                return .success
             default:
-                output.err("consent: unknown command `\(command.escapingControlCharacters)`\n\n" + usage + "\n")
+                let hint = Suggestion.hint(for: command, in: commands)
+                output.err("consent: unknown command `\(command.escapingControlCharacters)`\(hint)\n\n" + usage + "\n")
                 return .invalidInput
             }
         } catch {

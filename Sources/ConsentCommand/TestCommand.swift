@@ -14,6 +14,7 @@ enum TestCommand {
 
     static func run(_ arguments: [String], output: CommandOutput) throws(ConsentKitError) -> ExitCode {
         let parsed = try Arguments(arguments, options: ["junit"], flags: ["json"])
+        if let junit = parsed.option("junit") { try ConsentKitError.checkWritable(junit, what: "JUnit report") }
         guard !parsed.positional.isEmpty else { throw .argument("expected at least one scenario file") }
         // Every file is read and checked before anything runs: an invalid file prints its errors and no tally.
         var files: [ScenarioFile] = []

@@ -156,10 +156,13 @@ final class Captured {
     @Test(arguments: [
         (["evaluate", "--policy"], "`--policy` needs a value"),
         (["evaluate", "--colour", "red"], "unknown option `--colour`"),
-        (["check"], "expected exactly one policy file"),
+        (["check"], "expected at least one file to check"),
         (["check", "/nonexistent.json"], "no such file `/nonexistent.json`"),
         (["test"], "expected at least one scenario file"),
         (["frobnicate"], "unknown command `frobnicate`"),
+        (["evalute"], "unknown command `evalute` (did you mean `evaluate`?)"),
+        (["evaluate", "--polcy", "x"], "unknown option `--polcy` (did you mean `--policy`?)"),
+        (["evaluate"], "missing required options `--policy`, `--ledger`, `--subject`, `--purpose`, `--field`"),
         ([], "usage: consent"),
     ])
     func badUsageExitsTwoWithAMessage(arguments: [String], message: String) {

@@ -134,3 +134,15 @@ extension ConsentKitError {
             location: InputLocation(path: "subject"))
     }
 }
+
+extension ConsentKitError {
+    /// The error of one event of a batch, saying which: its path gains the event's index (`[2].id`), its message
+    /// the position ("event 3 of 5 in the batch; none was appended").
+    package func inBatch(_ index: Int, of count: Int) -> ConsentKitError {
+        var error = self
+        let path = location.path
+        error.location.path = "[\(index)]" + (path.isEmpty ? "" : path.hasPrefix("[") ? path : "." + path)
+        error.message += " (event \(index + 1) of \(count) in the batch; none was appended)"
+        return error
+    }
+}

@@ -1,5 +1,5 @@
 /// The objections a subject can raise against consent-based processing, and the purposes each one stops.
-public enum OptOutKind: String, Sendable, Hashable, CaseIterable {
+public enum OptOutKind: String, Sendable, Hashable, CaseIterable, CustomStringConvertible {
     /// Direct marketing: stops purposes marked `marketing`.
     case directMarketing
     /// Provision to other processors or public disclosure (Arts. 23, 25).
@@ -36,4 +36,9 @@ public enum OptOutKind: String, Sendable, Hashable, CaseIterable {
         case .saleOrSharing: 4
         }
     }
+}
+
+extension OptOutKind {
+    /// The kind's name as files write it: `directMarketing`.
+    public var description: String { rawValue }
 }

@@ -187,7 +187,7 @@ public struct ConsentLedger: Sendable {
             insertions = nil
             groupLog = nil
         }
-        for event in events {
+        for (offset, event) in events.enumerated() {
             let touched: [SubjectID]
             if case .link(let link) = event {
                 // A link inserts into its two identities, and into other members only the entries it derives,
@@ -213,7 +213,7 @@ public struct ConsentLedger: Sendable {
                 saved.insertions = insertions ?? []
                 saved.groupLog = groupLog ?? []
                 undo(saved)
-                throw error
+                throw events.count > 1 ? error.inBatch(offset, of: events.count) : error
             }
             if case .grant(let grant) = event { saved.grants.append(grant.id) }
         }
@@ -267,7 +267,14 @@ public struct ConsentLedger: Sendable {
         switch event {
         case .grant(let grant):
             if grantSubjects[grant.id] != nil {
-                return fail(.duplicateIdentifier, "duplicate grant id `\(grant.id)`", "id")
+                let identical = self.grant(grant.id) == grant
+                return fail(
+                    .duplicateIdentifier,
+                    "duplicate grant id `\(grant.id)`"
+                        + (identical
+                            ? ": this very grant is recorded already (was the same batch appended twice?)"
+                            : ": another grant has it"),
+                    "id")
             }
             if let problem = unknownPurposes(grant.purposes) { return problem }
             if grant.fields.isEmpty && grant.categories.isEmpty {

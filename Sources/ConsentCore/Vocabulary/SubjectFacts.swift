@@ -108,3 +108,16 @@ public struct AgeRange: Sendable, Hashable, CustomStringConvertible {
     /// `13–15`.
     public var description: String { "\(min)–\(max)" }
 }
+
+extension SubjectFactsChange {
+    /// A change that sets every fact `facts` holds and keeps the others: `SubjectFactsChange(setting:
+    /// SubjectFacts(birthDate: born))`.
+    public init(setting facts: SubjectFacts) {
+        self.init(
+            birthDate: facts.birthDate.map { .set($0) } ?? .keep, minor: facts.minor.map { .set($0) } ?? .keep,
+            guardianship: facts.guardianship.map { .set($0) } ?? .keep,
+            regimes: facts.regimes.map { .set($0) } ?? .keep,
+            ageRange: facts.ageRange.map { .set($0) } ?? .keep, emancipated: facts.emancipated.map { .set($0) } ?? .keep
+        )
+    }
+}

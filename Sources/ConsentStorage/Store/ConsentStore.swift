@@ -57,6 +57,60 @@ extension ConsentStore {
         try await ledger.history(of: subject)
     }
 
+    /// The changes after `sequence`, replayed from the store, then the live ones as they are appended, each once
+    /// and in sequence order: a follower that remembers the last sequence it applied resumes there, and one that
+    /// subscribes inside a `Task` (after some appends already happened) misses nothing. `changes(after: -1)` replays
+    /// the whole store.
+    ///
+    /// - Throws: the store's ``ConsentKitError`` if its ledger cannot be read.
+    public func changes(after sequence: Int) async throws(ConsentKitError) -> LedgerChanges {
+        // Subscribe before reading, so that a change appended in between is in the live stream (and skipped there
+        // if the snapshot already held it).
+        let live = changeFeed.subscribe()
+        let snapshot = try await ledger
+        var subjectsBySequence: [Int: [SubjectID]] = [:]
+        for subject in snapshot.subjects {
+            for entry in snapshot.record(for: subject)?.entries ?? [] where entry.sequence > sequence {
+                if subjectsBySequence[entry.sequence]?.contains(subject) != true {
+                    subjectsBySequence[entry.sequence, default: []].append(subject)
+                }
+            }
+        }
+        let backlog = snapshot.entries.filter { $0.sequence > sequence }.sorted { $0.sequence < $1.sequence }.map {
+            LedgerChange(
+                sequence: $0.sequence, event: $0.event, subjects: (subjectsBySequence[$0.sequence] ?? []).sorted())
+        }
+        let (stream, continuation) = AsyncStream.makeStream(of: LedgerChange.self, bufferingPolicy: .unbounded)
+        var last = sequence
+        for change in backlog {
+            continuation.yield(change)
+            last = max(last, change.sequence)
+        }
+        let resumeAfter = last
+        let forward = Task {
+            for await change in live where change.sequence > resumeAfter { continuation.yield(change) }
+            continuation.finish()
+        }
+        continuation.onTermination = { _ in forward.cancel() }
+        return LedgerChanges(stream)
+    }
+
+    /// Records what became known about a subject at an instant: every fact `facts` holds is set, the others kept.
+    ///
+    /// ```swift
+    /// try await store.record(SubjectFacts(birthDate: CalendarDate(year: 2014, month: 5, day: 1)), of: "c1", at: .now)
+    /// ```
+    public func record(_ facts: SubjectFacts, of subject: SubjectID, at instant: Date) async throws(ConsentKitError) {
+        try await append([.subjectFacts(subject, SubjectFactsChange(setting: facts), at: instant)])
+    }
+
+    /// Records facts that hold from the beginning of time (what a scenario's `subjects` entry declares), as a
+    /// `subject` event at 0001-01-01T00:00:00Z, the earliest instant a file can hold.
+    public func declare(_ subject: SubjectID, facts: SubjectFacts) async throws(ConsentKitError) {
+        try await record(
+            facts, of: subject, at: Date(timeIntervalSinceReferenceDate: RFC3339.earliestSinceReferenceDate))
+    }
+
     /// Everything held about a subject as one document (PIPL Art. 45; see ``SubjectExport``).
     public func export(_ subject: SubjectID, at instant: Date = Date()) async throws(ConsentKitError) -> SubjectExport {
         try SubjectExport(subject, from: try await ledger, at: instant)
