@@ -36,6 +36,19 @@ public struct TokenKey: Sendable {
         self.outer = outer
     }
 
+    /// A new random secret of ``minimumSecretLength`` bytes from the system's cryptographically secure generator
+    /// (`getrandom` on Linux, `arc4random` on Apple platforms), for a key you then store in your secret manager:
+    /// the secret is returned so that it can be kept; a `TokenKey` never reveals it.
+    ///
+    /// ```swift
+    /// let secret = TokenKey.generateSecret()
+    /// let key = try TokenKey(id: "2026-12", secret: secret)
+    /// ```
+    public static func generateSecret() -> [UInt8] {
+        var generator = SystemRandomNumberGenerator()
+        return (0..<minimumSecretLength).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
+    }
+
     /// HMAC-SHA256 of `message`, truncated to ``ConsentToken/tagLength`` bytes.
     package func tag(_ message: ArraySlice<UInt8>) -> [UInt8] {
         var tagged: [UInt8] = []

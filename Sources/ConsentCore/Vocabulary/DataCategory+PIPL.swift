@@ -151,4 +151,44 @@ extension CategoryID {
     public static let citizenshipImmigration = CategoryID("citizenshipImmigration")
     /// `neural` (sensitive in CCPA).
     public static let neural = CategoryID("neural")
+    /// `biometric.iris`.
+    public static let biometricIris = CategoryID("biometric.iris")
+    /// `biometric.voiceprint`.
+    public static let biometricVoiceprint = CategoryID("biometric.voiceprint")
+    /// `biometric.gene`.
+    public static let biometricGene = CategoryID("biometric.gene")
+    /// `financialAccount.credit`.
+    public static let financialAccountCredit = CategoryID("financialAccount.credit")
+    /// `identityDocument.passport`.
+    public static let identityDocumentPassport = CategoryID("identityDocument.passport")
+    /// `identityDocument.driverLicense`.
+    public static let identityDocumentDriverLicense = CategoryID("identityDocument.driverLicense")
+    /// `communications`.
+    public static let communications = CategoryID("communications")
+    /// `communications.records`.
+    public static let communicationsRecords = CategoryID("communications.records")
+    /// `communications.content`.
+    public static let communicationsContent = CategoryID("communications.content")
+    /// `browsingHistory`.
+    public static let browsingHistory = CategoryID("browsingHistory")
+    /// `identity`.
+    public static let identity = CategoryID("identity")
+    /// `demographic`.
+    public static let demographic = CategoryID("demographic")
+    /// `demographic.ageBand`.
+    public static let demographicAgeBand = CategoryID("demographic.ageBand")
+    /// `device`.
+    public static let device = CategoryID("device")
+    /// `behaviour.cart`.
+    public static let behaviourCart = CategoryID("behaviour.cart")
+    /// `behaviour.clicks`.
+    public static let behaviourClicks = CategoryID("behaviour.clicks")
+    /// `preference.subscriptions`.
+    public static let preferenceSubscriptions = CategoryID("preference.subscriptions")
+    /// `feedback`.
+    public static let feedback = CategoryID("feedback")
+    /// `feedback.reviews`.
+    public static let feedbackReviews = CategoryID("feedback.reviews")
+    /// `feedback.likes`.
+    public static let feedbackLikes = CategoryID("feedback.likes")
 }

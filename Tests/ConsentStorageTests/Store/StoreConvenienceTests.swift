@@ -1,0 +1,88 @@
+import ConsentKit
+import ConsentKitTestSupport
+import Foundation
+import Testing
+
+/// What a newcomer reaches for first on a store: replaying changes from a sequence, recording facts in one call,
+/// parsing instants, and errors that say which event of a batch failed.
+@Suite struct StoreConvenienceTests {
+    let email = FieldDefinition("email", category: .contactEmail, type: .string)
+
+    func store() throws -> InMemoryConsentStore {
+        InMemoryConsentStore(
+            policy: try Policy(fields: [email], purposes: [Purpose("news", basis: .consent, fields: ["email"])]))
+    }
+
+    func grant(_ id: GrantID, _ subject: SubjectID, _ at: String) throws(ConsentKitError) -> ConsentEvent {
+        .grant(
+            ConsentGrant(id, subject: subject, purposes: ["news"], fields: ["email"], kind: .ordinary, at: try Date(rfc3339: at)))
+    }
+
+    @Test func changesAfterASequenceReplayThenFollow() async throws {
+        let store = try store()
+        try store.append([try grant("g1", "c1", "2026-01-01T00:00:00Z"), try grant("g2", "c2", "2026-01-02T00:00:00Z")])
+        // Subscribed after two appends: both are replayed, then the live one follows, each once and in order.
+        let changes = try await store.changes(after: -1)
+        try store.append([try grant("g3", "c1", "2026-01-03T00:00:00Z")])
+        var seen: [Int] = []
+        var subjects: [[SubjectID]] = []
+        for await change in changes {
+            seen.append(change.sequence)
+            subjects.append(change.subjects)
+            if seen.count == 3 { break }
+        }
+        #expect(seen == [0, 1, 2])
+        #expect(subjects == [["c1"], ["c2"], ["c1"]])
+        // Resuming after the first: only what followed it.
+        var resumed: [Int] = []
+        for await change in try await store.changes(after: 0) {
+            resumed.append(change.sequence)
+            if resumed.count == 2 { break }
+        }
+        #expect(resumed == [1, 2])
+    }
+
+    @Test func factsAreOneCall() async throws {
+        let store = try store()
+        try await store.declare("kid", facts: SubjectFacts(guardianship: false))
+        try await store.record(
+            SubjectFacts(birthDate: CalendarDate(year: 2014, month: 5, day: 1)), of: "kid",
+            at: try Date(rfc3339: "2026-01-01T00:00:00Z"))
+        let state = try await store.state(of: "kid", at: try Date(rfc3339: "2026-02-01T00:00:00+08:00"))
+        #expect(state.facts.birthDate == CalendarDate(year: 2014, month: 5, day: 1))
+        #expect(state.facts.guardianship == false)
+    }
+
+    @Test func instantsParseAndPrint() throws {
+        let at = try Date(rfc3339: "2026-03-01T09:30:00+08:00")
+        #expect(at.rfc3339 == "2026-03-01T01:30:00Z")
+        #expect(throws: ConsentKitError.self) { try Date(rfc3339: "2026-02-30T00:00:00Z") }
+        #expect(throws: ConsentKitError.self) { try Date(rfc3339: "yesterday") }
+    }
+
+    @Test func aBatchErrorNamesItsEventAndAppendsNothing() throws {
+        let store = try store()
+        let seed = [try grant("g1", "c1", "2026-01-01T00:00:00Z"), try grant("g2", "c1", "2026-01-02T00:00:00Z")]
+        try store.append(seed)
+        do {
+            // Re-running seed code: the first event is already there.
+            try store.append([try grant("g3", "c1", "2026-01-03T00:00:00Z")] + seed)
+            Issue.record("accepted a duplicate")
+        } catch {
+            #expect(error.code == .duplicateIdentifier)
+            #expect(error.message.contains("event 2 of 3 in the batch; none was appended"), "\(error.message)")
+            #expect(error.message.contains("this very grant is recorded already"))
+            #expect(error.location.path == "[1].id")
+        }
+        #expect(store.ledger.grant("g3") == nil)
+    }
+
+    @Test func statesAndKindsPrintReadably() throws {
+        var ledger = ConsentLedger(policy: try store().policy)
+        try ledger.append(try grant("g1", "c1", "2026-01-01T00:00:00Z"))
+        try ledger.append(.optOut("c1", .directMarketing, at: try Date(rfc3339: "2026-01-02T00:00:00Z")))
+        let state = ledger.state(of: "c1", at: try Date(rfc3339: "2026-02-01T00:00:00Z"))
+        #expect("\(state)" == "c1 at 2026-02-01T00:00:00Z: in force news; opted out directMarketing")
+        #expect("\(OptOutKind.directMarketing)" == "directMarketing")
+    }
+}
