@@ -1,8 +1,9 @@
-@testable import ConsentCore
 import ConsentKit
 import ConsentKitTestSupport
 import Foundation
 import Testing
+
+@testable import ConsentCore
 
 /// Documentation/Categories.md lists the built-in categories as the code defines them; this test renders the table
 /// from the code and fails if the page drifts. `CONSENTKIT_WRITE_CATALOGUE=1 swift test --filter

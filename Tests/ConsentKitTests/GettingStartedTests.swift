@@ -59,9 +59,10 @@ import Testing
         // 邮件营销 true [withdraw marketing.email, opt out of directMarketing, refuse email]
         // Pay with your face false [give store.facepay (separate, by a guardian), opt out of sensitiveData]
         // guide: end
-        #expect(ledger.purposes(for: "mia", at: now).map(\.description) == [
+        let expected = [
             "marketing.email: on (allowed.consent, grants mia-parent)", "store.facepay: off (denied.noConsent)",
-        ])
+        ]
+        #expect(ledger.purposes(for: "mia", at: now).map(\.description) == expected)
         #expect(centre.purposes.map(\.title) == ["邮件营销", "Pay with your face"])
         #expect(
             centre.purposes.map { $0.actions.map(\.description) } == [
@@ -129,7 +130,8 @@ import Testing
         print(String(decoding: export.jsonData(), as: UTF8.self).count > 0)
         try journal.erase("leo", at: later.addingTimeInterval(60))  // Art. 47: the proof of consent is kept
         try await live.waitUntilCurrent(of: journal)
-        print(live.decision(for: ConsentQuestion(subject: "leo", purpose: "marketing.email", field: email.id, at: .now)))
+        print(
+            live.decision(for: ConsentQuestion(subject: "leo", purpose: "marketing.email", field: email.id, at: .now)))
         // deny denied.erased
         journal.close()
         // guide: end

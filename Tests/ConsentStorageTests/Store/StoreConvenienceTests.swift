@@ -15,7 +15,9 @@ import Testing
 
     func grant(_ id: GrantID, _ subject: SubjectID, _ at: String) throws(ConsentKitError) -> ConsentEvent {
         .grant(
-            ConsentGrant(id, subject: subject, purposes: ["news"], fields: ["email"], kind: .ordinary, at: try Date(rfc3339: at)))
+            ConsentGrant(
+                id, subject: subject, purposes: ["news"], fields: ["email"], kind: .ordinary, at: try Date(rfc3339: at))
+        )
     }
 
     @Test func changesAfterASequenceReplayThenFollow() async throws {
