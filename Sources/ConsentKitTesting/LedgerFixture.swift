@@ -4,7 +4,7 @@ public import Foundation
 /// Builds a ledger for a test in a few lines, with instants written as RFC 3339 strings.
 ///
 /// ```swift
-/// var fixture = try LedgerFixture(policy: policy)
+/// var fixture = LedgerFixture(policy: policy)
 /// try fixture.subject("c1", birthDate: "2013-05-01")
 /// try fixture.grant("g1", subject: "c1", purposes: ["marketing.email"], fields: ["email"],
 ///                   kind: .separate, grantor: .guardian, at: "2026-01-01T00:00:00Z")

@@ -108,7 +108,7 @@ import Testing
         // Service A (which holds the journal) vouches for Leo's consent; service B decides without the journal.
         let secret = TokenKey.generateSecret()  // keep it in your secret manager, shared by A and B
         let ring = try TokenKeyRing(keys: [try TokenKey(id: "2026-12", secret: secret)], signingKeyID: "2026-12")
-        let snapshot = try ConsentSnapshot("leo", from: try await journal.ledger, at: later)
+        let snapshot = try ConsentSnapshot("leo", from: try journal.ledger, at: later)
         let text = try ring.issue(
             .snapshot(snapshot), issuer: "app", audience: "mailer", issuedAt: later, lifetime: 300)
 

@@ -25,4 +25,21 @@ import Testing
         let decision = evaluator.decision(subject: "c1", purpose: "marketing.email", field: email, at: .now)
         #expect(decision.description == "allow allowed.consent (grant g1)")
     }
+
+    /// The README's scenario file, saved where it says, passes with `consent test`'s runner.
+    @Test func theReadmeScenarioFileLoadsAndPasses() throws {
+        let readme = try String(contentsOfFile: TestSupport.path("README.md"), encoding: .utf8)
+        let start = try #require(readme.range(of: "```json\n"))
+        let end = try #require(readme.range(of: "\n```", range: start.upperBound..<readme.endIndex))
+        let json = String(readme[start.upperBound..<end.lowerBound])
+        let scratch = ScratchDirectory()
+        try FileManager.default.copyItem(
+            atPath: TestSupport.retailPolicyPath, toPath: scratch.path("retail.policy.json"))
+        try Data(json.utf8).write(to: URL(fileURLWithPath: scratch.path("art29.scenarios.json")))
+        let file = try ScenarioFile(contentsOfFile: scratch.path("art29.scenarios.json"))
+        #expect(file.scenarios.count == 1)
+        let results = file.run()
+        let failed = results.filter { !$0.passed }
+        #expect(results.count == 1 && failed.isEmpty, "\(failed)")
+    }
 }

@@ -10,7 +10,7 @@ public import Foundation
 /// let email = PersonalDataField<String>("email", category: .contactEmail)
 /// let policy = try Policy(
 ///     fields: [email.definition],
-///     purposes: [Purpose("marketing.email", basis: .consent, marketing: true, fields: [email.id])])
+///     purposes: [Purpose("marketing.email", basis: .consent, fields: [email.id], marketing: true)])
 /// ```
 ///
 /// A `Policy` is an immutable value, safe to share between any number of tasks.
