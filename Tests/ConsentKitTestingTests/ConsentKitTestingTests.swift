@@ -89,8 +89,9 @@ import Testing
             try fixture.grant("g2", subject: "c1", purposes: ["store.facepay"], fields: ["faceTemplate"], at: "soon")
         }
         #expect(throws: ConsentKitError(code: .duplicateIdentifier)) {
+            // `g1` again, for another subject (the very same grant again would be a no-op).
             try fixture.grant(
-                "g1", subject: "c1", purposes: ["store.facepay"], fields: ["faceTemplate"], at: "2026-01-01T00:00:00Z")
+                "g1", subject: "c9", purposes: ["store.facepay"], fields: ["faceTemplate"], at: "2026-01-01T00:00:00Z")
         }
         #expect(throws: ConsentKitError(code: .unknownIdentifier)) {
             try fixture.withdraw("g9", at: "2026-01-01T00:00:00Z")

@@ -102,6 +102,9 @@ public struct ConsentLedger: Sendable {
     /// Appends an event and returns every subject whose record changed: the one it names and, after a link, the
     /// identities linked with it; for a link, the two identities and those that received what it carried.
     package mutating func appendReportingSubjects(_ event: ConsentEvent) throws(ConsentKitError) -> [SubjectID] {
+        // A grant identical to one recorded is recorded already: appending it again (a seed batch run twice) is a
+        // no-op, not an error. A grant reusing an id with other content is still refused.
+        if case .grant(let grant) = event, self.grant(grant.id) == grant { return [] }
         if let problem = check(event) { throw problem }
         if case .link(let link) = event { return try appendLink(link) }
         let subject = owner(of: event)
@@ -239,6 +242,22 @@ public struct ConsentLedger: Sendable {
         count = saved.count
     }
 
+    /// `events` without the grants already recorded identically, nor those repeated identically earlier in the
+    /// batch: what a store appends, so that appending the same batch twice changes nothing and numbers nothing.
+    package func withoutRecordedGrants(_ events: [ConsentEvent]) -> [ConsentEvent] {
+        var seen: Set<GrantID> = []
+        return events.filter { event in
+            guard case .grant(let grant) = event else { return true }
+            if self.grant(grant.id) == grant { return false }
+            if seen.contains(grant.id) {
+                // A second copy in the batch: dropped only when identical to the first, else left to be refused.
+                return !events.contains { if case .grant(let earlier) = $0 { earlier == grant } else { false } }
+            }
+            seen.insert(grant.id)
+            return true
+        }
+    }
+
     /// Appends several events; stops at the first that fails, keeping those before it.
     public mutating func append(contentsOf events: some Sequence<ConsentEvent>) throws(ConsentKitError) {
         for event in events { try append(event) }
@@ -267,14 +286,10 @@ public struct ConsentLedger: Sendable {
         switch event {
         case .grant(let grant):
             if grantSubjects[grant.id] != nil {
-                let identical = self.grant(grant.id) == grant
+                // An identical grant never gets here: appending it again is a no-op.
                 return fail(
                     .duplicateIdentifier,
-                    "duplicate grant id `\(grant.id)`"
-                        + (identical
-                            ? ": this very grant is recorded already (was the same batch appended twice?)"
-                            : ": another grant has it"),
-                    "id")
+                    "duplicate grant id `\(grant.id)`: another grant, with different content, has it", "id")
             }
             if let problem = unknownPurposes(grant.purposes) { return problem }
             if grant.fields.isEmpty && grant.categories.isEmpty {

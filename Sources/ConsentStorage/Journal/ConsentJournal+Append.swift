@@ -26,6 +26,9 @@ extension ConsentJournal {
         lock.lock()
         defer { lock.unlock() }
         try checkWritable()
+        // Grants recorded identically already are not written again: a batch appended twice changes nothing.
+        let events = current.withoutRecordedGrants(events)
+        guard !events.isEmpty else { return [] }
         let first = current.count
         // Appended in place and taken back if refused: a copy would duplicate every record per batch.
         let (changed, undo) = try current.appendAtomically(events)

@@ -31,6 +31,9 @@ public final class InMemoryConsentStore: ConsentStore, @unchecked Sendable {
     public func append(_ events: [ConsentEvent]) throws(ConsentKitError) {
         lock.lock()
         defer { lock.unlock() }
+        // Grants recorded identically already are not appended again: a batch appended twice changes nothing.
+        let events = current.withoutRecordedGrants(events)
+        guard !events.isEmpty else { return }
         let first = current.count
         let changed = try current.appendAtomically(events).changed
         var changes: [LedgerChange] = []

@@ -152,9 +152,13 @@ import Testing
         #expect(error?.location.path == path, "\(String(describing: error))")
     }
 
-    @Test func aDuplicateGrantIDIsRefused() {
-        let error = expectError(.duplicateIdentifier) { _ = try ledger(Self.grant, Self.grant) }
+    @Test func aDuplicateGrantIDIsRefused() throws {
+        // Another grant with the id: refused at its line. The very same grant twice: recorded once.
+        let other = Self.grant.replacingOccurrences(of: #""c1""#, with: #""c2""#)
+        #expect(other != Self.grant)
+        let error = expectError(.duplicateIdentifier) { _ = try ledger(Self.grant, other) }
         #expect(error?.location.line == 2)
+        #expect(try ledger(Self.grant, Self.grant).entries.count == 1)
     }
 
     @Test func aWithdrawalBeforeItsGrantIsInconsistent() {

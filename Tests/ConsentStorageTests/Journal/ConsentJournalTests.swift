@@ -65,7 +65,13 @@ import Testing
         try write(2, to: path)
         let before = try bytes(path)
         let journal = try ConsentJournal(path: path, policy: policy)
-        #expect(throws: ConsentKitError(code: .duplicateIdentifier)) { try journal.append([grant(2), grant(0)]) }
+        // `g0` again, with other content: refused, and `g2` before it in the batch is not written either. (The very
+        // same `g0` would be a no-op.)
+        let conflicting = ConsentEvent.grant(
+            ConsentGrant(
+                "g0", subject: "c2", purposes: ["marketing.email"], fields: ["email"], kind: .ordinary,
+                at: Date(timeIntervalSince1970: 1_767_225_600), noticeVersion: 2))
+        #expect(throws: ConsentKitError(code: .duplicateIdentifier)) { try journal.append([grant(2), conflicting]) }
         #expect(try bytes(path) == before)
         #expect(try journal.ledger.count == 2)
     }

@@ -62,18 +62,43 @@ import Testing
         #expect(throws: ConsentKitError.self) { try Date(rfc3339: "yesterday") }
     }
 
-    @Test func aBatchErrorNamesItsEventAndAppendsNothing() throws {
+    @Test func appendingTheSameBatchTwiceChangesNothing() async throws {
         let store = try store()
         let seed = [try grant("g1", "c1", "2026-01-01T00:00:00Z"), try grant("g2", "c1", "2026-01-02T00:00:00Z")]
         try store.append(seed)
+        try store.append(seed)  // re-running seed code
+        try store.append(seed + seed)  // or a batch that repeats itself
+        #expect(store.ledger.entries.count == 2)
+        var sequences: [Int] = []
+        for await change in try await store.changes(after: -1) {
+            sequences.append(change.sequence)
+            if sequences.count == 2 { break }
+        }
+        #expect(sequences == [0, 1])
+        // The journal too: nothing written twice, the same after reopening.
+        let scratch = ScratchDirectory()
+        let journal = try ConsentJournal(path: scratch.path("j.jsonl"), policy: store.policy)
+        try journal.append(seed)
+        try journal.append(seed)
+        journal.close()
+        let reopened = try ConsentJournal(path: scratch.path("j.jsonl"), policy: store.policy)
+        #expect(try reopened.ledger.entries.count == 2)
+        reopened.close()
+    }
+
+    @Test func aBatchErrorNamesItsEventAndAppendsNothing() throws {
+        let store = try store()
+        try store.append([try grant("g1", "c1", "2026-01-01T00:00:00Z")])
         do {
-            // Re-running seed code: the first event is already there.
-            try store.append([try grant("g3", "c1", "2026-01-03T00:00:00Z")] + seed)
+            // Another grant reusing `g1`, second in its batch.
+            try store.append([
+                try grant("g3", "c1", "2026-01-03T00:00:00Z"), try grant("g1", "c2", "2026-01-04T00:00:00Z"),
+            ])
             Issue.record("accepted a duplicate")
         } catch {
             #expect(error.code == .duplicateIdentifier)
-            #expect(error.message.contains("event 2 of 3 in the batch; none was appended"), "\(error.message)")
-            #expect(error.message.contains("this very grant is recorded already"))
+            #expect(error.message.contains("event 2 of 2 in the batch; none was appended"), "\(error.message)")
+            #expect(error.message.contains("another grant, with different content, has it"))
             #expect(error.location.path == "[1].id")
         }
         #expect(store.ledger.grant("g3") == nil)
