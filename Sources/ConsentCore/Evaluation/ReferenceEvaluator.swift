@@ -8,8 +8,8 @@ public import Foundation
 ///
 /// ```swift
 /// let evaluator = ReferenceEvaluator(ledger: ledger)
-/// let decision = evaluator.decision(for: ConsentQuestion(
-///     subject: "c1", purpose: "marketing.email", field: "email", at: .now))
+/// let question = ConsentQuestion(subject: "c1", purpose: "marketing.email", field: "email", at: .now)
+/// let decision = evaluator.decision(for: question)
 /// if decision.isAllowed { send() }
 /// print(evaluator.explanation(for: question))   // rendered only when asked
 /// ```

@@ -61,36 +61,53 @@ extension ConsentLedger {
         let record = record(for: subject)
         let facts = state.facts
         let needsGuardian = policy.isMinor(facts, at: instant) || facts.isUnderGuardianship
-        let entries = policy.purposes.map { purpose -> PrivacyCentre.Entry in
-            let status = evaluator.status(of: subject, purpose: purpose.id, at: instant)
-            let relied = status.grants.last
-            let grant = relied.flatMap { id in state.grants.last { $0.grant.id == id } }
-            let counting = state.grants.contains { $0.inForce.contains(purpose.id) }
-            let declared = policy.fields.filter { policy.purpose(purpose, declares: $0) }
-            var actions: [PrivacyAction] = []
-            if counting {
-                actions.append(.withdraw(purpose.id))
-            } else if status.fields.contains(where: { $0.decision.reason.isConsentStepDenial }) {
-                actions.append(
-                    .give(
-                        purpose.id, fields: declared.map(\.id),
-                        kind: requiredKind(of: purpose, fields: declared, minor: policy.isMinor(facts, at: instant)),
-                        grantor: needsGuardian ? .guardian : .individual))
-            }
-            for kind in optOutKinds(of: purpose, fields: declared) {
-                actions.append(state.optedOut.contains(kind) ? .optIn(kind) : .optOut(kind))
-            }
-            for channel in purpose.channels {
-                actions.append(
-                    state.channelsOptedOut.contains(channel) ? .channelOptIn(channel) : .channelOptOut(channel))
-            }
-            let history = (record?.entries ?? []).filter { $0.event.at <= instant && concerns($0.event, purpose) }
-            return PrivacyCentre.Entry(
-                purpose: purpose.id, title: purpose.title?.text(for: languages) ?? purpose.id.rawValue,
-                description: purpose.description?.text(for: languages), basis: purpose.basis, status: status,
-                grant: grant, history: history, actions: actions)
+        var entries: [PrivacyCentre.Entry] = []
+        for purpose in policy.purposes {
+            entries.append(
+                entry(
+                    purpose, subject: subject, at: instant, languages: languages, evaluator: evaluator, state: state,
+                    record: record, needsGuardian: needsGuardian))
         }
         return PrivacyCentre(subject: subject, at: instant, languages: languages, purposes: entries, state: state)
+    }
+
+    /// One purpose's entry of the privacy centre. (A method of its own, and channel actions built without a
+    /// conditional expression: Swift 6.3.1's optimiser crashed on the inline closure this replaced.)
+    private func entry(
+        _ purpose: Purpose, subject: SubjectID, at instant: Date, languages: [String], evaluator: ReferenceEvaluator,
+        state: ConsentState, record: SubjectRecord?, needsGuardian: Bool
+    ) -> PrivacyCentre.Entry {
+        let facts = state.facts
+        let status = evaluator.status(of: subject, purpose: purpose.id, at: instant)
+        let relied = status.grants.last
+        let grant = relied.flatMap { id in state.grants.last { $0.grant.id == id } }
+        let counting = state.grants.contains { $0.inForce.contains(purpose.id) }
+        let declared = policy.fields.filter { policy.purpose(purpose, declares: $0) }
+        var actions: [PrivacyAction] = []
+        if counting {
+            actions.append(.withdraw(purpose.id))
+        } else if status.fields.contains(where: { $0.decision.reason.isConsentStepDenial }) {
+            actions.append(
+                .give(
+                    purpose.id, fields: declared.map(\.id),
+                    kind: requiredKind(of: purpose, fields: declared, minor: policy.isMinor(facts, at: instant)),
+                    grantor: needsGuardian ? .guardian : .individual))
+        }
+        for kind in optOutKinds(of: purpose, fields: declared) {
+            actions.append(state.optedOut.contains(kind) ? .optIn(kind) : .optOut(kind))
+        }
+        for channel in purpose.channels {
+            if state.channelsOptedOut.contains(channel) {
+                actions.append(.channelOptIn(channel))
+            } else {
+                actions.append(.channelOptOut(channel))
+            }
+        }
+        let history = (record?.entries ?? []).filter { $0.event.at <= instant && concerns($0.event, purpose) }
+        return PrivacyCentre.Entry(
+            purpose: purpose.id, title: purpose.title?.text(for: languages) ?? purpose.id.rawValue,
+            description: purpose.description?.text(for: languages), basis: purpose.basis, status: status,
+            grant: grant, history: history, actions: actions)
     }
 
     /// The kind of consent a purpose's fields need under PIPL: written where a law or the category requires it,

@@ -3,7 +3,7 @@
 ///
 /// ```swift
 /// let title: LocalizedText = ["zh": "邮件营销", "en": "Email marketing"]
-/// title.text(for: ["en-GB", "en"])   // "Email marketing"
+/// let shown = title.text(for: ["en-GB", "en"])   // Optional("Email marketing")
 /// ```
 public struct LocalizedText: Sendable, Hashable, ExpressibleByDictionaryLiteral, ExpressibleByStringLiteral,
     CustomStringConvertible

@@ -7,7 +7,7 @@ internal import Foundation
 /// ```swift
 /// let live = try await LiveConsentEngine(following: journal)
 /// try journal.append(.withdraw(Withdrawal(.grant("g1"), at: .now)))
-/// live.decision(for: question)            // already sees the withdrawal
+/// let decision = live.decision(for: question)   // already sees the withdrawal
 /// ```
 ///
 /// - **Freshness.** Changes are applied synchronously inside the store's append, before it returns: every
