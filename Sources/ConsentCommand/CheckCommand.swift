@@ -42,23 +42,25 @@ enum CheckCommand {
         return status
     }
 
-    /// Every problem with one file, errors and warnings.
+    /// Every problem with one file, errors and warnings. The file is read once (so `/dev/stdin` works too).
     private static func check(_ path: String, policy: Policy?) throws(ConsentKitError) -> [Diagnostic] {
         func reported(_ error: ConsentKitError) -> [Diagnostic] {
             error.diagnostics.isEmpty
                 ? [Diagnostic(code: error.code, message: error.message, location: error.location)] : error.diagnostics
         }
-        switch FileKinds.kind(of: path) {
+        let data = try FileInput.read(path)
+        switch FileKinds.kind(of: data) {
         case .regimeOverlay:
             do {
-                _ = try RegimeOverlay(jsonData: try FileInput.read(path), file: path)
+                _ = try RegimeOverlay(jsonData: data, file: path)
                 return []
             } catch {
                 return reported(error)
             }
         case .scenarios:
             do {
-                _ = try ScenarioFile(contentsOfFile: path)
+                let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
+                _ = try ScenarioFile(jsonData: data, file: path, baseDirectory: directory)
                 return []
             } catch {
                 return reported(error)
@@ -70,28 +72,32 @@ enum CheckCommand {
                 )
             }
             do {
-                let ledger = try ConsentLedger(policy: policy, contentsOfFile: path)
-                return lints(of: ledger, file: path)
+                let ledger = try ConsentLedger(policy: policy, jsonLines: data, file: path)
+                return lints(data, in: ledger, file: path)
             } catch {
                 return reported(error)
             }
         case .policy, .unknown:
-            return Policy.diagnostics(forJSON: try FileInput.read(path), file: path)
+            return Policy.diagnostics(forJSON: data, file: path)
         }
     }
 
-    /// The ledger's warnings, each at the line of its event (events are numbered in line order).
-    private static func lints(of ledger: ConsentLedger, file: String) -> [Diagnostic] {
-        let lines = ((try? FileInput.read(file)).map { String(decoding: $0, as: UTF8.self) } ?? "")
-            .split(separator: "\n", omittingEmptySubsequences: false).enumerated()
-            .filter { !$0.element.allSatisfy(\.isWhitespace) }.map { $0.offset + 1 }
-        return ledger.entries.sorted { $0.sequence < $1.sequence }.flatMap { entry in
-            ledger.lints(for: entry.event).map { warning in
-                var located = warning
-                located.location.file = file
-                located.location.line = entry.sequence < lines.count ? lines[entry.sequence] : nil
-                return located
+    /// The ledger's warnings, each at the line of the event it is about.
+    private static func lints(_ data: Data, in ledger: ConsentLedger, file: String) -> [Diagnostic] {
+        var warnings: [Diagnostic] = []
+        var number = 0
+        for line in data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
+            number += 1
+            let text = String(decoding: line, as: UTF8.self)
+            guard !text.allSatisfy(\.isWhitespace),
+                let event = try? ConsentEvent(jsonLine: text, file: file, line: number)
+            else { continue }
+            for var warning in ledger.lints(for: event) {
+                warning.location.file = file
+                warning.location.line = number
+                warnings.append(warning)
             }
         }
+        return warnings
     }
 }

@@ -9,24 +9,34 @@ enum FileKinds {
         case policy, regimeOverlay, scenarios, ledger, unknown
     }
 
-    /// Recognises a file: JSON Lines whose first line is an object with an event `type` is a ledger; otherwise the
-    /// document's top-level `format` says.
-    static func kind(of path: String) -> Kind {
-        guard let data = try? FileInput.read(path) else { return .unknown }
-        let bytes = Array(data)
-        if let newline = bytes.firstIndex(of: UInt8(ascii: "\n")),
-            case .object(let first)? = try? JSONParser.parse(Array(bytes[..<newline])), first["type"] != nil
-        {
+    /// How much of a file recognising it looks at.
+    static let sniffLength = 65_536
+
+    /// Recognises a file from its first bytes (at most ``sniffLength``): JSON Lines whose first line is an object
+    /// with an event `type` is a ledger; otherwise the first `format` key says.
+    static func kind(of data: Data) -> Kind {
+        let head = Array(data.prefix(sniffLength))
+        let firstLine = head.firstIndex(of: UInt8(ascii: "\n")).map { Array(head[..<$0]) } ?? head
+        if case .object(let first)? = try? JSONParser.parse(firstLine), first["type"] != nil, first["format"] == nil {
             return .ledger
         }
-        guard case .object(let object)? = try? JSONParser.parse(bytes) else { return .unknown }
-        // A one-event ledger without a final newline.
-        if object["type"] != nil && object["format"] == nil { return .ledger }
-        guard case .string(let format)? = object["format"] else { return .unknown }
+        let text = String(decoding: head, as: UTF8.self)
+        guard let key = text.range(of: "\"format\""),
+            let open = text[key.upperBound...].firstIndex(of: "\""),
+            let close = text[text.index(after: open)...].firstIndex(of: "\"")
+        else { return .unknown }
+        let format = text[text.index(after: open)..<close]
         if format.hasPrefix("consentkit.policy/") { return .policy }
         if format.hasPrefix("consentkit.regime/") { return .regimeOverlay }
         if format.hasPrefix("consentkit.scenarios/") { return .scenarios }
         return .unknown
+    }
+
+    /// Recognises the file at `path` from its first bytes, reading no more of it.
+    static func kind(of path: String) -> Kind {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return .unknown }
+        defer { try? handle.close() }
+        return kind(of: (try? handle.read(upToCount: sniffLength)) ?? Data())
     }
 
     /// The policy at `path`; a file that looks like a ledger says the two were probably swapped.

@@ -77,3 +77,21 @@ import Testing
         #expect(!run.out.contains("passed"))
     }
 }
+
+/// Lint warnings land on the line of their event, whatever the events' time order.
+@Suite struct CheckLineTests {
+    let scratch = ScratchDirectory()
+
+    @Test func aWarningIsAtItsEventsLine() throws {
+        let file = scratch.url.appendingPathComponent("late.ledger.jsonl")
+        let lines = [
+            #"{"type":"grant","id":"g1","subject":"c1","purposes":["marketing.email"],"fields":["email"],"kind":"ordinary","at":"2026-03-02T00:00:00Z"}"#,
+            #"{"type":"grant","id":"g2","subject":"c1","purposes":["marketing.email"],"fields":["faceTemplate"],"kind":"ordinary","at":"2026-03-01T00:00:00Z"}"#,
+        ]
+        try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: file)
+        let run = Captured(["check", file.path, "--policy", CommandLineHelpTests.policy])
+        #expect(run.status == .success, "\(run.err)")
+        #expect(run.out.contains("late.ledger.jsonl:2:"), "\(run.out)")
+        #expect(!run.out.contains("late.ledger.jsonl:1:"))
+    }
+}

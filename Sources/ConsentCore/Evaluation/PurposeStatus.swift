@@ -22,12 +22,31 @@ public struct PurposeStatus: Sendable, Hashable, CustomStringConvertible {
     /// The reason when there is no field to decide: `denied.unknownPurpose` or `denied.notDeclared`.
     private let reasonWithoutFields: ReasonCode
 
+    /// The grants the allowed fields rest on, each once, most recently given last (in the subject's ledger order;
+    /// for a status built with the public initialiser, in field order).
+    public let grants: [GrantID]
+
     /// Creates a status from its fields' decisions; `reasonWithoutFields` is its reason when `fields` is empty.
     public init(purpose: PurposeID, at: Date, fields: [FieldStatus], reasonWithoutFields: ReasonCode = .notDeclared) {
+        self.init(
+            purpose: purpose, at: at, fields: fields, reasonWithoutFields: reasonWithoutFields, grantOrder: nil)
+    }
+
+    /// Creates a status whose grants are sorted by `grantOrder` (the subject's grants in ledger order).
+    init(purpose: PurposeID, at: Date, fields: [FieldStatus], reasonWithoutFields: ReasonCode, grantOrder: [GrantID]?) {
         self.purpose = purpose
         self.at = at
         self.fields = fields
         self.reasonWithoutFields = reasonWithoutFields
+        var seen: [GrantID] = []
+        for field in fields where field.decision.isAllowed {
+            for grant in field.decision.grants where !seen.contains(grant) { seen.append(grant) }
+        }
+        if let grantOrder, seen.count > 1 {
+            let position = Dictionary(grantOrder.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+            seen.sort { (position[$0] ?? -1) < (position[$1] ?? -1) }
+        }
+        grants = seen
     }
 
     /// One field's decision.
@@ -61,15 +80,6 @@ public struct PurposeStatus: Sendable, Hashable, CustomStringConvertible {
         return fields.first?.decision.reason ?? reasonWithoutFields
     }
 
-    /// The grants the allowed fields rest on, each once, most recently given last (by when they were given).
-    public var grants: [GrantID] {
-        var seen: [GrantID] = []
-        for field in fields where field.decision.isAllowed {
-            for grant in field.decision.grants where !seen.contains(grant) { seen.append(grant) }
-        }
-        return seen
-    }
-
     /// `marketing.email: on (allowed.consent, grants g1)`, `health.research: off (denied.noConsent)`.
     public var description: String {
         let state = isFullyOn ? "on" : isOn ? "on for \(allowedFields.count) of \(fields.count) fields" : "off"
@@ -90,7 +100,9 @@ extension ReferenceEvaluator {
                 decision: decision(
                     for: ConsentQuestion(subject: subject, purpose: purpose, field: field.id, at: instant)))
         }
-        return PurposeStatus(purpose: purpose, at: instant, fields: fields)
+        return PurposeStatus(
+            purpose: purpose, at: instant, fields: fields, reasonWithoutFields: .notDeclared,
+            grantOrder: ledger.record(for: subject)?.grants.map(\.id))
     }
 
     /// Every purpose's status for a subject at an instant, in the policy's purpose order.
@@ -124,7 +136,9 @@ extension ConsentEngine {
                 decision: decision(
                     for: ConsentQuestion(subject: subject, purpose: purpose, field: field.id, at: instant)))
         }
-        return PurposeStatus(purpose: purpose, at: instant, fields: fields)
+        return PurposeStatus(
+            purpose: purpose, at: instant, fields: fields, reasonWithoutFields: .notDeclared,
+            grantOrder: ledger.record(for: subject)?.grants.map(\.id))
     }
 
     /// Every purpose's status for a subject at an instant, in the policy's purpose order.

@@ -23,7 +23,7 @@ public struct ConsentLedger: Sendable {
     package var groupNumbers: [SubjectID: Int] = [:]
     package var groups: [Int: IdentityGroup] = [:]
     /// Where ``insert(_:into:)`` put each entry, and what group numbers and groups were before a batch changed them,
-    /// while ``appendAtomically(_:)`` needs it to take a batch back.
+    /// while ``appendAtomically(_:positions:batchCount:)`` needs it to take a batch back.
     private var insertions: [(subject: SubjectID, index: Int)]?
     private var groupLog: [(numbers: [(SubjectID, Int?)], groups: [(Int, IdentityGroup?)])]?
     /// What each link resolved, by the link's sequence.
@@ -152,7 +152,7 @@ public struct ConsentLedger: Sendable {
         insertions?.append((subject, index))
     }
 
-    /// What ``appendAtomically(_:)`` needs to take a batch back.
+    /// What ``appendAtomically(_:positions:batchCount:)`` needs to take a batch back.
     ///
     /// Not a copy of each record the batch touched: the next insert would then copy the whole record, which makes a
     /// store that appends one event at a time quadratic in the events of one subject. It notes where each entry
@@ -177,9 +177,9 @@ public struct ConsentLedger: Sendable {
     /// ``undo(_:)`` needs to take the whole batch back later (when writing it to storage fails).
     ///
     /// Stores use it rather than appending to a copy, which would copy every record of a large ledger per batch.
-    package mutating func appendAtomically(_ events: [ConsentEvent]) throws(ConsentKitError)
-        -> (changed: [[SubjectID]], undo: Undo)
-    {
+    package mutating func appendAtomically(
+        _ events: [ConsentEvent], positions: [Int]? = nil, batchCount: Int? = nil
+    ) throws(ConsentKitError) -> (changed: [[SubjectID]], undo: Undo) {
         var saved = Undo(count: count)
         var changed: [[SubjectID]] = []
         changed.reserveCapacity(events.count)
@@ -216,16 +216,18 @@ public struct ConsentLedger: Sendable {
                 saved.insertions = insertions ?? []
                 saved.groupLog = groupLog ?? []
                 undo(saved)
-                throw events.count > 1 ? error.inBatch(offset, of: events.count) : error
+                let count = batchCount ?? events.count
+                throw count > 1 ? error.inBatch(positions?[offset] ?? offset, of: count) : error
             }
-            if case .grant(let grant) = event { saved.grants.append(grant.id) }
+            // Only a grant actually inserted is taken back by an undo (an identical one was a no-op).
+            if case .grant(let grant) = event, !(changed.last ?? []).isEmpty { saved.grants.append(grant.id) }
         }
         saved.insertions = insertions ?? []
         saved.groupLog = groupLog ?? []
         return (changed, saved)
     }
 
-    /// Takes back a batch appended by ``appendAtomically(_:)`` (and any erasure of personal data since).
+    /// Takes back a batch appended by ``appendAtomically(_:positions:batchCount:)`` (and any erasure of personal data since).
     package mutating func undo(_ saved: Undo) {
         for (subject, index) in saved.insertions.reversed()
         where saved.records[subject] == nil && !saved.created.contains(subject) {
@@ -242,20 +244,25 @@ public struct ConsentLedger: Sendable {
         count = saved.count
     }
 
-    /// `events` without the grants already recorded identically, nor those repeated identically earlier in the
-    /// batch: what a store appends, so that appending the same batch twice changes nothing and numbers nothing.
-    package func withoutRecordedGrants(_ events: [ConsentEvent]) -> [ConsentEvent] {
-        var seen: Set<GrantID> = []
-        return events.filter { event in
-            guard case .grant(let grant) = event else { return true }
-            if self.grant(grant.id) == grant { return false }
-            if seen.contains(grant.id) {
-                // A second copy in the batch: dropped only when identical to the first, else left to be refused.
-                return !events.contains { if case .grant(let earlier) = $0 { earlier == grant } else { false } }
+    /// The positions in `events` of those not already recorded: a grant identical to one held, or to an earlier
+    /// grant of the batch with its id, is left out (another grant reusing the id stays, to be refused). What a store
+    /// appends, so that appending the same grants twice changes nothing and numbers nothing; the positions let a
+    /// refusal name the event as the caller numbered it.
+    package func unrecordedPositions(of events: [ConsentEvent]) -> [Int] {
+        var first: [GrantID: ConsentGrant] = [:]
+        var kept: [Int] = []
+        for (offset, event) in events.enumerated() {
+            if case .grant(let grant) = event {
+                if self.grant(grant.id) == grant { continue }
+                if let earlier = first[grant.id] {
+                    if earlier == grant { continue }
+                } else {
+                    first[grant.id] = grant
+                }
             }
-            seen.insert(grant.id)
-            return true
+            kept.append(offset)
         }
+        return kept
     }
 
     /// Appends several events; stops at the first that fails, keeping those before it.

@@ -110,6 +110,8 @@ extension SubjectRecord {
         // One pass over the withdrawals, not one per grant and purpose: a subject may hold very many grants.
         let withdrawals = withdrawals(asOf: instant)
         var grants: [GrantStanding] = []
+        // The full decision per purpose and field is the same for every grant: made once per state.
+        var decisions: [FieldQuestion: Decision] = [:]
         for entry in entries {
             guard entry.event.at <= instant else { break }
             guard case .grant(let grant) = entry.event else { continue }
@@ -130,7 +132,7 @@ extension SubjectRecord {
                     inForce.append(purpose)
                     continue
                 }
-                switch evaluator.standing(of: grant, for: purpose, of: subject, at: instant) {
+                switch evaluator.standing(of: grant, for: purpose, of: subject, at: instant, decisions: &decisions) {
                 case nil: inForce.append(purpose)
                 case let reason?: notCounting.append(GrantStanding.NotCounting(purpose: purpose, reason: reason))
                 }
@@ -152,18 +154,28 @@ extension ReferenceEvaluator {
     /// Whether an active grant counts for a purpose at an instant: `nil` when a decision about some field the grant
     /// covers and the purpose declares rests on it (or would, were it the subject's only grant); otherwise the
     /// decision it would get alone for the first such field, in the policy's field order.
-    package func standing(of grant: ConsentGrant, for purpose: PurposeID, of subject: SubjectID, at instant: Date)
-        -> ReasonCode?
-    {
+    package func standing(
+        of grant: ConsentGrant, for purpose: PurposeID, of subject: SubjectID, at instant: Date,
+        decisions: inout [FieldQuestion: Decision]
+    ) -> ReasonCode? {
         guard let declared = policy.purpose(purpose) else { return .unknownPurpose }
         var first: ReasonCode?
         for field in policy.fields where policy.purpose(declared, declares: field) && grant.covers(field) {
             let question = ConsentQuestion(subject: subject, purpose: purpose, field: field.id, at: instant)
-            if decision(for: question).grants.contains(grant.id) { return nil }
+            let key = FieldQuestion(purpose: purpose, field: field.id)
+            let full = decisions[key] ?? decision(for: question)
+            decisions[key] = full
+            if full.grants.contains(grant.id) { return nil }
             let alone = decision(for: question, consideringOnly: grant.id)
             if alone.reason == .allowedByConsent { return nil }
             if first == nil { first = alone.reason }
         }
         return first ?? .notDeclared
     }
+}
+
+/// A purpose and field, the key of the decisions one state computes once.
+package struct FieldQuestion: Hashable {
+    let purpose: PurposeID
+    let field: FieldID
 }

@@ -118,7 +118,7 @@ package struct PolicyValidator {
                 crossBorder.destinations.enumerated().map { (destinations + $0, $1.rawValue) }, what: "destination")
         }
         for (key, text) in [("title", purpose.title), ("description", purpose.description)] {
-            for problem in text?.problems() ?? [] {
+            for problem in text?.problems(lineBreaks: key == "description") ?? [] {
                 collector.fail(.invalidValue, problem.message, at: problem.key.map { path + key + $0 } ?? path + key)
             }
         }

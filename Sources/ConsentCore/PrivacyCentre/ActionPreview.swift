@@ -1,7 +1,8 @@
 public import Foundation
 
 /// What appending some events would change, worked out before they are appended: every decision about the
-/// subjects they concern that differs afterwards, per purpose and field. The "check before updating customer data"
+/// subjects they concern that differs afterwards, per purpose and field, and the purposes switched on or off. (The
+/// events are appended to a copy of the ledger: fine for a privacy centre's one action, not for bulk imports.) The "check before updating customer data"
 /// step: show the customer what withdrawing will stop, or verify that a new grant really turns a purpose on.
 public struct ActionPreview: Sendable, Hashable, CustomStringConvertible {
     /// The instant the decisions are compared at (the latest event's, unless given).
@@ -23,32 +24,31 @@ public struct ActionPreview: Sendable, Hashable, CustomStringConvertible {
         public let after: Decision
     }
 
-    /// Purposes of a subject that were on (some field allowed) and would be off.
-    public var turnsOff: [PurposeID] { purposes { !$0.isEmpty && $1.isEmpty } }
-    /// Purposes of a subject that were off and would be on.
-    public var turnsOn: [PurposeID] { purposes { $0.isEmpty && !$1.isEmpty } }
+    /// Every subject's purpose that would be switched on or off: on means some declared field allowed, judged over
+    /// all its fields, not only those whose decision changes.
+    public let purposeChanges: [PurposeChange]
 
-    /// Allowed fields before and after, per subject and purpose, kept only when `keep` holds.
-    private func purposes(_ keep: (_ before: Set<FieldID>, _ after: Set<FieldID>) -> Bool) -> [PurposeID] {
-        var result: [PurposeID] = []
-        var allowed: [String: (before: Set<FieldID>, after: Set<FieldID>, purpose: PurposeID)] = [:]
-        var order: [String] = []
-        for change in changes {
-            let key = "\(change.subject.rawValue)\u{0}\(change.purpose.rawValue)"
-            if allowed[key] == nil {
-                allowed[key] = ([], [], change.purpose)
-                order.append(key)
-            }
-            if change.before.isAllowed { allowed[key]?.before.insert(change.field) }
-            if change.after.isAllowed { allowed[key]?.after.insert(change.field) }
-        }
-        for key in order {
-            guard let entry = allowed[key], !result.contains(entry.purpose) else { continue }
-            // Only changed fields are listed, so "on" here means "some changed field allowed": a purpose whose other
-            // fields stay allowed is not turned off. The caller's statuses settle that; this is the common case.
-            if keep(entry.before, entry.after) { result.append(entry.purpose) }
-        }
-        return result
+    /// A purpose switched on or off for a subject.
+    public struct PurposeChange: Sendable, Hashable {
+        /// The subject.
+        public let subject: SubjectID
+        /// The purpose.
+        public let purpose: PurposeID
+        /// Whether it was on before the events.
+        public let wasOn: Bool
+        /// Whether it would be on after them.
+        public let isOn: Bool
+    }
+
+    /// Purposes that were on and would be off, each once, for any subject the events concern.
+    public var turnsOff: [PurposeID] { unique(purposeChanges.filter { $0.wasOn && !$0.isOn }.map(\.purpose)) }
+    /// Purposes that were off and would be on.
+    public var turnsOn: [PurposeID] { unique(purposeChanges.filter { !$0.wasOn && $0.isOn }.map(\.purpose)) }
+
+    private func unique(_ purposes: [PurposeID]) -> [PurposeID] {
+        var seen: [PurposeID] = []
+        for purpose in purposes where !seen.contains(purpose) { seen.append(purpose) }
+        return seen
     }
 
     /// `2 decisions change: c1 marketing.email email allow → deny (denied.withdrawn), …`.
@@ -80,20 +80,29 @@ extension ConsentLedger {
         let before = ReferenceEvaluator(ledger: self)
         let later = ReferenceEvaluator(ledger: after)
         var changes: [ActionPreview.Change] = []
+        var purposeChanges: [ActionPreview.PurposeChange] = []
         for subject in subjects {
             for purpose in policy.purposes {
+                var wasOn = false
+                var isOn = false
                 for field in policy.fields where policy.purpose(purpose, declares: field) {
                     let question = ConsentQuestion(subject: subject, purpose: purpose.id, field: field.id, at: at)
                     let old = before.decision(for: question)
                     let new = later.decision(for: question)
+                    wasOn = wasOn || old.isAllowed
+                    isOn = isOn || new.isAllowed
                     if old != new {
                         changes.append(
                             ActionPreview.Change(
                                 subject: subject, purpose: purpose.id, field: field.id, before: old, after: new))
                     }
                 }
+                if wasOn != isOn {
+                    purposeChanges.append(
+                        ActionPreview.PurposeChange(subject: subject, purpose: purpose.id, wasOn: wasOn, isOn: isOn))
+                }
             }
         }
-        return ActionPreview(at: at, changes: changes)
+        return ActionPreview(at: at, changes: changes, purposeChanges: purposeChanges)
     }
 }

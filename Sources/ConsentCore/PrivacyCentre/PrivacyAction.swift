@@ -13,7 +13,7 @@ public enum PrivacyAction: Sendable, Hashable, CustomStringConvertible {
     /// Give consent to a purpose for its fields, of the kind its fields need, by the subject or (for a minor or a
     /// person under guardianship) a guardian. A privacy centre's toggle is a dedicated statement, so the grant is
     /// recorded `unbundled`.
-    case give(PurposeID, fields: [FieldID], kind: ConsentKind, grantor: Grantor)
+    case give(PurposeID, fields: [FieldID], kind: ConsentKind, grantor: Grantor, noticeVersion: Int = 0)
     /// Withdraw consent to a purpose, from every grant that names it.
     case withdraw(PurposeID)
     /// Object to a kind of processing.
@@ -26,16 +26,17 @@ public enum PrivacyAction: Sendable, Hashable, CustomStringConvertible {
     case channelOptIn(Channel)
 
     /// The event that performs the action for `subject` at `instant`. A `give` needs a grant id: `grantID`, or one
-    /// made from the purpose and the instant (`pc.marketing.email.1772355600000`).
+    /// made from the subject, the purpose and the instant (`pc.c1.marketing.email.1772355600000`), so that gives for
+    /// many customers at one instant never collide.
     public func event(for subject: SubjectID, at instant: Date, grantID: GrantID? = nil) -> ConsentEvent {
         switch self {
-        case .give(let purpose, let fields, let kind, let grantor):
+        case .give(let purpose, let fields, let kind, let grantor, let noticeVersion):
             let milliseconds = Int64((instant.timeIntervalSince1970 * 1000).rounded(.down))
             return .grant(
                 ConsentGrant(
-                    grantID ?? GrantID("pc.\(purpose.rawValue).\(milliseconds)"), subject: subject,
+                    grantID ?? GrantID("pc.\(subject.rawValue).\(purpose.rawValue).\(milliseconds)"), subject: subject,
                     purposes: [purpose], fields: fields, kind: kind, attributes: [.unbundled], grantor: grantor,
-                    at: instant))
+                    at: instant, noticeVersion: noticeVersion))
         case .withdraw(let purpose):
             return .withdraw(Withdrawal(.purposes(subject, [purpose]), at: instant))
         case .optOut(let kind): return .optOut(subject, kind, at: instant)
@@ -48,7 +49,7 @@ public enum PrivacyAction: Sendable, Hashable, CustomStringConvertible {
     /// `give marketing.email (separate, by a guardian)`, `opt out of directMarketing`.
     public var description: String {
         switch self {
-        case .give(let purpose, _, let kind, let grantor):
+        case .give(let purpose, _, let kind, let grantor, _):
             "give \(purpose) (\(kind.rawValue)\(grantor == .guardian ? ", by a guardian" : ""))"
         case .withdraw(let purpose): "withdraw \(purpose)"
         case .optOut(let kind): "opt out of \(kind.rawValue)"

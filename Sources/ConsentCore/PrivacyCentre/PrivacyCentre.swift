@@ -91,7 +91,7 @@ extension ConsentLedger {
                 .give(
                     purpose.id, fields: declared.map(\.id),
                     kind: requiredKind(of: purpose, fields: declared, minor: policy.isMinor(facts, at: instant)),
-                    grantor: needsGuardian ? .guardian : .individual))
+                    grantor: needsGuardian ? .guardian : .individual, noticeVersion: purpose.consentVersion))
         }
         for kind in optOutKinds(of: purpose, fields: declared) {
             actions.append(state.optedOut.contains(kind) ? .optIn(kind) : .optOut(kind))

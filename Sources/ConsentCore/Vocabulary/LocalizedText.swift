@@ -31,10 +31,14 @@ public struct LocalizedText: Sendable, Hashable, ExpressibleByDictionaryLiteral,
     public func text(for languages: [String]) -> String? {
         let lowered = Dictionary(texts.map { ($0.key.lowercased(), $0.value) }, uniquingKeysWith: { first, _ in first })
         for language in languages {
-            let tag = language.lowercased()
-            if let exact = lowered[tag] { return exact }
-            let primary = tag.split(separator: "-").first.map(String.init) ?? tag
-            if let match = lowered[primary] { return match }
+            // RFC 4647 lookup: the tag, then ever shorter prefixes of it (`zh-Hant-TW`, `zh-Hant`, `zh`).
+            var subtags = language.lowercased().split(separator: "-").map(String.init)
+            while !subtags.isEmpty {
+                if let match = lowered[subtags.joined(separator: "-")] { return match }
+                subtags.removeLast()
+            }
+            // Then a more specific text of the same language (`zh-Hans` for `zh`), the first in tag order.
+            let primary = language.lowercased().split(separator: "-").first.map(String.init) ?? ""
             if let regional = lowered.keys.sorted().first(where: { $0.hasPrefix(primary + "-") }) {
                 return lowered[regional]
             }
@@ -48,15 +52,21 @@ public struct LocalizedText: Sendable, Hashable, ExpressibleByDictionaryLiteral,
     /// `en: Email marketing; zh: 邮件营销`.
     public var description: String { languages.map { "\($0): \(texts[$0] ?? "")" }.joined(separator: "; ") }
 
-    /// What is wrong with the text, if anything: too many languages, a malformed tag, an empty, over-long or
-    /// control-character text.
-    package func problems() -> [(key: String?, message: String)] {
+    /// What is wrong with the text, if anything: too many languages, a malformed tag or one given twice (tags are
+    /// compared without case), an empty or over-long text, or one holding a control character (a line feed only
+    /// where `lineBreaks` allows it, as in a description).
+    package func problems(lineBreaks: Bool = false) -> [(key: String?, message: String)] {
         var problems: [(key: String?, message: String)] = []
         if texts.isEmpty { problems.append((nil, "a text needs at least one language")) }
         if texts.count > Self.maximumLanguages {
             problems.append((nil, "at most \(Self.maximumLanguages) languages"))
         }
+        var seen: Set<String> = []
         for (tag, text) in texts.sorted(by: { $0.key < $1.key }) {
+            if !seen.insert(tag.lowercased()).inserted {
+                problems.append(
+                    (tag, "`\(tag.escapingControlCharacters)` is given twice (tags are compared without case)"))
+            }
             if !Self.isLanguageTag(tag) {
                 let shown = tag.escapingControlCharacters
                 problems.append((tag, "`\(shown)` is not a language tag (like `zh`, `en`, `pt-BR`)"))
@@ -65,7 +75,7 @@ public struct LocalizedText: Sendable, Hashable, ExpressibleByDictionaryLiteral,
             if text.utf8.count > Self.maximumBytes {
                 problems.append((tag, "the text is longer than \(Self.maximumBytes) bytes"))
             }
-            if text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control && $0 != "\n" }) {
+            if text.unicodeScalars.contains(where: { $0.isControlCharacter && !(lineBreaks && $0 == "\n") }) {
                 problems.append((tag, "the text holds a control character"))
             }
         }

@@ -76,9 +76,26 @@ extension ConsentLedger {
         for (_, _, event) in events {
             if case .grant(let grant) = event, grantsInFile[grant.id] == nil { grantsInFile[grant.id] = grant.at }
         }
+        // Line order first: a file the ledger wrote (a journal, an export) holds its events in append order, and
+        // replaying them so gives every event the sequence number it had when appended, which followers resuming
+        // with `changes(after:)` rely on. A file written by hand may list a withdrawal before its grant: then in
+        // time order (stable for equal instants), which decides the same.
+        var inLineOrder = self
+        if (try? inLineOrder.appendEach(events.enumerated().map { ($0.offset, $0.element) })) != nil {
+            self = inLineOrder
+            return
+        }
         let ordered = events.enumerated().sorted { lhs, rhs in
             (lhs.element.event.at, lhs.offset) < (rhs.element.event.at, rhs.offset)
         }
+        try appendEach(ordered.map { ($0.offset, $0.element) }, grantsInFile: grantsInFile, file: file)
+    }
+
+    /// Appends events in the order given, locating a refusal at its line.
+    private mutating func appendEach(
+        _ ordered: [(offset: Int, element: (line: Int?, path: JSONPath, event: ConsentEvent))],
+        grantsInFile: [GrantID: Date] = [:], file: String? = nil
+    ) throws(ConsentKitError) {
         for (_, (line, eventPath, event)) in ordered {
             do {
                 try append(event)

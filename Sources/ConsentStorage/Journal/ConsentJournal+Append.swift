@@ -27,11 +27,13 @@ extension ConsentJournal {
         defer { lock.unlock() }
         try checkWritable()
         // Grants recorded identically already are not written again: a batch appended twice changes nothing.
-        let events = current.withoutRecordedGrants(events)
+        let positions = current.unrecordedPositions(of: events)
+        let batchCount = events.count
+        let events = positions.map { events[$0] }
         guard !events.isEmpty else { return [] }
         let first = current.count
         // Appended in place and taken back if refused: a copy would duplicate every record per batch.
-        let (changed, undo) = try current.appendAtomically(events)
+        let (changed, undo) = try current.appendAtomically(events, positions: positions, batchCount: batchCount)
         do {
             try write(events)
         } catch {

@@ -28,6 +28,24 @@ public final class ChangeFeed: @unchecked Sendable {
     /// Creates a feed with no followers.
     public init() {}
 
+    /// A subscription that can be ended before anyone iterates it: `changes(after:)` ends it when reading the
+    /// store fails, so that no continuation is left buffering changes for nobody.
+    package func subscription() -> (changes: LedgerChanges, end: @Sendable () -> Void) {
+        let (stream, continuation) = AsyncStream.makeStream(of: LedgerChange.self, bufferingPolicy: .unbounded)
+        lock.lock()
+        guard failure == nil else {
+            lock.unlock()
+            continuation.finish()
+            return (LedgerChanges(stream), {})
+        }
+        let token = nextToken
+        nextToken += 1
+        subscribers[token] = continuation
+        lock.unlock()
+        continuation.onTermination = { [weak self] _ in self?.remove(token) }
+        return (LedgerChanges(stream), { continuation.finish() })
+    }
+
     /// A new follower's sequence of the changes published from now on. It ends when the feed fails or finishes.
     public func subscribe() -> LedgerChanges {
         let (stream, continuation) = AsyncStream.makeStream(of: LedgerChange.self, bufferingPolicy: .unbounded)

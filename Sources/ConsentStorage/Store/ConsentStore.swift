@@ -66,8 +66,14 @@ extension ConsentStore {
     public func changes(after sequence: Int) async throws(ConsentKitError) -> LedgerChanges {
         // Subscribe before reading, so that a change appended in between is in the live stream (and skipped there
         // if the snapshot already held it).
-        let live = changeFeed.subscribe()
-        let snapshot = try await ledger
+        let (live, end) = changeFeed.subscription()
+        let snapshot: ConsentLedger
+        do {
+            snapshot = try await ledger
+        } catch {
+            end()
+            throw error
+        }
         var subjectsBySequence: [Int: [SubjectID]] = [:]
         for subject in snapshot.subjects {
             for entry in snapshot.record(for: subject)?.entries ?? [] where entry.sequence > sequence {

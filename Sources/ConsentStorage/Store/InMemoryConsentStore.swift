@@ -32,10 +32,12 @@ public final class InMemoryConsentStore: ConsentStore, @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         // Grants recorded identically already are not appended again: a batch appended twice changes nothing.
-        let events = current.withoutRecordedGrants(events)
+        let positions = current.unrecordedPositions(of: events)
+        let batchCount = events.count
+        let events = positions.map { events[$0] }
         guard !events.isEmpty else { return }
         let first = current.count
-        let changed = try current.appendAtomically(events).changed
+        let changed = try current.appendAtomically(events, positions: positions, batchCount: batchCount).changed
         var changes: [LedgerChange] = []
         for (offset, event) in events.enumerated() {
             changes.append(LedgerChange(sequence: first + offset, event: event, subjects: changed[offset]))

@@ -113,3 +113,115 @@ import Testing
         #expect("\(OptOutKind.directMarketing)" == "directMarketing")
     }
 }
+
+/// The review's findings on batches, replay order and the privacy centre, each as a test.
+@Suite struct StoreBatchEdgeTests {
+    let email = FieldDefinition("email", category: .contactEmail, type: .string)
+
+    func policy(consentVersion: Int = 0) throws -> Policy {
+        try Policy(
+            fields: [email],
+            purposes: [Purpose("news", basis: .consent, fields: ["email"], consentVersion: consentVersion)])
+    }
+
+    func grant(_ id: GrantID, _ subject: SubjectID, _ at: String) throws(ConsentKitError) -> ConsentEvent {
+        .grant(
+            ConsentGrant(
+                id, subject: subject, purposes: ["news"], fields: ["email"], kind: .ordinary,
+                at: try Date(rfc3339: at)))
+    }
+
+    @Test func aConflictingGrantLaterInTheBatchIsRefused() throws {
+        let store = InMemoryConsentStore(policy: try policy())
+        #expect(throws: ConsentKitError(code: .duplicateIdentifier)) {
+            try store.append([
+                try grant("x", "c1", "2026-01-01T00:00:00Z"), try grant("x", "c2", "2026-01-01T00:00:00Z"),
+            ])
+        }
+        #expect(store.ledger.entries.isEmpty)
+    }
+
+    @Test func aRefusalNamesItsPositionInTheBatchAsGiven() throws {
+        let store = InMemoryConsentStore(policy: try policy())
+        let recorded = try grant("g1", "c1", "2026-01-01T00:00:00Z")
+        try store.append([recorded])
+        let bad = ConsentEvent.withdraw(Withdrawal(.grant("nope"), at: try Date(rfc3339: "2026-01-02T00:00:00Z")))
+        do {
+            try store.append([recorded, bad])
+            Issue.record("accepted")
+        } catch {
+            #expect(error.message.contains("event 2 of 2 in the batch"), "\(error.message)")
+            #expect(error.location.path.hasPrefix("[1]"), "\(error.location.path)")
+        }
+    }
+
+    @Test func aReopenedJournalKeepsItsSequenceNumbers() async throws {
+        let scratch = ScratchDirectory()
+        let path = scratch.path("j.jsonl")
+        let journal = try ConsentJournal(path: path, policy: try policy())
+        try journal.append(try grant("late", "c1", "2026-01-01T10:00:00Z"))  // sequence 0
+        try journal.append(try grant("early", "c1", "2026-01-01T09:00:00Z"))  // sequence 1, earlier in time
+        journal.close()
+        let reopened = try ConsentJournal(path: path, policy: try policy())
+        var resumed: [LedgerChange] = []
+        for await change in try await reopened.changes(after: 0) {
+            resumed.append(change)
+            break
+        }
+        #expect(resumed.map(\.sequence) == [1])
+        if case .grant(let given)? = resumed.first?.event { #expect(given.id == "early") }
+        reopened.close()
+    }
+
+    @Test func aGiveFromThePrivacyCentreMeetsTheCurrentNotice() throws {
+        var ledger = ConsentLedger(policy: try policy(consentVersion: 3))
+        let at = try Date(rfc3339: "2026-03-01T00:00:00Z")
+        let give = try #require(ledger.privacyCentre(for: "c1", at: at).purposes[0].actions.first)
+        let event = give.event(for: "c1", at: at)
+        if case .grant(let made) = event {
+            #expect(made.noticeVersion == 3)
+            #expect(made.id.rawValue.hasPrefix("pc.c1.news."))
+        }
+        try ledger.append(event)
+        #expect(ledger.status(of: "c1", purpose: "news", at: at).isOn)
+    }
+
+    @Test func aPurposeThatKeepsAFieldIsNotTurnedOff() throws {
+        let phone = FieldDefinition("phone", category: .contactPhone, type: .string)
+        let policy = try Policy(
+            fields: [email, phone], purposes: [Purpose("news", basis: .consent, fields: ["email", "phone"])])
+        var ledger = ConsentLedger(policy: policy)
+        let at = try Date(rfc3339: "2026-01-01T00:00:00Z")
+        try ledger.append(
+            .grant(
+                ConsentGrant(
+                    "both", subject: "c1", purposes: ["news"], fields: ["email", "phone"], kind: .ordinary, at: at)))
+        try ledger.append(
+            .grant(ConsentGrant("mail", subject: "c1", purposes: ["news"], fields: ["email"], kind: .ordinary, at: at)))
+        let preview = try ledger.preview([.withdraw(Withdrawal(.grant("both"), at: at.addingTimeInterval(60)))])
+        #expect(preview.changes.map(\.field) == ["phone"])
+        #expect(preview.turnsOff.isEmpty && preview.purposeChanges.isEmpty)
+        // The centre shows the most recently given grant the purpose rests on.
+        #expect(ledger.status(of: "c1", purpose: "news", at: at).grants == ["both", "mail"])
+    }
+
+    @Test func textsRefuseTwinTagsAndBidiControlsAndLookUpByPrefix() {
+        let text: LocalizedText = ["zh-Hans": "简体", "zh-Hant": "繁體", "en": "English"]
+        #expect(text.text(for: ["zh-Hant-TW"]) == "繁體")
+        #expect(text.text(for: ["zh"]) == "简体")
+        #expect(throws: ConsentKitError.self) {
+            try Policy(
+                fields: [email],
+                purposes: [
+                    Purpose("p", basis: .consent, fields: ["email"], title: LocalizedText(["en": "A", "EN": "B"]))
+                ])
+        }
+        #expect(throws: ConsentKitError.self) {
+            try Policy(
+                fields: [email],
+                purposes: [
+                    Purpose("p", basis: .consent, fields: ["email"], title: LocalizedText(["en": "evil\u{202E}txt"]))
+                ])
+        }
+    }
+}
