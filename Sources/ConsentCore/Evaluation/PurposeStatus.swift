@@ -88,21 +88,32 @@ public struct PurposeStatus: Sendable, Hashable, CustomStringConvertible {
     }
 }
 
-extension ReferenceEvaluator {
-    /// The status of one purpose for a subject at an instant: a decision per field the purpose declares.
-    public func status(of subject: SubjectID, purpose: PurposeID, at instant: Date) -> PurposeStatus {
+extension PurposeStatus {
+    /// A purpose's status from `decide`, asked once per field the purpose declares: what the reference evaluator and
+    /// the engine share, so that the two statuses can differ only where their decisions do (they never do).
+    static func deciding(
+        _ purpose: PurposeID, of subject: SubjectID, at instant: Date, in ledger: ConsentLedger,
+        _ decide: (ConsentQuestion) -> Decision
+    ) -> PurposeStatus {
+        let policy = ledger.policy
         guard let declared = policy.purpose(purpose) else {
             return PurposeStatus(purpose: purpose, at: instant, fields: [], reasonWithoutFields: .unknownPurpose)
         }
         let fields = policy.fields.filter { policy.purpose(declared, declares: $0) }.map { field in
-            PurposeStatus.FieldStatus(
+            FieldStatus(
                 field: field.id,
-                decision: decision(
-                    for: ConsentQuestion(subject: subject, purpose: purpose, field: field.id, at: instant)))
+                decision: decide(ConsentQuestion(subject: subject, purpose: purpose, field: field.id, at: instant)))
         }
         return PurposeStatus(
             purpose: purpose, at: instant, fields: fields, reasonWithoutFields: .notDeclared,
             grantOrder: ledger.record(for: subject)?.grants.map(\.id))
+    }
+}
+
+extension ReferenceEvaluator {
+    /// The status of one purpose for a subject at an instant: a decision per field the purpose declares.
+    public func status(of subject: SubjectID, purpose: PurposeID, at instant: Date) -> PurposeStatus {
+        PurposeStatus.deciding(purpose, of: subject, at: instant, in: ledger) { decision(for: $0) }
     }
 
     /// Every purpose's status for a subject at an instant, in the policy's purpose order.
@@ -126,19 +137,7 @@ extension ConsentLedger {
 extension ConsentEngine {
     /// The status of one purpose for a subject at an instant, from compiled decisions (the same as the reference's).
     public func status(of subject: SubjectID, purpose: PurposeID, at instant: Date) -> PurposeStatus {
-        let policy = compiled.policy
-        guard let declared = policy.purpose(purpose) else {
-            return PurposeStatus(purpose: purpose, at: instant, fields: [], reasonWithoutFields: .unknownPurpose)
-        }
-        let fields = policy.fields.filter { policy.purpose(declared, declares: $0) }.map { field in
-            PurposeStatus.FieldStatus(
-                field: field.id,
-                decision: decision(
-                    for: ConsentQuestion(subject: subject, purpose: purpose, field: field.id, at: instant)))
-        }
-        return PurposeStatus(
-            purpose: purpose, at: instant, fields: fields, reasonWithoutFields: .notDeclared,
-            grantOrder: ledger.record(for: subject)?.grants.map(\.id))
+        PurposeStatus.deciding(purpose, of: subject, at: instant, in: ledger) { decision(for: $0) }
     }
 
     /// Every purpose's status for a subject at an instant, in the policy's purpose order.

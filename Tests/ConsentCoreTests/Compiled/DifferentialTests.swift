@@ -20,6 +20,17 @@ import _ConsentKitWorkload
         return 20_261_122
     }()
 
+    /// A second engine, built event by event as a live service builds it, compacting half-way for half the seeds.
+    static func builtEventByEvent(_ world: RandomWorld, seed: UInt64) throws -> ConsentEngine {
+        var incremental = ConsentEngine(ledger: ConsentLedger(policy: world.policy))
+        for (subject, facts) in world.subjects { try incremental.declare(subject, facts: facts) }
+        for (index, event) in world.events.enumerated() {
+            try? incremental.append(event)
+            if seed % 2 == 0 && index == world.events.count / 2 { incremental.compact() }
+        }
+        return incremental
+    }
+
     @Test func compiledDecisionsEqualTheReference() throws {
         var compared = 0
         var mismatches = 0
@@ -32,13 +43,7 @@ import _ConsentKitWorkload
             links += ledger.entries.filter { $0.event.typeName == "link" }.count
             let reference = ReferenceEvaluator(ledger: ledger)
             let engine = ConsentEngine(ledger: ledger)
-            // Build a second engine event by event, compacting half-way for half the seeds.
-            var incremental = ConsentEngine(ledger: ConsentLedger(policy: ledger.policy))
-            for (subject, facts) in world.subjects { try incremental.declare(subject, facts: facts) }
-            for (index, event) in world.events.enumerated() {
-                try? incremental.append(event)
-                if seed % 2 == 0 && index == world.events.count / 2 { incremental.compact() }
-            }
+            let incremental = try Self.builtEventByEvent(world, seed: seed)
             var random = SplitMix64(seed: seed ^ 0xC0FFEE)
             for number in 0..<Self.questionsPerWorld {
                 let question = world.question(&random)
@@ -100,12 +105,7 @@ import _ConsentKitWorkload
             let engine = ConsentEngine(ledger: ledger)
             // Every subject is compiled: agreement would prove nothing if the engine asked the reference.
             #expect(engine.referenceDecidedSubjects == 0, "seed \(seed)")
-            var incremental = ConsentEngine(ledger: ConsentLedger(policy: ledger.policy))
-            for (subject, facts) in world.subjects { try incremental.declare(subject, facts: facts) }
-            for (index, event) in world.events.enumerated() {
-                try? incremental.append(event)
-                if seed % 2 == 0 && index == world.events.count / 2 { incremental.compact() }
-            }
+            let incremental = try Self.builtEventByEvent(world, seed: seed)
             var random = SplitMix64(seed: seed ^ 0xC0FFEE)
             for number in 0..<Self.questionsPerWorld {
                 let question = world.question(&random)
