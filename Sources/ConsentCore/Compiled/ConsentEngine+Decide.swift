@@ -124,7 +124,7 @@ extension ConsentEngine {
     }
 
     @inline(__always)
-    private func withEvaluation<R>(_ body: (Evaluation) -> R) -> R {
+    func withEvaluation<R>(_ body: (Evaluation) -> R) -> R {
         facts.withUnsafeBufferPointer { facts in
             grants.withUnsafeBufferPointer { grants in
                 toggleTimes.withUnsafeBufferPointer { times in

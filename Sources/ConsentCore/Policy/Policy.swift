@@ -39,6 +39,12 @@ public struct Policy: Sendable {
     public let fields: [FieldDefinition]
     /// The purposes.
     public let purposes: [Purpose]
+    /// The mask patterns the policy declares, beside the built-in ones (``MaskPattern/builtIn``).
+    public let maskPatterns: [MaskPattern]
+    /// The privacy views over customer records (``PrivacyView``).
+    public let views: [PrivacyView]
+    /// The layout of the policy's records: its fields in order (``PersonalRecord``).
+    public let recordSchema: RecordSchema
     /// Lints: problems that do not stop the policy from loading but break a rule of the regime.
     public let warnings: [Diagnostic]
 
@@ -56,7 +62,7 @@ public struct Policy: Sendable {
         regime: Regime = .pipl, regimes: [Regime]? = nil, onlinePlatform: Bool = false, profiles: [Regime] = [],
         timeZone: String? = nil,
         minorAge: Int? = nil, ageReachedOn: AgeBoundary? = nil, categories: [DataCategory] = [],
-        fields: [FieldDefinition], purposes: [Purpose]
+        fields: [FieldDefinition], purposes: [Purpose], maskPatterns: [MaskPattern] = [], views: [PrivacyView] = []
     ) throws(ConsentKitError) {
         var validator = PolicyValidator(
             collector: DiagnosticCollector(file: nil), regime: regime, regimes: regimes ?? [regime])
@@ -82,20 +88,25 @@ public struct Policy: Sendable {
             categories: categories.enumerated().map { (JSONPath("categories") + $0, $1) },
             fields: fields.enumerated().map { (JSONPath("fields") + $0, $1) },
             purposes: purposes.enumerated().map { (JSONPath("purposes") + $0, $1) })
+        validator.validate(
+            maskPatterns: maskPatterns.enumerated().map { (JSONPath("maskPatterns") + $0, $1) },
+            views: views.enumerated().map { (JSONPath("views") + $0, $1) }, fields: fields, purposes: purposes,
+            categories: categories, minorAge: minorAge ?? regime.defaultMinorAge)
         try validator.collector.throwIfErrors()
         guard let zone else { throw ConsentKitError(reporting: validator.collector.diagnostics) }
         self.init(
             validated: regime, regimes: regimes ?? [regime], onlinePlatform: onlinePlatform, profiles: profiles,
             timeZone: zone,
             minorAge: minorAge ?? regime.defaultMinorAge, ageReachedOn: ageReachedOn ?? regime.defaultAgeReachedOn,
-            categories: categories, fields: fields, purposes: purposes, warnings: validator.collector.diagnostics)
+            categories: categories, fields: fields, purposes: purposes, maskPatterns: maskPatterns, views: views,
+            warnings: validator.collector.diagnostics)
     }
 
     package init(
         validated regime: Regime, regimes: [Regime], onlinePlatform: Bool, profiles: [Regime] = [],
         timeZone: TimeZone, minorAge: Int,
         ageReachedOn: AgeBoundary, categories: [DataCategory], fields: [FieldDefinition], purposes: [Purpose],
-        warnings: [Diagnostic]
+        maskPatterns: [MaskPattern] = [], views: [PrivacyView] = [], warnings: [Diagnostic]
     ) {
         self.regime = regime
         self.regimeAlone = [regime]
@@ -109,6 +120,9 @@ public struct Policy: Sendable {
         self.categories = categories
         self.fields = fields
         self.purposes = purposes
+        self.maskPatterns = maskPatterns
+        self.views = views
+        self.recordSchema = RecordSchema(fields: fields)
         self.warnings = warnings
         self.catalog = CategoryCatalog(regimes: regimes, declared: categories)
         self.purposeIndex = Dictionary(
@@ -120,6 +134,9 @@ public struct Policy: Sendable {
 
     /// The purpose with this id, or `nil`.
     public func purpose(_ id: PurposeID) -> Purpose? { purposeIndex[id].map { purposes[$0] } }
+
+    /// The view with this id, or `nil`.
+    public func view(_ id: String) -> PrivacyView? { views.first { $0.id == id } }
 
     /// The field with this id, or `nil`.
     public func field(_ id: FieldID) -> FieldDefinition? { fieldIndex[id].map { fields[$0] } }

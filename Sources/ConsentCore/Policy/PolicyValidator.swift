@@ -291,7 +291,7 @@ package struct PolicyValidator {
         }
     }
 
-    private mutating func checkUnique(_ ids: [(JSONPath, String)], what: String) {
+    mutating func checkUnique(_ ids: [(JSONPath, String)], what: String) {
         var seen: [String: JSONPath] = [:]
         for (path, id) in ids {
             if let first = seen[id] {

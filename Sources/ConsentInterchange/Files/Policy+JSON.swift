@@ -37,7 +37,7 @@ extension Policy {
         var reader = JSONReader(file: file)
         let keys = [
             "format", "regime", "regimes", "onlinePlatform", "profiles", "timeZone", "minorAge", "ageReachedOn",
-            "categories", "fields", "purposes",
+            "categories", "fields", "purposes", "maskPatterns", "views",
         ]
         guard let root = reader.object(json, at: basePath, allowed: keys) else {
             throw ConsentKitError(reporting: reader.diagnostics)
@@ -112,11 +112,26 @@ extension Policy {
                 }
             } ?? []
 
+        let maskPatterns =
+            reader.optional(root, "maskPatterns", at: basePath) { reader, value, path in
+                Self.readMaskPatterns(value, at: path, reader: &reader)
+            } ?? []
+        let declaredPatterns = Dictionary(maskPatterns.map { ($0.1.id, $0.1) }, uniquingKeysWith: { first, _ in first })
+        let effectiveMinorAge = minorAge ?? (regime ?? .pipl).defaultMinorAge
+        let views =
+            reader.optional(root, "views", at: basePath) { reader, value, path in
+                Self.readViews(
+                    value, at: path, patterns: declaredPatterns, minorAge: effectiveMinorAge, reader: &reader)
+            } ?? []
+
         var validator = PolicyValidator(
             collector: reader, regime: regime ?? .pipl, regimes: regimes ?? [regime ?? .pipl])
         if let regimes { validator.regimes(regimes, at: basePath + "regimes") }
         let zone = validator.timeZone(zoneName ?? (regime ?? .pipl).defaultTimeZone, at: basePath + "timeZone")
         validator.validate(categories: categories, fields: fields, purposes: purposes)
+        validator.validate(
+            maskPatterns: maskPatterns, views: views, fields: fields.map(\.1), purposes: purposes.map(\.1),
+            categories: categories.map(\.1), minorAge: effectiveMinorAge)
         try validator.collector.throwIfErrors()
         guard let regime, let zone else { throw ConsentKitError(reporting: validator.collector.diagnostics) }
         self.init(
@@ -124,7 +139,8 @@ extension Policy {
             profiles: profiles, timeZone: zone,
             minorAge: minorAge ?? regime.defaultMinorAge,
             ageReachedOn: boundary ?? regime.defaultAgeReachedOn, categories: categories.map(\.1),
-            fields: fields.map(\.1), purposes: purposes.map(\.1), warnings: validator.collector.diagnostics)
+            fields: fields.map(\.1), purposes: purposes.map(\.1), maskPatterns: maskPatterns.map(\.1),
+            views: views.map(\.1), warnings: validator.collector.diagnostics)
     }
 
     private static func readCategory(_ value: JSONValue, at path: JSONPath, reader: inout JSONReader) -> DataCategory? {
@@ -416,6 +432,8 @@ extension Policy {
                         return .object(object)
                     })
             ))
+        if !maskPatterns.isEmpty { root.members.append(("maskPatterns", maskPatternsJSON)) }
+        if !views.isEmpty { root.members.append(("views", viewsJSON)) }
         return .object(root)
     }
 }

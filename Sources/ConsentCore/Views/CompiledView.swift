@@ -1,0 +1,104 @@
+internal import Foundation
+
+/// A ``PrivacyView`` resolved against a compiled policy, once: per field its transform, whether the purpose
+/// declares it, whether it is sensitive or a direct identifier; the question's indices; the pseudonymiser. Project
+/// records through it with ``ConsentEngine/view(of:as:at:)``.
+///
+/// ```swift
+/// let view = try engine.compiled.view("crm.standard")
+/// let shown = engine.view(of: record, as: view, at: .now)
+/// ```
+public struct CompiledView: Sendable {
+    /// The declaration.
+    public let view: PrivacyView
+    /// The layout of the records it projects.
+    public let schema: RecordSchema
+    /// The id of the key pseudonyms are made with, or `nil` when the view has none (its pseudonymised fields are
+    /// then withheld).
+    public var pseudonymKeyID: String? { pseudonymiser?.keyID }
+
+    struct FieldPlan: Sendable {
+        var transform: FieldTransform
+        var declared: Bool
+        var sensitive: Bool
+        var directIdentifier: Bool
+    }
+
+    let plans: [FieldPlan]
+    let question: CompiledQuestion
+    let pseudonymiser: Pseudonymiser?
+    /// A field the purpose declares, asked first by opt-out views: an opt-out or objection denies every field.
+    let probeField: Int32?
+    /// Positions of the quasi-identifiers in the schema.
+    let quasiIdentifiers: [Int]
+    let policy: Policy
+
+    init(_ view: PrivacyView, compiled: CompiledPolicy, key: PseudonymKey?) {
+        let policy = compiled.policy
+        self.view = view
+        self.policy = policy
+        self.schema = policy.recordSchema
+        let purpose = policy.purpose(view.purpose)
+        plans = policy.fields.map { field in
+            FieldPlan(
+                transform: view.transform(for: field),
+                declared: purpose.map { policy.purpose($0, declares: field) } ?? false,
+                sensitive: policy.sensitivity(of: field.id)?.isSensitive ?? false,
+                directIdentifier: PrivacyView.directIdentifierCategories.contains { $0.covers(field.category) })
+        }
+        question = compiled.compile(
+            ConsentQuestion(
+                subject: SubjectID(""), purpose: view.purpose, field: policy.fields.first?.id ?? FieldID(""),
+                at: Date(timeIntervalSince1970: 0), recipient: view.recipient, destination: view.destination,
+                channel: view.channel))
+        pseudonymiser = key?.pseudonymiser(purpose: view.purpose, recipient: view.recipient)
+        probeField = plans.firstIndex(where: \.declared).map(Int32.init)
+        quasiIdentifiers = view.quasiIdentifiers.compactMap { policy.recordSchema.position(of: $0) }
+    }
+
+    /// The same view with its quasi-identifiers generalised one level more (k-anonymity's second try), or `nil`
+    /// when none can get coarser.
+    func coarser() -> CompiledView? {
+        var changed = false
+        var plans = self.plans
+        for position in quasiIdentifiers {
+            if case .generalise(let generalisation) = plans[position].transform,
+                let coarser = generalisation.coarser(minorAge: policy.minorAge)
+            {
+                plans[position].transform = .generalise(coarser)
+                changed = true
+            }
+        }
+        guard changed else { return nil }
+        return CompiledView(copying: self, plans: plans)
+    }
+
+    private init(copying other: CompiledView, plans: [FieldPlan]) {
+        self.view = other.view
+        self.schema = other.schema
+        self.plans = plans
+        self.question = other.question
+        self.pseudonymiser = other.pseudonymiser
+        self.probeField = other.probeField
+        self.quasiIdentifiers = other.quasiIdentifiers
+        self.policy = other.policy
+    }
+}
+
+extension CompiledPolicy {
+    /// The policy's view `id`, compiled; with a `key`, its pseudonymised fields get keyed pseudonyms (without one
+    /// they are withheld, never hashed without a key).
+    ///
+    /// - Throws: ``ConsentKitError`` `unknownIdentifier` when the policy declares no such view.
+    public func view(_ id: String, key: PseudonymKey? = nil) throws(ConsentKitError) -> CompiledView {
+        guard let view = policy.view(id) else {
+            let known = policy.views.map { "`\($0.id)`" }.joined(separator: ", ")
+            throw ConsentKitError(
+                code: .unknownIdentifier,
+                message: "the policy declares no view `\(id.escapingControlCharacters)`"
+                    + (known.isEmpty ? " (it declares none)" : "; it declares \(known)"),
+                location: InputLocation(path: "views"))
+        }
+        return CompiledView(view, compiled: self, key: key)
+    }
+}

@@ -1,0 +1,206 @@
+/// A display mask: which characters of a value stay visible and what replaces the rest — a convention kept as data,
+/// so a policy can follow its own sector's practice instead of one pattern hard-coded here.
+///
+/// Masks count **grapheme clusters** (what a reader sees as one character: `欧`, `é` written as `e` + accent, an emoji
+/// with modifiers), never UTF-16 units or bytes, and they replace every hidden character whatever its script: a Han
+/// character is hidden like a Latin letter. (Masks that only replace letters and digits leave Chinese text in clear.)
+///
+/// **Short values.** A mask only applies when the value has at least ``keepFirst`` + ``keepLast`` +
+/// ``minimumHidden`` counted characters; otherwise showing the "visible" part would show most or all of the value,
+/// and the value falls back to ``shortValue`` (a full mask, or a keyed pseudonym). A value whose shape the style
+/// does not recognise (an 18-character ID number with 17 characters, an e-mail address without `@`) falls back the
+/// same way: a mask never passes through what it does not understand.
+///
+/// The built-in patterns (``builtIn``) follow common Chinese practice — compound surnames, mobile numbers with `+86`
+/// and full-width digits, 15- and 18-character resident ID numbers, bank cards, e-mail, addresses — and a policy
+/// may declare its own (`maskPatterns` in the policy file).
+public struct MaskPattern: Sendable, Hashable {
+    /// How the pattern reads a value.
+    public enum Style: String, Sendable, Hashable, CaseIterable {
+        /// Counts every character.
+        case text
+        /// A personal name: keeps the surname (two characters for a compound surname such as 欧阳), hides the rest.
+        case chineseName
+        /// Counts digits only (ASCII or full-width); separators stay as they are.
+        case digits
+        /// A mobile number: digits, an optional `+86`/`0086` country prefix kept aside, 11 digits starting with 1.
+        case mobile
+        /// A resident identity number: 18 characters (17 digits and a digit or `X`) or 15 digits.
+        case idNumber
+        /// A bank card number: 12–19 digits, separators kept.
+        case bankCard
+        /// An e-mail address: the mask applies to the local part, the domain stays.
+        case email
+    }
+
+    /// What a value too short (or of the wrong shape) for the mask gets instead.
+    public enum ShortValue: String, Sendable, Hashable, CaseIterable {
+        /// The fill character ``fixedWidth`` times (four when the pattern does not fix a width).
+        case redact
+        /// A keyed pseudonym of the value, or a redaction when the view has no key.
+        case pseudonymise
+    }
+
+    /// The pattern's name: a built-in one (`mobile`) or one the policy declares.
+    public let id: String
+    /// How the value is read.
+    public let style: Style
+    /// Visible characters at the start (for ``Style/chineseName``: the surname instead).
+    public let keepFirst: Int
+    /// Visible characters at the end.
+    public let keepLast: Int
+    /// The fewest characters that must be hidden for the mask to apply.
+    public let minimumHidden: Int
+    /// The character that replaces hidden ones.
+    public let fill: Character
+    /// When set, the hidden part is exactly this many fill characters, so the output does not reveal the length.
+    public let fixedWidth: Int?
+    /// What a short or unrecognised value gets.
+    public let shortValue: ShortValue
+
+    /// Declares a pattern.
+    public init(
+        id: String, style: Style = .text, keepFirst: Int = 0, keepLast: Int = 0, minimumHidden: Int = 1,
+        fill: Character = "*", fixedWidth: Int? = nil, shortValue: ShortValue = .redact
+    ) {
+        self.id = id
+        self.style = style
+        self.keepFirst = keepFirst
+        self.keepLast = keepLast
+        self.minimumHidden = minimumHidden
+        self.fill = fill
+        self.fixedWidth = fixedWidth
+        self.shortValue = shortValue
+    }
+
+    /// The most characters of the value the pattern can show (the surname counts as two for a name; an e-mail's
+    /// domain is not counted, since it names the provider rather than the person).
+    public var maximumVisible: Int {
+        style == .chineseName ? max(keepFirst, 2) + keepLast : keepFirst + keepLast
+    }
+
+    /// The built-in patterns, by id.
+    ///
+    /// | id | example | shows |
+    /// | --- | --- | --- |
+    /// | `chineseName` | 欧阳娜娜 → 欧阳** | the surname |
+    /// | `mobile` | 13812345678 → 138****5678 | first 3 and last 4 digits |
+    /// | `idNumber` | 11010519491231002X → 1****************X | first and last character |
+    /// | `bankCard` | 6222020200112233445 → 6222***********3445 | first 4 and last 4 digits |
+    /// | `email` | zhang.san@example.cn → z****@example.cn | first character of the local part, the domain |
+    /// | `address` | 北京市海淀区马连洼街道289号 → 北京市海淀区**** | the first 6 characters |
+    /// | `redact` | anything → **** | nothing |
+    public static let builtIn: [String: MaskPattern] = Dictionary(
+        uniqueKeysWithValues: [
+            MaskPattern(id: "chineseName", style: .chineseName, keepFirst: 1),
+            MaskPattern(id: "mobile", style: .mobile, keepFirst: 3, keepLast: 4, minimumHidden: 4),
+            MaskPattern(id: "idNumber", style: .idNumber, keepFirst: 1, keepLast: 1, minimumHidden: 12),
+            MaskPattern(id: "bankCard", style: .bankCard, keepFirst: 4, keepLast: 4, minimumHidden: 4),
+            MaskPattern(id: "email", style: .email, keepFirst: 1, minimumHidden: 1, fixedWidth: 4),
+            MaskPattern(id: "address", style: .text, keepFirst: 6, minimumHidden: 1, fixedWidth: 4),
+            MaskPattern(id: "redact", style: .text, minimumHidden: 0, fixedWidth: 4),
+        ].map { ($0.id, $0) })
+
+    /// Two-character surnames (复姓), for ``Style/chineseName``: the common ones of the Hundred Family Surnames and
+    /// today's registers. A name starting with one keeps both characters.
+    public static let compoundSurnames: Set<String> = [
+        "欧阳", "太史", "端木", "上官", "司马", "东方", "独孤", "南宫", "万俟", "闻人", "夏侯", "诸葛", "尉迟", "公羊",
+        "赫连", "澹台", "皇甫", "宗政", "濮阳", "公冶", "太叔", "申屠", "公孙", "慕容", "仲孙", "钟离", "长孙", "宇文",
+        "司徒", "鲜于", "司空", "闾丘", "子车", "亓官", "司寇", "巫马", "公西", "颛孙", "壤驷", "公良", "漆雕", "乐正",
+        "宰父", "谷梁", "拓跋", "夹谷", "轩辕", "令狐", "段干", "百里", "呼延", "东郭", "南门", "羊舌", "微生", "公户",
+        "公玉", "公仪", "梁丘", "公仲", "公上", "公门", "公山", "公坚", "左丘", "公伯", "西门", "公祖", "第五", "公乘",
+        "贯丘", "公皙", "南荣", "东里", "东宫", "仲长", "子书", "子桑", "即墨", "达奚", "褚师", "吴铭", "纳兰", "归海",
+        "东门", "况后", "有琴", "梁丘", "左人", "西宫", "欧侯", "呼衍",
+    ]
+
+    /// The masked text of `value`, or `nil` when the value is too short or of the wrong shape for the pattern (the
+    /// caller then applies ``shortValue``).
+    public func apply(to value: String) -> String? {
+        switch style {
+        case .text: return maskCharacters(Array(value), keepFirst: keepFirst)
+        case .chineseName:
+            let characters = Array(value)
+            let surname =
+                characters.count >= 2 && Self.compoundSurnames.contains(String(characters[0...1])) ? 2 : 1
+            return maskCharacters(characters, keepFirst: max(keepFirst, surname))
+        case .email:
+            guard let at = value.lastIndex(of: "@") else { return nil }
+            let local = Array(value[..<at])
+            let domain = value[value.index(after: at)...]
+            guard !domain.isEmpty, !domain.contains("@"), domain.contains("."),
+                let masked = maskCharacters(local, keepFirst: keepFirst)
+            else { return nil }
+            return masked + "@" + domain
+        case .digits, .mobile, .idNumber, .bankCard: return maskDigits(value)
+        }
+    }
+
+    /// The redaction a short value gets: the fill character ``fixedWidth`` times, or four.
+    public var redaction: String { String(repeating: fill, count: fixedWidth ?? 4) }
+
+    private func hidden(_ count: Int) -> String { String(repeating: fill, count: fixedWidth ?? count) }
+
+    private func maskCharacters(_ characters: [Character], keepFirst: Int) -> String? {
+        let hiddenCount = characters.count - keepFirst - keepLast
+        guard hiddenCount >= max(minimumHidden, 0), hiddenCount > 0 || keepFirst + keepLast == 0 else { return nil }
+        if characters.isEmpty { return hidden(0).isEmpty ? nil : hidden(0) }
+        return String(characters[..<keepFirst]) + hidden(hiddenCount)
+            + String(characters[(characters.count - keepLast)...])
+    }
+
+    /// Masks counting digits only: separators (spaces, `-`) stay where they are, so `138 1234 5678` reads
+    /// `138 **** 5678`; a style with a shape checks the digits first.
+    private func maskDigits(_ value: String) -> String? {
+        var characters = Array(value)
+        var prefix: [Character] = []
+        if style == .mobile {
+            // A country prefix is kept aside: it says where the number is from, not whose it is.
+            for code in ["+86", "0086", "＋８６", "+８６", "００８６"] where value.hasPrefix(code) {
+                prefix = Array(characters[..<code.count])
+                characters.removeFirst(code.count)
+                while characters.first == " " || characters.first == "-" { prefix.append(characters.removeFirst()) }
+                break
+            }
+        }
+        let separators: Set<Character> = [" ", "-"]
+        var digitPositions: [Int] = []
+        for (offset, character) in characters.enumerated() {
+            if Self.isDigit(character) {
+                digitPositions.append(offset)
+            } else if style == .idNumber, offset == characters.count - 1, character == "X" || character == "x" {
+                digitPositions.append(offset)
+            } else if !separators.contains(character) || style == .idNumber {
+                return nil
+            }
+        }
+        let count = digitPositions.count
+        switch style {
+        case .mobile:
+            guard count == 11, characters[digitPositions[0]].wholeNumberValue == 1 else { return nil }
+        case .idNumber:
+            guard count == 18 || (count == 15 && Self.isDigit(characters[characters.count - 1])),
+                characters.count == count
+            else { return nil }
+        case .bankCard: guard (12...19).contains(count) else { return nil }
+        default: break
+        }
+        let hiddenCount = count - keepFirst - keepLast
+        guard hiddenCount >= max(minimumHidden, 1) else { return nil }
+        if let width = fixedWidth {
+            // A fixed width hides how many digits there were: the visible digits around one run of fill.
+            let head = keepFirst == 0 ? [] : Array(characters[...digitPositions[keepFirst - 1]])
+            let tail = keepLast == 0 ? [] : Array(characters[digitPositions[count - keepLast]...])
+            return String(prefix + head) + String(repeating: fill, count: width) + String(tail)
+        }
+        for (index, position) in digitPositions.enumerated() where index >= keepFirst && index < count - keepLast {
+            characters[position] = fill
+        }
+        return String(prefix + characters)
+    }
+
+    /// ASCII `0`–`9` and their full-width forms (`０`–`９`), which phone numbers typed on Chinese keyboards often use.
+    static func isDigit(_ character: Character) -> Bool {
+        guard let scalar = character.unicodeScalars.first, character.unicodeScalars.count == 1 else { return false }
+        return (0x30...0x39).contains(scalar.value) || (0xFF10...0xFF19).contains(scalar.value)
+    }
+}

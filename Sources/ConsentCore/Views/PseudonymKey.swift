@@ -1,0 +1,109 @@
+/// A secret for keyed pseudonyms: HMAC-SHA-256 (RFC 2104) of a value under this key, separated per purpose and
+/// recipient, so the same phone number gets one surrogate in one disclosure and an unrelated one in another.
+///
+/// A pseudonym is never an unkeyed hash: without the key, inverting one means guessing the key, not the 10¹⁰ possible
+/// mobile numbers. Pseudonymised data is still personal information — it is *de-identified* (PIPL Art. 73(3)): the
+/// key is the "additional information" that links it back, and is kept apart from the data (GB/T 35273 §6.2).
+///
+/// The key is never serialised: it has no `Codable` conformance, and its description and mirror show only its
+/// ``id``. Each pseudonym carries the key id (`psn:2026-12:…`), so after a **rotation** (a new id and secret) the
+/// outputs of the old and new keys are told apart, and every pseudonym changes.
+public struct PseudonymKey: Sendable, CustomStringConvertible, CustomReflectable {
+    /// The key's id, written into every pseudonym: 1–32 ASCII letters, digits, `-` or `_`.
+    public let id: String
+    private let inner: SHA256
+    private let outer: SHA256
+
+    /// The shortest secret accepted: 32 bytes (RFC 2104 §3: not shorter than the hash's output).
+    public static let minimumSecretLength = 32
+
+    /// Creates a key from a secret of at least ``minimumSecretLength`` bytes.
+    ///
+    /// - Throws: ``ConsentKitError`` `invalidValue` for an id outside the rule or a short secret.
+    public init(id: String, secret: some Collection<UInt8>) throws(ConsentKitError) {
+        let allowed = id.utf8.allSatisfy { byte in
+            (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte)
+                || byte == 0x2D || byte == 0x5F
+        }
+        guard (1...32).contains(id.utf8.count), allowed else {
+            throw ConsentKitError(
+                code: .invalidValue,
+                message: "a pseudonym key id has 1 to 32 ASCII letters, digits, `-` or `_`; got `\(id.escapingControlCharacters)`")
+        }
+        guard secret.count >= Self.minimumSecretLength else {
+            throw ConsentKitError(
+                code: .invalidValue,
+                message: "pseudonym key `\(id)` has a \(secret.count)-byte secret; at least \(Self.minimumSecretLength) "
+                    + "bytes are needed")
+        }
+        self.id = id
+        var block = secret.count > 64 ? SHA256.hash(secret) : Array(secret)
+        block += [UInt8](repeating: 0, count: 64 - block.count)
+        var inner = SHA256()
+        inner.update(block.map { $0 ^ 0x36 })
+        var outer = SHA256()
+        outer.update(block.map { $0 ^ 0x5c })
+        self.inner = inner
+        self.outer = outer
+    }
+
+    /// `PseudonymKey(id)`: never the secret.
+    public var description: String { "PseudonymKey(\(id))" }
+
+    /// Only the id, so that `dump` and debuggers do not print the key schedule (which is as good as the secret).
+    public var customMirror: Mirror { Mirror(self, children: ["id": id]) }
+
+    /// The pseudonym function for one purpose and recipient (`nil` for none): the domain is hashed in once.
+    public func pseudonymiser(purpose: PurposeID, recipient: RecipientID?) -> Pseudonymiser {
+        var domain = inner
+        // Length-prefixed parts, so that no purpose/recipient pair can be spelt as another.
+        for part in ["consentkit.pseudonym/1", purpose.rawValue, recipient?.rawValue ?? ""] {
+            let bytes = Array(part.utf8)
+            domain.update(Array(String(bytes.count).utf8) + [0x3A] + bytes)
+        }
+        return Pseudonymiser(keyID: id, inner: domain, outer: outer)
+    }
+}
+
+/// Keyed pseudonyms for one purpose and recipient (``PseudonymKey/pseudonymiser(purpose:recipient:)``).
+public struct Pseudonymiser: Sendable, CustomStringConvertible {
+    /// The id of the key.
+    public let keyID: String
+    private let inner: SHA256
+    private let outer: SHA256
+    private let prefix: String
+
+    init(keyID: String, inner: SHA256, outer: SHA256) {
+        self.keyID = keyID
+        self.inner = inner
+        self.outer = outer
+        self.prefix = "psn:\(keyID):"
+    }
+
+    /// `Pseudonymiser(key id)`: never the key schedule.
+    public var description: String { "Pseudonymiser(\(keyID))" }
+
+    /// The pseudonym of a value: `psn:<key id>:` and the first 128 bits of the HMAC in base64url (22 characters).
+    /// Strings are normalised to NFC first, so equal-looking spellings get one pseudonym.
+    public func pseudonym(of value: FieldValue) -> String {
+        switch value {
+        case .string(let text):
+            var text = FieldValue.normalized(text)
+            return text.withUTF8 { pseudonym(ofBytes: UnsafeRawBufferPointer($0)) }
+        default:
+            return value.canonicalBytes.withUnsafeBytes { pseudonym(ofBytes: $0) }
+        }
+    }
+
+    private func pseudonym(ofBytes bytes: UnsafeRawBufferPointer) -> String {
+        var hash = inner
+        hash.update(bytes)
+        let innerDigest = hash.finalizeWords()
+        var mac = outer
+        withUnsafeBytes(of: innerDigest) { mac.update($0) }
+        let digest = mac.finalizeWords()
+        return withUnsafeBytes(of: digest) { raw in
+            prefix + Base64URL.encode(Array(raw.prefix(16)))
+        }
+    }
+}
