@@ -14,6 +14,8 @@ package enum ConsentCommand {
           evaluate                   one decision: --policy P --ledger L --subject S --purpose P --field F
                                      [--at T] [--recipient R] [--destination D] [--channel C] [--json]
                                      [--exit-code: exit 1 on deny]
+          view                       a records file through a privacy view: --policy P --ledger L
+                                     --records R --view V [--at T], JSON Lines out
           bench                      the standard benchmark workload [--subjects N] [--queries M] [--seed S]
                                      [--json] [--export DIR]
           token issue|verify         signed consent tokens: issue one for a grant or a subject's snapshot,
@@ -31,7 +33,7 @@ package enum ConsentCommand {
     package static let version = "0.13.0-dev"
 
     /// The commands, for suggestions.
-    static let commands = ["demo", "test", "check", "evaluate", "bench", "token", "journal", "help", "version"]
+    static let commands = ["demo", "test", "check", "evaluate", "view", "bench", "token", "journal", "help", "version"]
 
     package static func run(_ arguments: [String], output: CommandOutput) -> ExitCode {
         guard let command = arguments.first else {
@@ -48,6 +50,7 @@ package enum ConsentCommand {
             case "test": return try TestCommand.run(rest, output: output)
             case "check": return try CheckCommand.run(rest, output: output)
             case "evaluate": return try EvaluateCommand.run(rest, output: output)
+            case "view": return try ViewCommand.run(rest, output: output)
             case "bench": return try BenchCommand.run(rest, output: output)
             case "token": return try TokenCommand.run(rest, output: output)
             case "journal": return try JournalCommand.run(rest, output: output)
@@ -72,6 +75,7 @@ package enum ConsentCommand {
         case "test": output.out(TestCommand.usage + "\n")
         case "check": output.out(CheckCommand.usage + "\n")
         case "evaluate": output.out(EvaluateCommand.usage + "\n")
+        case "view": output.out(ViewCommand.usage + "\n")
         case "bench": output.out(BenchCommand.usage + "\n")
         case "token": output.out(TokenCommand.usage + "\n")
         case "journal": output.out(JournalCommand.usage + "\n")

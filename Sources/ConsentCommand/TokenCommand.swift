@@ -19,9 +19,7 @@ enum TokenCommand {
         """
 
     static func run(_ arguments: [String], output: CommandOutput) throws(ConsentKitError) -> ExitCode {
-        if arguments.contains(where: { $0 == "--key" || $0.hasPrefix("--key=") || $0 == "--secret" }) {
-            throw .argument("a key is never given on the command line; use --key-file PATH or --key-env NAME")
-        }
+        try KeyOptions.refuseInlineSecrets(arguments)
         switch arguments.first {
         case "issue": return try issue(Array(arguments.dropFirst()), output: output)
         case "verify": return try verify(Array(arguments.dropFirst()), output: output)
@@ -107,20 +105,7 @@ enum TokenCommand {
     /// The one-key ring the options name: the key is read from a file or the environment, never an argument.
     private static func keyRing(_ parsed: Arguments, output: CommandOutput) throws(ConsentKitError) -> TokenKeyRing {
         let id = try parsed.required("key-id")
-        var secret: [UInt8]
-        switch (parsed.option("key-file"), parsed.option("key-env")) {
-        case (let path?, nil):
-            secret = Array(try FileInput.read(path))
-        case (nil, let name?):
-            guard let value = output.environment[name] else {
-                throw .argument("the environment variable `\(name)` named by --key-env is not set")
-            }
-            secret = Array(value.utf8)
-        default:
-            throw .argument("give exactly one of `--key-file PATH` and `--key-env NAME`")
-        }
-        if secret.last == UInt8(ascii: "\n") { secret.removeLast() }
-        if secret.last == UInt8(ascii: "\r") { secret.removeLast() }
+        let secret = try KeyOptions.secret(parsed, output: output)
         return try TokenKeyRing(keys: [try TokenKey(id: id, secret: secret)], signingKeyID: id)
     }
 

@@ -102,3 +102,17 @@ extension CompiledPolicy {
         return CompiledView(view, compiled: self, key: key)
     }
 }
+
+extension CompiledView {
+    /// Whether any field can come out pseudonymised: a `pseudonymise` rule, or a mask whose short values fall back
+    /// to pseudonyms.
+    public var usesPseudonyms: Bool {
+        plans.contains { plan in
+            switch plan.transform {
+            case .pseudonymise: true
+            case .mask(let pattern): pattern.shortValue == .pseudonymise
+            default: false
+            }
+        }
+    }
+}

@@ -6,8 +6,9 @@ extension ConsentEngine {
     /// Each field starts from the decision for the record's subject, the view's purpose (and recipient, destination
     /// and channel), the field and the instant — exactly ``decision(for:)`` — and only a field the decision allows
     /// reaches the view's transform; a denied field is withheld with the decision's reason, never masked. An
-    /// opt-out view drops the whole record (``RecordView/dropped``) when the subject opted out of or objected to
-    /// the use, or when the purpose may use none of the record's fields.
+    /// opt-out or disclosure view drops the whole record (``RecordView/dropped``) when the subject opted out of,
+    /// objected to or restricted the use, was erased, or when the purpose may use none of the record's fields: a
+    /// recipient never learns that a customer who did not agree exists.
     public func view(of record: PersonalRecord, as view: CompiledView, at instant: Date) -> RecordView {
         var result = RecordView(schema: view.schema)
         self.view(of: record, as: view, at: instant, into: &result)
@@ -50,13 +51,20 @@ extension ConsentEngine {
     {
         if result.schema !== view.schema { result = RecordView(schema: view.schema) }
         result.subject = record.subject
+        switch view.view.kind {
+        case .anonymised: result.shownSubject = nil
+        case .disclosure:
+            result.shownSubject = view.pseudonymiser.map { $0.pseudonym(of: .string("subject:" + record.subject.rawValue)) }
+        case .standard, .personalData, .optOut: result.shownSubject = record.subject.rawValue
+        }
         if result.view != view.view.id { result.view = view.view.id }
         result.dropped = nil
         result.omitsWithheld = view.view.withheldFields == .omitted
         let handle = handle(for: record.subject)
         var question = view.question
         question.at = instant
-        if view.view.kind == .optOut, let probe = view.probeField {
+        let dropsRecords = view.view.kind.dropsRecords
+        if dropsRecords, let probe = view.probeField {
             // One decision settles an opt-out or objection: it denies every field of the purpose alike.
             question.field = probe
             let reason = decision(question, for: handle).reason
@@ -72,7 +80,8 @@ extension ConsentEngine {
             minor = known
             return known
         }
-        var identified = false
+        // The customer id in clear identifies the record whatever its fields show.
+        var identified = !view.view.kind.deidentifies
         var pseudonyms = false
         var anyAllowed = false
         var firstDenial: ReasonCode?
@@ -112,7 +121,7 @@ extension ConsentEngine {
                 }
             }
         }
-        if view.view.kind == .optOut && !anyAllowed {
+        if dropsRecords && !anyAllowed {
             drop(&result, reason: firstDenial ?? .notDeclared)
             return
         }

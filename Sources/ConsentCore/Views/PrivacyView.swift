@@ -8,7 +8,7 @@
 /// | ``Kind/personalData`` | privileged roles (the privacy administrator); needs a ``justification`` | clear |
 /// | ``Kind/anonymised`` | analytics: k-anonymity over ``quasiIdentifiers``, no pseudonyms | withheld |
 /// | ``Kind/optOut`` | a use people can opt out of: drops the whole record of anyone who did | withheld |
-/// | ``Kind/disclosure`` | providing data to others (selectively anonymised), per ``recipient`` | withheld |
+/// | ``Kind/disclosure`` | providing data to others (selectively anonymised), per ``recipient``; drops records the recipient may not receive | withheld |
 public struct PrivacyView: Sendable, Hashable {
     /// The five kinds of view.
     public enum Kind: String, Sendable, Hashable, CaseIterable {
@@ -22,6 +22,10 @@ public struct PrivacyView: Sendable, Hashable {
         case optOut
         /// Selectively anonymised, for providing data to a third party.
         case disclosure
+
+        /// Whether the view drops a record the purpose may use no field of, or whose subject opted out of, objected
+        /// to or restricted the use (opt-out and disclosure views).
+        public var dropsRecords: Bool { self == .optOut || self == .disclosure }
 
         /// Whether the view's output is meant to be de-identified, so that a sensitive value never appears in clear.
         public var deidentifies: Bool { self == .anonymised || self == .disclosure }

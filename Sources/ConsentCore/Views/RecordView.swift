@@ -55,8 +55,9 @@ public enum Withholding: Sendable, Hashable {
 
 /// The legal status of a view's output (PIPL Art. 73, GB/T 35273 §3.14–3.15).
 public enum DataLabel: String, Sendable, Hashable, CaseIterable {
-    /// Personal information that identifies the person: a direct identifier (name, ID number, contact, device or
-    /// account id) in clear or masked, or a sensitive value in clear.
+    /// Personal information that identifies the person: the customer id in clear (every standard, personal-data
+    /// and opt-out view shows it), a direct identifier (name, ID number, contact, device or account id) in clear
+    /// or masked, or a sensitive value in clear.
     case identified
     /// De-identified (Art. 73(3)): no direct identifier or sensitive value shown, but the person could be identified
     /// with additional information — pseudonyms (the key) or a batch not proven k-anonymous. Still personal
@@ -72,6 +73,10 @@ public enum DataLabel: String, Sendable, Hashable, CaseIterable {
 public struct RecordView: Sendable, Hashable {
     /// Whose record.
     public internal(set) var subject: SubjectID
+    /// The subject as the output shows it: the id in clear for views of identified data; for a disclosure view
+    /// the subject's keyed pseudonym (so a recipient can join its records without learning the id), or nothing
+    /// without a key; for an anonymised view nothing.
+    public internal(set) var shownSubject: String?
     /// The view's id.
     public internal(set) var view: String
     /// The record's legal label.
@@ -89,6 +94,7 @@ public struct RecordView: Sendable, Hashable {
     /// An empty view to project into (``ConsentEngine/view(of:as:at:into:)`` reuses its storage).
     public init(schema: RecordSchema) {
         self.subject = SubjectID("")
+        self.shownSubject = nil
         self.view = ""
         self.label = .identified
         self.dropped = nil

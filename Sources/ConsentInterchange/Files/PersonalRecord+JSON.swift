@@ -189,9 +189,10 @@ extension RecordView {
             }
             fields.members.append((schema.fields[index].id.rawValue, value))
         }
-        let object: JSONObject = [
-            "subject": .string(subject.rawValue), "view": .string(view), "label": .string(label.rawValue),
-            "fields": .object(fields),
+        var object = JSONObject()
+        if let shownSubject { object.members.append(("subject", .string(shownSubject))) }
+        object.members += [
+            ("view", .string(view)), ("label", .string(label.rawValue)), ("fields", .object(fields)),
         ]
         return JSONValue.object(object).serialized()
     }
