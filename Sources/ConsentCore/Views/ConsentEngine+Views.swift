@@ -139,7 +139,7 @@ extension ConsentEngine {
 
     /// Denials that say the subject refused the use as a whole — an opt-out, objection, restriction or erasure —
     /// rather than something about one field.
-    static func dropsWholeRecord(_ reason: ReasonCode) -> Bool {
+    package static func dropsWholeRecord(_ reason: ReasonCode) -> Bool {
         switch reason {
         case .optedOutOfDirectMarketing, .optedOutOfThirdPartyDisclosure, .optedOutOfAutomatedDecisionMaking,
             .optedOutOfSensitiveData, .optedOutOfSaleOrSharing, .objectedOnParticularSituation, .objectedToResearch,
