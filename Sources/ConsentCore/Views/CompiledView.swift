@@ -17,14 +17,20 @@ public struct CompiledView: Sendable {
     /// then withheld).
     public var pseudonymKeyID: String? { pseudonymiser?.keyID }
 
+    /// What the projection loop reads per field: plain bytes, so the loop copies no reference-counted value.
     struct FieldPlan: Sendable {
-        var transform: FieldTransform
+        enum Action: UInt8, Sendable {
+            case clear, withhold, pseudonymise, transform
+        }
+        var action: Action
         var declared: Bool
         var sensitive: Bool
         var directIdentifier: Bool
     }
 
     let plans: [FieldPlan]
+    /// Each field's transform, read only for ``FieldPlan/Action/transform``.
+    let transforms: [FieldTransform]
     let question: CompiledQuestion
     let pseudonymiser: Pseudonymiser?
     /// A field the purpose declares, asked first by opt-out views: an opt-out or objection denies every field.
@@ -39,9 +45,10 @@ public struct CompiledView: Sendable {
         self.policy = policy
         self.schema = policy.recordSchema
         let purpose = policy.purpose(view.purpose)
-        plans = policy.fields.map { field in
+        transforms = policy.fields.map { view.transform(for: $0) }
+        plans = zip(policy.fields, transforms).map { field, transform in
             FieldPlan(
-                transform: view.transform(for: field),
+                action: Self.action(transform),
                 declared: purpose.map { policy.purpose($0, declares: field) } ?? false,
                 sensitive: policy.sensitivity(of: field.id)?.isSensitive ?? false,
                 directIdentifier: PrivacyView.directIdentifierCategories.contains { $0.covers(field.category) })
@@ -60,23 +67,37 @@ public struct CompiledView: Sendable {
     /// when none can get coarser.
     func coarser() -> CompiledView? {
         var changed = false
-        var plans = self.plans
+        var transforms = self.transforms
         for position in quasiIdentifiers {
-            if case .generalise(let generalisation) = plans[position].transform,
+            if case .generalise(let generalisation) = transforms[position],
                 let coarser = generalisation.coarser(minorAge: policy.minorAge)
             {
-                plans[position].transform = .generalise(coarser)
+                transforms[position] = .generalise(coarser)
                 changed = true
             }
         }
         guard changed else { return nil }
-        return CompiledView(copying: self, plans: plans)
+        return CompiledView(copying: self, transforms: transforms)
     }
 
-    private init(copying other: CompiledView, plans: [FieldPlan]) {
+    static func action(_ transform: FieldTransform) -> FieldPlan.Action {
+        switch transform {
+        case .clear: .clear
+        case .withhold: .withhold
+        case .pseudonymise: .pseudonymise
+        case .mask, .generalise: .transform
+        }
+    }
+
+    private init(copying other: CompiledView, transforms: [FieldTransform]) {
         self.view = other.view
         self.schema = other.schema
-        self.plans = plans
+        self.transforms = transforms
+        self.plans = zip(other.plans, transforms).map { plan, transform in
+            var plan = plan
+            plan.action = Self.action(transform)
+            return plan
+        }
         self.question = other.question
         self.pseudonymiser = other.pseudonymiser
         self.probeField = other.probeField
@@ -107,8 +128,8 @@ extension CompiledView {
     /// Whether any field can come out pseudonymised: a `pseudonymise` rule, or a mask whose short values fall back
     /// to pseudonyms.
     public var usesPseudonyms: Bool {
-        plans.contains { plan in
-            switch plan.transform {
+        transforms.contains { transform in
+            switch transform {
             case .pseudonymise: true
             case .mask(let pattern): pattern.shortValue == .pseudonymise
             default: false

@@ -34,10 +34,10 @@ extension ConsentEngine {
             return summary
         }
         var chosen = view
-        var classes = classify(records, as: view, at: instant, into: &scratch)
+        var classes = classify(records, as: view, at: instant)
         if classes.smallest < view.view.k, view.view.shortfall == .generalise, let coarser = view.coarser() {
             chosen = coarser
-            classes = classify(records, as: coarser, at: instant, into: &scratch)
+            classes = classify(records, as: coarser, at: instant)
             summary.generalisedFurther = true
         }
         var smallest: Int?
@@ -79,15 +79,16 @@ extension ConsentEngine {
     }
 
     private func classify(
-        _ records: some Collection<PersonalRecord>, as view: CompiledView, at instant: Date,
-        into scratch: inout RecordView
+        _ records: some Collection<PersonalRecord>, as view: CompiledView, at instant: Date
     ) -> Classes {
         var classes = Classes()
         classes.keys.reserveCapacity(records.count)
         for record in records {
-            self.view(of: record, as: view, at: instant, into: &scratch)
+            // Only the quasi-identifiers matter here; the full projection comes in the second pass.
             var hasher = Hasher()
-            for position in view.quasiIdentifiers { hasher.combine(scratch.outcomes[position]) }
+            for position in view.quasiIdentifiers {
+                hasher.combine(outcome(of: record, field: position, as: view, at: instant))
+            }
             let key = hasher.finalize()
             classes.keys.append(key)
             classes.sizes[key, default: 0] += 1

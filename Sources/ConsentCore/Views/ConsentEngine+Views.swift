@@ -60,72 +60,49 @@ extension ConsentEngine {
         if result.view != view.view.id { result.view = view.view.id }
         result.dropped = nil
         result.omitsWithheld = view.view.withheldFields == .omitted
-        let handle = handle(for: record.subject)
-        var question = view.question
-        question.at = instant
-        let dropsRecords = view.view.kind.dropsRecords
-        if dropsRecords, let probe = view.probeField {
-            // One decision settles an opt-out or objection: it denies every field of the purpose alike.
-            question.field = probe
-            let reason = decision(question, for: handle).reason
-            if Self.dropsWholeRecord(reason) {
-                drop(&result, reason: reason)
-                return
-            }
+        var fields = FieldProjection(engine: self, view: view, subject: handle(for: record.subject), at: instant)
+        if view.view.kind.dropsRecords, let reason = fields.wholeRecordDenial() {
+            drop(&result, reason: reason)
+            return
         }
-        var minor: Bool?
-        func minorNow() -> Bool {
-            if let minor { return minor }
-            let known = isMinor(handle, at: instant)
-            minor = known
-            return known
-        }
+        fields.prepare(into: &result.allowed)
         // The customer id in clear identifies the record whatever its fields show.
         var identified = !view.view.kind.deidentifies
-        var pseudonyms = false
         var anyAllowed = false
         var firstDenial: ReasonCode?
-        let plans = view.plans
-        record.values.withUnsafeBufferPointer { values in
-            result.outcomes.withUnsafeMutableBufferPointer { outcomes in
-                for index in 0..<values.count {
-                    guard let value = values[index] else {
-                        outcomes[index] = nil
-                        continue
+        let allowed = result.allowed
+        view.plans.withUnsafeBufferPointer { plans in
+            record.values.withUnsafeBufferPointer { values in
+                result.outcomes.withUnsafeMutableBufferPointer { outcomes in
+                    for index in 0..<values.count {
+                        guard let value = values[index] else {
+                            outcomes[index] = nil
+                            continue
+                        }
+                        let plan = plans[index]
+                        let outcome = fields.outcome(of: value, at: index, plan: plan, allowed: allowed)
+                        switch outcome {
+                        case .clear:
+                            anyAllowed = true
+                            if !identified && (plan.directIdentifier || plan.sensitive || fields.isMinor()) {
+                                identified = true
+                            }
+                        case .masked:
+                            anyAllowed = true
+                            if plan.directIdentifier { identified = true }
+                        case .withheld(.denied(let reason)):
+                            if firstDenial == nil { firstDenial = reason }
+                        case .generalised, .pseudonymised, .withheld: anyAllowed = true
+                        }
+                        outcomes[index] = outcome
                     }
-                    let plan = plans[index]
-                    guard plan.declared else {
-                        outcomes[index] = .withheld(.denied(.notDeclared))
-                        if firstDenial == nil { firstDenial = .notDeclared }
-                        continue
-                    }
-                    question.field = Int32(index)
-                    let reason = decision(question, for: handle).reason
-                    guard reason.effect == .allow else {
-                        outcomes[index] = .withheld(.denied(reason))
-                        if firstDenial == nil { firstDenial = reason }
-                        continue
-                    }
-                    anyAllowed = true
-                    let outcome = Self.transform(
-                        value, plan: plan, reason: reason, view: view, at: instant, minor: minorNow)
-                    switch outcome {
-                    case .clear:
-                        if plan.directIdentifier || plan.sensitive || minorNow() { identified = true }
-                    case .masked:
-                        if plan.directIdentifier { identified = true }
-                    case .pseudonymised: pseudonyms = true
-                    case .generalised, .withheld: break
-                    }
-                    outcomes[index] = outcome
                 }
             }
         }
-        if dropsRecords && !anyAllowed {
+        if view.view.kind.dropsRecords && !anyAllowed {
             drop(&result, reason: firstDenial ?? .notDeclared)
             return
         }
-        _ = pseudonyms
         result.label = identified ? .identified : .deidentified
     }
 
@@ -137,6 +114,13 @@ extension ConsentEngine {
         }
     }
 
+    /// The outcome of one field of a record: the k-anonymity pass asks only the quasi-identifiers.
+    func outcome(of record: PersonalRecord, field index: Int, as view: CompiledView, at instant: Date) -> FieldOutcome? {
+        guard let value = record.values[index] else { return nil }
+        var fields = FieldProjection(engine: self, view: view, subject: handle(for: record.subject), at: instant)
+        return fields.outcome(of: value, at: index, plan: view.plans[index], allowed: nil)
+    }
+
     /// Denials that say the subject refused the use as a whole — an opt-out, objection, restriction or erasure —
     /// rather than something about one field.
     package static func dropsWholeRecord(_ reason: ReasonCode) -> Bool {
@@ -146,55 +130,6 @@ extension ConsentEngine {
             .restricted, .erased:
             true
         default: false
-        }
-    }
-
-    /// What an allowed field shows under its plan.
-    static func transform(
-        _ value: FieldValue, plan: CompiledView.FieldPlan, reason: ReasonCode, view: CompiledView, at instant: Date,
-        minor: () -> Bool
-    ) -> FieldOutcome {
-        switch plan.transform {
-        case .clear:
-            // A de-identifying view never shows a sensitive value in clear: for a minor, that is every field.
-            if view.view.kind.deidentifies && (plan.sensitive || minor()) { return .withheld(.sensitive) }
-            return .clear(value, reason)
-        case .withhold: return .withheld(.byView)
-        case .pseudonymise:
-            guard let pseudonymiser = view.pseudonymiser else { return .withheld(.noPseudonymKey) }
-            return .pseudonymised(pseudonymiser.pseudonym(of: value), reason)
-        case .mask(let pattern):
-            guard case .string(let text) = value else { return .withheld(.notApplicable) }
-            if let masked = pattern.apply(to: text) { return .masked(masked, reason) }
-            if pattern.shortValue == .pseudonymise, let pseudonymiser = view.pseudonymiser {
-                return .pseudonymised(pseudonymiser.pseudonym(of: value), reason)
-            }
-            return .masked(pattern.redaction, reason)
-        case .generalise(let generalisation):
-            switch (generalisation, value) {
-            case (.ageBand(let bounds), .date(let birthDate)):
-                guard let today = view.policy.localDate(of: instant),
-                    let age = view.policy.age(bornOn: birthDate, on: today)
-                else { return .withheld(.notApplicable) }
-                return .generalised(Generalisation.band(of: age, bounds: bounds), reason)
-            case (.prefix(let keep), .string(let text)):
-                var kept = ""
-                var count = 0
-                for character in text {
-                    if count == keep { return .generalised(kept, reason) }
-                    kept.append(character)
-                    count += 1
-                }
-                // As long as the prefix or shorter: the "prefix" would be the whole value.
-                return .withheld(.notApplicable)
-            case (.range(let width), .int(let number)):
-                return Generalisation.range(of: Double(number), width: width).map { .generalised($0, reason) }
-                    ?? .withheld(.notApplicable)
-            case (.range(let width), .double(let number)):
-                return Generalisation.range(of: number, width: width).map { .generalised($0, reason) }
-                    ?? .withheld(.notApplicable)
-            default: return .withheld(.notApplicable)
-            }
         }
     }
 

@@ -115,6 +115,15 @@ public enum Generalisation: Sendable, Hashable {
         return "\(lower)+"
     }
 
+    /// The range label of a whole number for `width`, exactly: `[1000,2000)`, `[-1000,0)`.
+    static func range(of value: Int, width: Int) -> String? {
+        let remainder = ((value % width) + width) % width
+        let (lower, underflow) = value.subtractingReportingOverflow(remainder)
+        let (upper, overflow) = lower.addingReportingOverflow(width)
+        guard !underflow, !overflow else { return nil }
+        return "[\(lower),\(upper))"
+    }
+
     /// The range label of `value` for `width`: `[1000,2000)`.
     static func range(of value: Double, width: Int) -> String? {
         let width = Double(width)

@@ -117,21 +117,31 @@ public struct MaskPattern: Sendable, Hashable {
     /// caller then applies ``shortValue``).
     public func apply(to value: String) -> String? {
         switch style {
-        case .text: return maskCharacters(Array(value), keepFirst: keepFirst)
+        case .text: return maskCharacters(Substring(value), keepFirst: keepFirst)
         case .chineseName:
-            let characters = Array(value)
-            let surname =
-                characters.count >= 2 && Self.compoundSurnames.contains(String(characters[0...1])) ? 2 : 1
-            return maskCharacters(characters, keepFirst: max(keepFirst, surname))
+            var surname = 1
+            if let second = value.index(value.startIndex, offsetBy: 2, limitedBy: value.endIndex),
+                Self.compoundSurnames.contains(String(value[..<second]))
+            {
+                surname = 2
+            }
+            return maskCharacters(Substring(value), keepFirst: max(keepFirst, surname))
         case .email:
             guard let at = value.lastIndex(of: "@") else { return nil }
-            let local = Array(value[..<at])
             let domain = value[value.index(after: at)...]
             guard !domain.isEmpty, !domain.contains("@"), domain.contains("."),
-                let masked = maskCharacters(local, keepFirst: keepFirst)
+                let masked = maskCharacters(value[..<at], keepFirst: keepFirst)
             else { return nil }
             return masked + "@" + domain
-        case .digits, .mobile, .idNumber, .bankCard: return maskDigits(value)
+        case .digits, .mobile, .idNumber, .bankCard:
+            // ASCII, the common case, is masked byte by byte; other text (full-width digits) by character.
+            if value.utf8.allSatisfy({ $0 < 0x80 }), fill.isASCII {
+                return maskDigits(Array(value.utf8), isDigit: { (0x30...0x39).contains($0) }, x: UInt8(ascii: "X"),
+                    lowerX: UInt8(ascii: "x"), separators: [0x20, 0x2D], fill: fill.asciiValue!
+                ) { String(decoding: $0, as: UTF8.self) }
+            }
+            return maskDigits(Array(value), isDigit: Self.isDigit, x: "X", lowerX: "x", separators: [" ", "-"], fill: fill)
+            { String($0) }
         }
     }
 
@@ -140,47 +150,73 @@ public struct MaskPattern: Sendable, Hashable {
 
     private func hidden(_ count: Int) -> String { String(repeating: fill, count: fixedWidth ?? count) }
 
-    private func maskCharacters(_ characters: [Character], keepFirst: Int) -> String? {
-        let hiddenCount = characters.count - keepFirst - keepLast
+    /// Keeps `keepFirst` and ``keepLast`` characters (grapheme clusters) around the hidden ones.
+    private func maskCharacters(_ text: Substring, keepFirst: Int) -> String? {
+        // ASCII without CR (CR LF is one character) counts one character per byte.
+        let ascii = text.utf8.allSatisfy { $0 < 0x80 && $0 != 0x0D }
+        let count = ascii ? text.utf8.count : text.count
+        let hiddenCount = count - keepFirst - keepLast
         guard hiddenCount >= max(minimumHidden, 0), hiddenCount > 0 || keepFirst + keepLast == 0 else { return nil }
-        if characters.isEmpty { return hidden(0).isEmpty ? nil : hidden(0) }
-        return String(characters[..<keepFirst]) + hidden(hiddenCount)
-            + String(characters[(characters.count - keepLast)...])
+        if count == 0 { return hidden(0).isEmpty ? nil : hidden(0) }
+        var output = String()
+        output.reserveCapacity(text.utf8.count + (fixedWidth ?? hiddenCount) * fill.utf8.count)
+        if ascii {
+            let bytes = text.utf8
+            output += Substring(bytes.prefix(keepFirst))
+            output += hidden(hiddenCount)
+            output += Substring(bytes.suffix(keepLast))
+        } else {
+            output += text.prefix(keepFirst)
+            output += hidden(hiddenCount)
+            output += text.suffix(keepLast)
+        }
+        return output
     }
 
     /// Masks counting digits only: separators (spaces, `-`) stay where they are, so `138 1234 5678` reads
-    /// `138 **** 5678`; a style with a shape checks the digits first.
-    private func maskDigits(_ value: String) -> String? {
-        var characters = Array(value)
-        var prefix: [Character] = []
+    /// `138 **** 5678`; a style with a shape checks the digits first. Generic over bytes (ASCII) and characters.
+    private func maskDigits<Unit: Equatable>(
+        _ input: [Unit], isDigit: (Unit) -> Bool, x: Unit, lowerX: Unit, separators: [Unit], fill: Unit,
+        text: ([Unit]) -> String
+    ) -> String? {
+        var characters = input[...]
+        var prefix: [Unit] = []
         if style == .mobile {
             // A country prefix is kept aside: it says where the number is from, not whose it is.
-            for code in ["+86", "0086", "＋８６", "+８６", "００８６"] where value.hasPrefix(code) {
-                prefix = Array(characters[..<code.count])
-                characters.removeFirst(code.count)
-                while characters.first == " " || characters.first == "-" { prefix.append(characters.removeFirst()) }
-                break
+            let codes: [[Unit]] = Self.countryPrefixes.compactMap { code in
+                let units = input.count >= code.count ? Array(input[..<code.count]) : []
+                return text(units) == code ? units : nil
+            }
+            if let code = codes.first {
+                prefix = code
+                characters = characters.dropFirst(code.count)
+                while let first = characters.first, separators.contains(first) {
+                    prefix.append(first)
+                    characters = characters.dropFirst()
+                }
             }
         }
-        let separators: Set<Character> = [" ", "-"]
+        var units = Array(characters)
         var digitPositions: [Int] = []
-        for (offset, character) in characters.enumerated() {
-            if Self.isDigit(character) {
+        digitPositions.reserveCapacity(units.count)
+        for (offset, unit) in units.enumerated() {
+            if isDigit(unit) {
                 digitPositions.append(offset)
-            } else if style == .idNumber, offset == characters.count - 1, character == "X" || character == "x" {
+            } else if style == .idNumber, offset == units.count - 1, unit == x || unit == lowerX {
                 digitPositions.append(offset)
-            } else if !separators.contains(character) || style == .idNumber {
+            } else if !separators.contains(unit) || style == .idNumber {
                 return nil
             }
         }
         let count = digitPositions.count
         switch style {
         case .mobile:
-            guard count == 11, characters[digitPositions[0]].wholeNumberValue == 1 else { return nil }
-        case .idNumber:
-            guard count == 18 || (count == 15 && Self.isDigit(characters[characters.count - 1])),
-                characters.count == count
+            guard count == 11, text([units[digitPositions[0]]]) == "1" || text([units[digitPositions[0]]]) == "１"
             else { return nil }
+        case .idNumber:
+            guard count == 18 || (count == 15 && isDigit(units[units.count - 1])), units.count == count else {
+                return nil
+            }
         case .bankCard: guard (12...19).contains(count) else { return nil }
         default: break
         }
@@ -188,15 +224,15 @@ public struct MaskPattern: Sendable, Hashable {
         guard hiddenCount >= max(minimumHidden, 1) else { return nil }
         if let width = fixedWidth {
             // A fixed width hides how many digits there were: the visible digits around one run of fill.
-            let head = keepFirst == 0 ? [] : Array(characters[...digitPositions[keepFirst - 1]])
-            let tail = keepLast == 0 ? [] : Array(characters[digitPositions[count - keepLast]...])
-            return String(prefix + head) + String(repeating: fill, count: width) + String(tail)
+            let head = keepFirst == 0 ? [] : Array(units[...digitPositions[keepFirst - 1]])
+            let tail = keepLast == 0 ? [] : Array(units[digitPositions[count - keepLast]...])
+            return text(prefix + head) + String(repeating: self.fill, count: width) + text(tail)
         }
-        for (index, position) in digitPositions.enumerated() where index >= keepFirst && index < count - keepLast {
-            characters[position] = fill
-        }
-        return String(prefix + characters)
+        for index in keepFirst..<(count - keepLast) { units[digitPositions[index]] = fill }
+        return text(prefix + units)
     }
+
+    private static let countryPrefixes = ["+86", "0086", "＋８６", "+８６", "００８６"]
 
     /// ASCII `0`–`9` and their full-width forms (`０`–`９`), which phone numbers typed on Chinese keyboards often use.
     static func isDigit(_ character: Character) -> Bool {

@@ -90,6 +90,8 @@ public struct RecordView: Sendable, Hashable {
     public internal(set) var outcomes: [FieldOutcome?]
     /// Whether withheld fields are left out of the JSON output (``PrivacyView/WithheldFields/omitted``).
     public internal(set) var omitsWithheld: Bool
+    /// Scratch space for the allowed fields, reused from record to record; not part of the value.
+    var allowed = FieldSet()
 
     /// An empty view to project into (``ConsentEngine/view(of:as:at:into:)`` reuses its storage).
     public init(schema: RecordSchema) {
@@ -101,6 +103,18 @@ public struct RecordView: Sendable, Hashable {
         self.schema = schema
         self.outcomes = Array(repeating: nil, count: schema.fields.count)
         self.omitsWithheld = false
+    }
+
+    public static func == (lhs: RecordView, rhs: RecordView) -> Bool {
+        lhs.subject == rhs.subject && lhs.shownSubject == rhs.shownSubject && lhs.view == rhs.view
+            && lhs.label == rhs.label && lhs.dropped == rhs.dropped && lhs.schema == rhs.schema
+            && lhs.outcomes == rhs.outcomes && lhs.omitsWithheld == rhs.omitsWithheld
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(subject)
+        hasher.combine(view)
+        hasher.combine(outcomes)
     }
 
     /// The outcome of a field, or `nil` when the record has no value for it.

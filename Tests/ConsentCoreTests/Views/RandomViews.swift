@@ -51,7 +51,7 @@ enum RandomViews {
                     id: "v\(index)", kind: kind, purpose: purpose.id,
                     recipient: kind == .disclosure || (purpose.thirdParty != nil && random.next() % 2 == 0)
                         ? purpose.thirdParty?.recipients.first : nil,
-                    channel: purpose.channels.first, rules: rules,
+                    channel: random.next() % 2 == 0 ? purpose.channels.first : nil, rules: rules,
                     withheldFields: random.next() % 4 == 0 ? .omitted : .withheld,
                     justification: kind == .personalData ? "tests" : nil, quasiIdentifiers: quasi,
                     k: kind == .anonymised ? 2 + Int(random.next() % 3) : 0,
