@@ -83,13 +83,10 @@ extension ConsentEngine {
     ) -> Classes {
         var classes = Classes()
         classes.keys.reserveCapacity(records.count)
+        var texts: [String] = []
         for record in records {
             // Only the quasi-identifiers matter here; the full projection comes in the second pass.
-            var hasher = Hasher()
-            for position in view.quasiIdentifiers {
-                hasher.combine(outcome(of: record, field: position, as: view, at: instant))
-            }
-            let key = hasher.finalize()
+            let key = quasiIdentifierKey(of: record, as: view, at: instant, texts: &texts)
             classes.keys.append(key)
             classes.sizes[key, default: 0] += 1
         }

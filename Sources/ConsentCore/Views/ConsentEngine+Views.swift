@@ -60,45 +60,53 @@ extension ConsentEngine {
         if result.view != view.view.id { result.view = view.view.id }
         result.dropped = nil
         result.omitsWithheld = view.view.withheldFields == .omitted
-        var fields = FieldProjection(engine: self, view: view, subject: handle(for: record.subject), at: instant)
-        if view.view.kind.dropsRecords, let reason = fields.wholeRecordDenial() {
+        var fields = FieldProjection(view: view, subject: handle(for: record.subject), at: instant)
+        if view.view.kind.dropsRecords, let reason = fields.wholeRecordDenial(self, view) {
             drop(&result, reason: reason)
             return
         }
-        fields.prepare(into: &result.allowed)
+        fields.prepare(self, into: &result.allowed)
         // The customer id in clear identifies the record whatever its fields show.
         var identified = !view.view.kind.deidentifies
         var anyAllowed = false
         var firstDenial: ReasonCode?
         let allowed = result.allowed
+        var texts: [String] = []
+        swap(&texts, &result.texts)
+        texts.removeAll(keepingCapacity: true)
+        result.source = record
         view.plans.withUnsafeBufferPointer { plans in
             record.values.withUnsafeBufferPointer { values in
-                result.outcomes.withUnsafeMutableBufferPointer { outcomes in
+                result.codes.withUnsafeMutableBufferPointer { codes in
                     for index in 0..<values.count {
-                        guard let value = values[index] else {
-                            outcomes[index] = nil
+                        if values[index] == nil {
+                            codes[index] = FieldCode(.absent)
                             continue
                         }
                         let plan = plans[index]
-                        let outcome = fields.outcome(of: value, at: index, plan: plan, allowed: allowed)
-                        switch outcome {
+                        let code = fields.code(
+                            self, view, values: values, at: index, plan: plan, allowed: allowed, texts: &texts)
+                        switch code.kind {
                         case .clear:
                             anyAllowed = true
-                            if !identified && (plan.directIdentifier || plan.sensitive || fields.isMinor()) {
+                            if !identified && (plan.directIdentifier || plan.sensitive || fields.isMinor(self)) {
                                 identified = true
                             }
                         case .masked:
                             anyAllowed = true
                             if plan.directIdentifier { identified = true }
-                        case .withheld(.denied(let reason)):
-                            if firstDenial == nil { firstDenial = reason }
-                        case .generalised, .pseudonymised, .withheld: anyAllowed = true
+                        case .denied:
+                            if firstDenial == nil { firstDenial = ReasonCode(ordinal: code.reason) }
+                        case .absent: break
+                        case .generalised, .pseudonymised, .byView, .sensitive, .noPseudonymKey, .notApplicable:
+                            anyAllowed = true
                         }
-                        outcomes[index] = outcome
+                        codes[index] = code
                     }
                 }
             }
         }
+        swap(&texts, &result.texts)
         if view.view.kind.dropsRecords && !anyAllowed {
             drop(&result, reason: firstDenial ?? .notDeclared)
             return
@@ -109,16 +117,38 @@ extension ConsentEngine {
     private func drop(_ result: inout RecordView, reason: ReasonCode) {
         result.dropped = reason
         result.label = .deidentified
-        result.outcomes.withUnsafeMutableBufferPointer { outcomes in
-            for index in outcomes.indices { outcomes[index] = nil }
+        result.codes.withUnsafeMutableBufferPointer { codes in
+            for index in codes.indices { codes[index] = FieldCode(.absent) }
         }
+        result.texts.removeAll(keepingCapacity: true)
     }
 
-    /// The outcome of one field of a record: the k-anonymity pass asks only the quasi-identifiers.
-    func outcome(of record: PersonalRecord, field index: Int, as view: CompiledView, at instant: Date) -> FieldOutcome? {
-        guard let value = record.values[index] else { return nil }
-        var fields = FieldProjection(engine: self, view: view, subject: handle(for: record.subject), at: instant)
-        return fields.outcome(of: value, at: index, plan: view.plans[index], allowed: nil)
+    /// The class key of a record for k-anonymity: a hash of its quasi-identifiers as the view shows them, worked
+    /// out without projecting the other fields.
+    func quasiIdentifierKey(
+        of record: PersonalRecord, as view: CompiledView, at instant: Date, texts: inout [String]
+    ) -> Int {
+        var fields = FieldProjection(view: view, subject: handle(for: record.subject), at: instant)
+        var hasher = Hasher()
+        texts.removeAll(keepingCapacity: true)
+        record.values.withUnsafeBufferPointer { values in
+            for index in view.quasiIdentifiers {
+                guard let value = values[index] else {
+                    hasher.combine(FieldCode.Kind.absent)
+                    continue
+                }
+                let code = fields.code(
+                    self, view, values: values, at: index, plan: view.plans[index], allowed: nil, texts: &texts)
+                hasher.combine(code.kind)
+                hasher.combine(code.reason)
+                switch code.kind {
+                case .clear: hasher.combine(value)
+                case .masked, .generalised, .pseudonymised: hasher.combine(texts[Int(code.text)])
+                default: break
+                }
+            }
+        }
+        return hasher.finalize()
     }
 
     /// Denials that say the subject refused the use as a whole — an opt-out, objection, restriction or erasure —

@@ -3,12 +3,15 @@ internal import Foundation
 /// The per-record state of a projection: the subject's handle and question, the fields the purpose allows (worked
 /// out for all fields at once where the compiled layout can), and what is computed at most once per record — the
 /// subject's minority, the local day of the instant, the allow reason.
+///
+/// It holds no reference to the engine or the view (copying either would retain every array they hold, once per
+/// record): both are passed to each call.
 struct FieldProjection {
-    let engine: ConsentEngine
-    let view: CompiledView
     let subject: SubjectHandle
     let instant: Date
     var question: CompiledQuestion
+    /// The view's kind hides sensitive values (read once: going through the declaration per field copies it).
+    let deidentifies: Bool
     /// Whether `allowed` holds the purpose's allowed fields (a subject in the PIPL layout, asked without a
     /// recipient, destination or channel): then only denied fields need a decision of their own, for the reason.
     private var bulk = false
@@ -16,18 +19,17 @@ struct FieldProjection {
     private var minor: Bool?
     private var today: CalendarDate??
 
-    init(engine: ConsentEngine, view: CompiledView, subject: SubjectHandle, at instant: Date) {
-        self.engine = engine
-        self.view = view
+    init(view: CompiledView, subject: SubjectHandle, at instant: Date) {
         self.subject = subject
         self.instant = instant
         self.question = view.question
         self.question.at = instant
+        self.deidentifies = view.view.kind.deidentifies
     }
 
     /// The reason an opt-out or disclosure view drops the whole record, from one decision: an opt-out, objection,
     /// restriction or erasure denies every field of the purpose alike.
-    mutating func wholeRecordDenial() -> ReasonCode? {
+    mutating func wholeRecordDenial(_ engine: borrowing ConsentEngine, _ view: borrowing CompiledView) -> ReasonCode? {
         guard let probe = view.probeField else { return nil }
         question.field = probe
         let reason = engine.decision(question, for: subject).reason
@@ -35,7 +37,7 @@ struct FieldProjection {
     }
 
     /// Works out the allowed fields at once when the layout allows it.
-    mutating func prepare(into allowed: inout FieldSet) {
+    mutating func prepare(_ engine: borrowing ConsentEngine, into allowed: inout FieldSet) {
         guard question.recipient == CompiledQuestion.none, question.destination == CompiledQuestion.none,
             question.channel == CompiledQuestion.none, engine.isInBulkLayout(subject)
         else { return }
@@ -43,7 +45,7 @@ struct FieldProjection {
         bulk = true
     }
 
-    mutating func isMinor() -> Bool {
+    mutating func isMinor(_ engine: borrowing ConsentEngine) -> Bool {
         if let minor { return minor }
         let known = engine.isMinor(subject, at: instant)
         minor = known
@@ -51,7 +53,7 @@ struct FieldProjection {
     }
 
     /// The decision's reason for a declared field.
-    private mutating func reason(_ index: Int, allowed: FieldSet?) -> ReasonCode {
+    private mutating func reason(_ engine: borrowing ConsentEngine, _ index: Int, allowed: FieldSet?) -> ReasonCode {
         if bulk, let allowed, allowed.contains(Int32(index)) {
             // Every allowed field of one purpose and subject rests on the same ground: ask once.
             if let allowReason { return allowReason }
@@ -62,53 +64,65 @@ struct FieldProjection {
         return reason
     }
 
-    mutating func outcome(of value: FieldValue, at index: Int, plan: CompiledView.FieldPlan, allowed: FieldSet?)
-        -> FieldOutcome
-    {
-        guard plan.declared else { return .withheld(.denied(.notDeclared)) }
-        let reason = reason(index, allowed: allowed)
-        guard reason.effect == .allow else { return .withheld(.denied(reason)) }
+    /// The code of the field at `index` (present in `values`), appending a transformed text to `texts`.
+    mutating func code(
+        _ engine: borrowing ConsentEngine, _ view: borrowing CompiledView, values: UnsafeBufferPointer<FieldValue?>,
+        at index: Int, plan: CompiledView.FieldPlan, allowed: FieldSet?, texts: inout [String]
+    ) -> FieldCode {
+        guard plan.declared else { return FieldCode(.denied, .notDeclared) }
+        let reason = reason(engine, index, allowed: allowed)
+        guard reason.effect == .allow else { return FieldCode(.denied, reason) }
         switch plan.action {
         case .clear:
             // A de-identifying view never shows a sensitive value in clear: for a minor, that is every field.
-            if view.view.kind.deidentifies && (plan.sensitive || isMinor()) { return .withheld(.sensitive) }
-            return .clear(value, reason)
-        case .withhold: return .withheld(.byView)
+            if deidentifies && (plan.sensitive || isMinor(engine)) { return FieldCode(.sensitive) }
+            return FieldCode(.clear, reason)
+        case .withhold: return FieldCode(.byView)
         case .pseudonymise:
-            guard let pseudonymiser = view.pseudonymiser else { return .withheld(.noPseudonymKey) }
-            return .pseudonymised(pseudonymiser.pseudonym(of: value), reason)
-        case .transform: return transform(value, view.transforms[index], reason: reason)
+            guard let pseudonymiser = view.pseudonymiser, let value = values[index] else {
+                return FieldCode(.noPseudonymKey)
+            }
+            texts.append(pseudonymiser.pseudonym(of: value))
+            return FieldCode(.pseudonymised, reason, text: texts.count - 1)
+        case .transform:
+            guard let value = values[index] else { return FieldCode(.absent) }
+            return transform(view, value, view.transforms[index], reason: reason, texts: &texts)
         }
     }
 
-    private mutating func transform(_ value: FieldValue, _ transform: FieldTransform, reason: ReasonCode)
-        -> FieldOutcome
-    {
+    private mutating func transform(
+        _ view: borrowing CompiledView, _ value: FieldValue, _ transform: FieldTransform, reason: ReasonCode,
+        texts: inout [String]
+    ) -> FieldCode {
+        func shown(_ kind: FieldCode.Kind, _ text: String) -> FieldCode {
+            texts.append(text)
+            return FieldCode(kind, reason, text: texts.count - 1)
+        }
         switch (transform, value) {
         case (.mask(let pattern), .string(let text)):
-            if let masked = pattern.apply(to: text) { return .masked(masked, reason) }
+            if let masked = pattern.apply(to: text) { return shown(.masked, masked) }
             if pattern.shortValue == .pseudonymise, let pseudonymiser = view.pseudonymiser {
-                return .pseudonymised(pseudonymiser.pseudonym(of: value), reason)
+                return shown(.pseudonymised, pseudonymiser.pseudonym(of: value))
             }
-            return .masked(pattern.redaction, reason)
+            return shown(.masked, pattern.redaction)
         case (.generalise(.ageBand(let bounds)), .date(let birthDate)):
             if today == nil { today = .some(view.policy.localDate(of: instant)) }
             guard let day = today ?? nil, let age = view.policy.age(bornOn: birthDate, on: day) else {
-                return .withheld(.notApplicable)
+                return FieldCode(.notApplicable)
             }
-            return .generalised(Generalisation.band(of: age, bounds: bounds), reason)
+            return shown(.generalised, Generalisation.band(of: age, bounds: bounds))
         case (.generalise(.prefix(let keep)), .string(let text)):
             // As long as the prefix or shorter, the "prefix" would be the whole value.
             guard let end = text.index(text.startIndex, offsetBy: keep, limitedBy: text.endIndex), end < text.endIndex
-            else { return .withheld(.notApplicable) }
-            return .generalised(String(text[..<end]), reason)
+            else { return FieldCode(.notApplicable) }
+            return shown(.generalised, String(text[..<end]))
         case (.generalise(.range(let width)), .int(let number)):
-            return Generalisation.range(of: number, width: width).map { .generalised($0, reason) }
-                ?? .withheld(.notApplicable)
+            return Generalisation.range(of: number, width: width).map { shown(.generalised, $0) }
+                ?? FieldCode(.notApplicable)
         case (.generalise(.range(let width)), .double(let number)):
-            return Generalisation.range(of: number, width: width).map { .generalised($0, reason) }
-                ?? .withheld(.notApplicable)
-        default: return .withheld(.notApplicable)
+            return Generalisation.range(of: number, width: width).map { shown(.generalised, $0) }
+                ?? FieldCode(.notApplicable)
+        default: return FieldCode(.notApplicable)
         }
     }
 }

@@ -69,7 +69,10 @@ public enum DataLabel: String, Sendable, Hashable, CaseIterable {
 }
 
 /// A record as a view shows it: per present field, clear, transformed or withheld with its reason; or, for an
-/// opt-out view, the whole record dropped with the reason.
+/// opt-out or disclosure view, the whole record dropped with the reason.
+///
+/// It keeps a few bytes per field and the source record, and makes a ``FieldOutcome`` only when asked
+/// (``outcomes``, ``subscript(_:)``): projecting into a reused view copies no value.
 public struct RecordView: Sendable, Hashable {
     /// Whose record.
     public internal(set) var subject: SubjectID
@@ -81,15 +84,20 @@ public struct RecordView: Sendable, Hashable {
     public internal(set) var view: String
     /// The record's legal label.
     public internal(set) var label: DataLabel
-    /// Set when an opt-out view dropped the record: the reason (the opt-out, objection or denial). A dropped
-    /// record shows no field.
+    /// Set when an opt-out or disclosure view dropped the record: the reason (the opt-out, objection or denial).
+    /// A dropped record shows no field.
     public internal(set) var dropped: ReasonCode?
-    /// The policy layout ``outcomes`` follows.
+    /// The policy layout the outcomes follow.
     public internal(set) var schema: RecordSchema
-    /// One outcome per field of the schema: `nil` where the record has no value (or the record was dropped).
-    public internal(set) var outcomes: [FieldOutcome?]
     /// Whether withheld fields are left out of the JSON output (``PrivacyView/WithheldFields/omitted``).
     public internal(set) var omitsWithheld: Bool
+
+    /// One code per field of the schema.
+    var codes: [FieldCode]
+    /// The values of clear fields are read from here.
+    var source: PersonalRecord
+    /// The texts of transformed fields, in field order; a code's `text` indexes it.
+    var texts: [String] = []
     /// Scratch space for the allowed fields, reused from record to record; not part of the value.
     var allowed = FieldSet()
 
@@ -101,8 +109,30 @@ public struct RecordView: Sendable, Hashable {
         self.label = .identified
         self.dropped = nil
         self.schema = schema
-        self.outcomes = Array(repeating: nil, count: schema.fields.count)
         self.omitsWithheld = false
+        self.codes = Array(repeating: FieldCode(.absent), count: schema.fields.count)
+        self.source = PersonalRecord(subject: SubjectID(""), schema: schema)
+    }
+
+    /// One outcome per field of the schema: `nil` where the record has no value (or the record was dropped).
+    public var outcomes: [FieldOutcome?] { codes.indices.map(outcome(at:)) }
+
+    /// The outcome of the field at `index` in the schema.
+    public func outcome(at index: Int) -> FieldOutcome? {
+        let code = codes[index]
+        let reason = ReasonCode(ordinal: code.reason) ?? .notDeclared
+        switch code.kind {
+        case .absent: return nil
+        case .clear: return source.values[index].map { .clear($0, reason) }
+        case .masked: return .masked(texts[Int(code.text)], reason)
+        case .generalised: return .generalised(texts[Int(code.text)], reason)
+        case .pseudonymised: return .pseudonymised(texts[Int(code.text)], reason)
+        case .denied: return .withheld(.denied(reason))
+        case .byView: return .withheld(.byView)
+        case .sensitive: return .withheld(.sensitive)
+        case .noPseudonymKey: return .withheld(.noPseudonymKey)
+        case .notApplicable: return .withheld(.notApplicable)
+        }
     }
 
     public static func == (lhs: RecordView, rhs: RecordView) -> Bool {
@@ -119,16 +149,31 @@ public struct RecordView: Sendable, Hashable {
 
     /// The outcome of a field, or `nil` when the record has no value for it.
     public subscript(field: FieldID) -> FieldOutcome? {
-        schema.position(of: field).flatMap { outcomes[$0] }
+        schema.position(of: field).flatMap(outcome(at:))
     }
 
     /// The present fields and their outcomes, in the policy's order.
     public var fields: [(field: FieldID, outcome: FieldOutcome)] {
-        outcomes.indices.compactMap { index in outcomes[index].map { (schema.fields[index].id, $0) } }
+        codes.indices.compactMap { index in outcome(at: index).map { (schema.fields[index].id, $0) } }
     }
 
     /// Whether any field is pseudonymised.
-    public var hasPseudonyms: Bool {
-        outcomes.contains { if case .pseudonymised = $0 { true } else { false } }
+    public var hasPseudonyms: Bool { codes.contains { $0.kind == .pseudonymised } }
+}
+
+/// A field's outcome in eight bytes: what happened, the decision's reason, and where a transformed text is.
+struct FieldCode: Sendable, Hashable {
+    enum Kind: UInt8, Sendable {
+        case absent, clear, masked, generalised, pseudonymised, denied, byView, sensitive, noPseudonymKey,
+            notApplicable
+    }
+    var kind: Kind
+    var reason: UInt8
+    var text: UInt32
+
+    init(_ kind: Kind, _ reason: ReasonCode? = nil, text: Int = 0) {
+        self.kind = kind
+        self.reason = reason?.ordinal ?? 0
+        self.text = UInt32(truncatingIfNeeded: text)
     }
 }

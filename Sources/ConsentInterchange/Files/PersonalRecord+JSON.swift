@@ -177,8 +177,8 @@ extension RecordView {
     /// Fields follow the policy's order, so equal input gives byte-identical output.
     public var jsonLine: String {
         var fields = JSONObject()
-        for (index, outcome) in outcomes.enumerated() {
-            guard let outcome else { continue }
+        for index in schema.fields.indices {
+            guard let outcome = outcome(at: index) else { continue }
             let value: JSONValue
             switch outcome {
             case .clear(let shown, _): value = shown.jsonValue
