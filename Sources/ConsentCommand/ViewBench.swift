@@ -34,17 +34,6 @@ enum ViewBench {
         let engine = ConsentEngine(ledger: workload.ledger)
         let key = try PseudonymKey(id: "bench", secret: Array("a benchmark secret, 32 bytes long".utf8))
         var report = Report(records: workload.records.count)
-        if ProcessInfo.processInfo.environment["CONSENTKIT_VIEW_BENCH_DEBUG"] != nil {
-            let view = try engine.compiled.view(ViewWorkload.decisionsOnly)
-            var allowed = 0, denied = 0
-            var reasons: [ReasonCode: Int] = [:]
-            for record in workload.records.prefix(2000) {
-                for (_, outcome) in engine.view(of: record, as: view, at: workload.instant).fields {
-                    if case .withheld(.denied(let r)) = outcome { denied += 1; reasons[r, default: 0] += 1 } else { allowed += 1 }
-                }
-            }
-            output.err("beyondPIPL \(engine.compiled.usesRegimesBeyondPIPL) allowed \(allowed) denied \(denied) \(reasons)\n")
-        }
         let records = workload.records
         let at = workload.instant
 
@@ -136,10 +125,10 @@ enum ViewBench {
             return copy
         }
         report.kCheckRecords = 1_000_000
-        let million = (0..<report.kCheckRecords).lazy.map { slim[$0 % slim.count] }
         let residentBefore = peakResidentBytes()
+        let million = (0..<report.kCheckRecords).map { slim[$0 % slim.count] }
         let start = DispatchTime.now().uptimeNanoseconds
-        let summary = engine.forEachView(of: Array(million), as: anonymised, at: at) { sink &+= $0.dropped == nil ? 1 : 0 }
+        let summary = engine.forEachView(of: million, as: anonymised, at: at) { sink &+= $0.dropped == nil ? 1 : 0 }
         report.kCheckSeconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         report.kCheckPeakBytes = max(0, peakResidentBytes() - residentBefore)
         log("k-check: k reached \(summary.kReached.map(String.init) ?? "none"), \(summary.suppressed) suppressed")

@@ -66,52 +66,75 @@ extension ConsentEngine {
             return
         }
         fields.prepare(self, into: &result.allowed)
-        // The customer id in clear identifies the record whatever its fields show.
-        var identified = !view.view.kind.deidentifies
-        var anyAllowed = false
-        var firstDenial: ReasonCode?
+        if let cache = result.dayCache, cache.instant == instant { fields.today = .some(cache.day) }
         let allowed = result.allowed
         var texts: [String] = []
         swap(&texts, &result.texts)
         texts.removeAll(keepingCapacity: true)
         result.source = record
-        view.plans.withUnsafeBufferPointer { plans in
+        // The customer id in clear identifies the record whatever its fields show.
+        var tally = FieldTally(identified: !view.view.kind.deidentifies)
+        result.codes.withUnsafeMutableBufferPointer { codes in
             record.values.withUnsafeBufferPointer { values in
-                result.codes.withUnsafeMutableBufferPointer { codes in
-                    for index in 0..<values.count {
-                        if values[index] == nil {
-                            codes[index] = FieldCode(.absent)
-                            continue
-                        }
-                        let plan = plans[index]
-                        let code = fields.code(
-                            self, view, values: values, at: index, plan: plan, allowed: allowed, texts: &texts)
-                        switch code.kind {
-                        case .clear:
-                            anyAllowed = true
-                            if !identified && (plan.directIdentifier || plan.sensitive || fields.isMinor(self)) {
-                                identified = true
-                            }
-                        case .masked:
-                            anyAllowed = true
-                            if plan.directIdentifier { identified = true }
-                        case .denied:
-                            if firstDenial == nil { firstDenial = ReasonCode(ordinal: code.reason) }
-                        case .absent: break
-                        case .generalised, .pseudonymised, .byView, .sensitive, .noPseudonymKey, .notApplicable:
-                            anyAllowed = true
-                        }
-                        codes[index] = code
-                    }
+                view.plans.withUnsafeBufferPointer { plans in
+                    projectFields(
+                        values, plans: plans, into: codes, fields: &fields, view: view, allowed: allowed,
+                        texts: &texts, tally: &tally)
                 }
             }
         }
+        if let today = fields.today { result.dayCache = (instant, today) }
+        let identified = tally.identified
+        let anyAllowed = tally.anyAllowed
+        let firstDenial = tally.firstDenial
         swap(&texts, &result.texts)
         if view.view.kind.dropsRecords && !anyAllowed {
             drop(&result, reason: firstDenial ?? .notDeclared)
             return
         }
         result.label = identified ? .identified : .deidentified
+    }
+
+    /// What the field loop learns for the record's label and drop.
+    struct FieldTally {
+        var identified: Bool
+        var anyAllowed = false
+        var firstDenial: ReasonCode?
+    }
+
+    /// The field loop, out of the closures so that it compiles to a plain loop over buffers.
+    private func projectFields(
+        _ values: UnsafeBufferPointer<FieldValue?>, plans: UnsafeBufferPointer<CompiledView.FieldPlan>,
+        into codes: UnsafeMutableBufferPointer<FieldCode>, fields: inout FieldProjection, view: CompiledView,
+        allowed: FieldSet, texts: inout [String], tally: inout FieldTally
+    ) {
+        var index = 0
+        let count = min(values.count, codes.count, plans.count)
+        while index < count {
+            defer { index += 1 }
+            guard case .some = values[index] else {
+                codes[index] = FieldCode(.absent)
+                continue
+            }
+            let plan = plans[index]
+            let code = fields.code(self, view, values: values, at: index, plan: plan, allowed: allowed, texts: &texts)
+            switch code.kind {
+            case .clear:
+                tally.anyAllowed = true
+                if !tally.identified && (plan.directIdentifier || plan.sensitive || fields.isMinor(self)) {
+                    tally.identified = true
+                }
+            case .masked:
+                tally.anyAllowed = true
+                if plan.directIdentifier { tally.identified = true }
+            case .denied:
+                if tally.firstDenial == nil { tally.firstDenial = ReasonCode(ordinal: code.reason) }
+            case .absent: break
+            case .generalised, .pseudonymised, .byView, .sensitive, .noPseudonymKey, .notApplicable:
+                tally.anyAllowed = true
+            }
+            codes[index] = code
+        }
     }
 
     private func drop(_ result: inout RecordView, reason: ReasonCode) {

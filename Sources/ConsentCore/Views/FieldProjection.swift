@@ -17,7 +17,7 @@ struct FieldProjection {
     private var bulk = false
     private var allowReason: ReasonCode?
     private var minor: Bool?
-    private var today: CalendarDate??
+    var today: CalendarDate??
 
     init(view: CompiledView, subject: SubjectHandle, at instant: Date) {
         self.subject = subject

@@ -152,25 +152,115 @@ public struct MaskPattern: Sendable, Hashable {
 
     /// Keeps `keepFirst` and ``keepLast`` characters (grapheme clusters) around the hidden ones.
     private func maskCharacters(_ text: Substring, keepFirst: Int) -> String? {
-        // ASCII without CR (CR LF is one character) counts one character per byte.
-        let ascii = text.utf8.allSatisfy { $0 < 0x80 && $0 != 0x0D }
-        let count = ascii ? text.utf8.count : text.count
+        if let masked = maskSimpleText(text, keepFirst: keepFirst) { return masked.isEmpty ? nil : masked }
+        let count = text.count
         let hiddenCount = count - keepFirst - keepLast
         guard hiddenCount >= max(minimumHidden, 0), hiddenCount > 0 || keepFirst + keepLast == 0 else { return nil }
         if count == 0 { return hidden(0).isEmpty ? nil : hidden(0) }
         var output = String()
         output.reserveCapacity(text.utf8.count + (fixedWidth ?? hiddenCount) * fill.utf8.count)
-        if ascii {
-            let bytes = text.utf8
-            output += Substring(bytes.prefix(keepFirst))
-            output += hidden(hiddenCount)
-            output += Substring(bytes.suffix(keepLast))
-        } else {
-            output += text.prefix(keepFirst)
-            output += hidden(hiddenCount)
-            output += text.suffix(keepLast)
-        }
+        output += text.prefix(keepFirst)
+        output += hidden(hiddenCount)
+        output += text.suffix(keepLast)
         return output
+    }
+
+    /// The fast path of ``maskCharacters(_:keepFirst:)`` for text in which every Unicode scalar is a character of
+    /// its own — ASCII (but CR, which pairs with LF), precomposed Latin, CJK ideographs and punctuation, kana,
+    /// Hangul syllables, full-width forms — masked on its UTF-8 bytes: `nil` when the text is not such text
+    /// (emoji, combining marks), `""` when the mask does not apply.
+    private func maskSimpleText(_ text: Substring, keepFirst: Int) -> String? {
+        if let masked = text.utf8.withContiguousStorageIfAvailable({ maskSimpleBytes($0, keepFirst: keepFirst) }) {
+            return masked
+        }
+        return maskSimpleBytes(Array(text.utf8), keepFirst: keepFirst)
+    }
+
+    private func maskSimpleBytes(_ bytes: some RandomAccessCollection<UInt8>, keepFirst: Int) -> String? {
+        // Count the scalars, checking each stands alone; note where the head ends and the tail starts.
+        var count = 0
+        var starts: (head: Int, tail: Int) = (bytes.count, bytes.count)
+        var offset = 0
+        var index = bytes.startIndex
+        var scalarStarts = 0
+        while index != bytes.endIndex {
+            let byte = bytes[index]
+            if byte & 0xC0 != 0x80 {
+                var value = UInt32(byte)
+                var length = 1
+                if byte >= 0xF0 { return nil } else if byte >= 0xE0 {
+                    length = 3
+                    value = UInt32(byte & 0x0F)
+                } else if byte >= 0xC0 {
+                    length = 2
+                    value = UInt32(byte & 0x1F)
+                }
+                if length > 1 {
+                    var next = bytes.index(after: index)
+                    for _ in 1..<length {
+                        guard next != bytes.endIndex else { return nil }
+                        value = value << 6 | UInt32(bytes[next] & 0x3F)
+                        next = bytes.index(after: next)
+                    }
+                }
+                guard Self.standsAlone(value) else { return nil }
+                if scalarStarts == keepFirst { starts.head = offset }
+                scalarStarts += 1
+                count += 1
+            }
+            offset += 1
+            index = bytes.index(after: index)
+        }
+        if keepFirst >= count { starts.head = bytes.count }
+        let hiddenCount = count - keepFirst - keepLast
+        guard hiddenCount >= max(minimumHidden, 0), hiddenCount > 0 || keepFirst + keepLast == 0 else { return "" }
+        if keepLast > 0 {
+            // The tail's first byte: walk back keepLast scalar starts from the end.
+            var remaining = keepLast
+            var position = bytes.count
+            var cursor = bytes.endIndex
+            while remaining > 0 && cursor != bytes.startIndex {
+                cursor = bytes.index(before: cursor)
+                position -= 1
+                if bytes[cursor] & 0xC0 != 0x80 { remaining -= 1 }
+            }
+            starts.tail = position
+        }
+        let fillBytes = fill.utf8
+        let width = fixedWidth ?? hiddenCount
+        if count == 0 && width == 0 { return "" }
+        let head = bytes.prefix(starts.head)
+        let tail = bytes.suffix(bytes.count - starts.tail)
+        return String(unsafeUninitializedCapacity: head.count + width * fillBytes.count + tail.count) { output in
+            var written = 0
+            for byte in head {
+                output[written] = byte
+                written += 1
+            }
+            for _ in 0..<width {
+                for byte in fillBytes {
+                    output[written] = byte
+                    written += 1
+                }
+            }
+            for byte in tail {
+                output[written] = byte
+                written += 1
+            }
+            return written
+        }
+    }
+
+    /// Whether a scalar is always a character by itself when the text holds no combining or joining scalar.
+    private static func standsAlone(_ value: UInt32) -> Bool {
+        switch value {
+        case 0x20...0x7E, 0x09, 0x0A: true
+        case 0xA0...0x2FF: true
+        case 0x3000...0x3029, 0x3030...0x3098, 0x309B...0x30FF: true
+        case 0x3400...0x4DBF, 0x4E00...0x9FFF, 0xAC00...0xD7A3: true
+        case 0xFF01...0xFF5E: true
+        default: false
+        }
     }
 
     /// Masks counting digits only: separators (spaces, `-`) stay where they are, so `138 1234 5678` reads

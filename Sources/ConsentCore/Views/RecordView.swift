@@ -1,3 +1,5 @@
+internal import Foundation
+
 /// What a field of a record shows in a view.
 public enum FieldOutcome: Sendable, Hashable {
     /// The value as recorded; the decision allowed it for this reason.
@@ -100,6 +102,8 @@ public struct RecordView: Sendable, Hashable {
     var texts: [String] = []
     /// Scratch space for the allowed fields, reused from record to record; not part of the value.
     var allowed = FieldSet()
+    /// The local day of the last instant projected at (a batch shares one instant): not part of the value.
+    var dayCache: (instant: Date, day: CalendarDate?)?
 
     /// An empty view to project into (``ConsentEngine/view(of:as:at:into:)`` reuses its storage).
     public init(schema: RecordSchema) {
