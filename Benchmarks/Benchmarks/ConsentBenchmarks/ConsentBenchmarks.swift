@@ -30,6 +30,14 @@ private let large = workload(subjects: 1_000_000)
 private let largeEngine = ConsentEngine(ledger: large.ledger)
 private let largeQuestions = large.questions.map { largeEngine.compiled.compile($0) }
 private let largeCompiledPolicy = CompiledPolicy(small.policy)
+private let views: ViewWorkload = {
+    do {
+        return try ViewWorkload(small)
+    } catch {
+        fatalError("the views workload could not be built: \(error)")
+    }
+}()
+private let viewsEngine = ConsentEngine(ledger: views.ledger)
 
 let benchmarks: @Sendable () -> Void = {
     Benchmark.defaultConfiguration = .init(
@@ -71,6 +79,45 @@ let benchmarks: @Sendable () -> Void = {
             engine.allowedFields(
                 for: handles[slot], purpose: questions[slot].purpose, at: questions[slot].at, into: &allowed)
             blackHole(allowed.words[0])
+        }
+    }
+
+    // MARK: Privacy views
+
+    // 40 fields, every one clear or withheld with its reason, into a reused view: no allocation.
+    Benchmark("PrivacyView40FieldsDecisionsOnly", configuration: .init(scalingFactor: .kilo)) { benchmark in
+        let engine = viewsEngine
+        let records = views.records
+        let view = try engine.compiled.view(ViewWorkload.decisionsOnly)
+        var shown = RecordView(schema: view.schema)
+        engine.view(of: records[0], as: view, at: views.instant, into: &shown)
+        benchmark.startMeasurement()
+        for index in benchmark.scaledIterations {
+            engine.view(of: records[index % records.count], as: view, at: views.instant, into: &shown)
+            blackHole(shown.label)
+        }
+    }
+
+    // 8 masked strings and 2 age bands: each transformed field allocates its text.
+    Benchmark("PrivacyView40FieldsMasked", configuration: .init(scalingFactor: .kilo)) { benchmark in
+        let engine = viewsEngine
+        let records = views.records
+        let view = try engine.compiled.view(ViewWorkload.masked)
+        var shown = RecordView(schema: view.schema)
+        engine.view(of: records[0], as: view, at: views.instant, into: &shown)
+        benchmark.startMeasurement()
+        for index in benchmark.scaledIterations {
+            engine.view(of: records[index % records.count], as: view, at: views.instant, into: &shown)
+            blackHole(shown.label)
+        }
+    }
+
+    Benchmark("KeyedPseudonym", configuration: .init(scalingFactor: .kilo)) { benchmark in
+        let pseudonymiser = try PseudonymKey(id: "bench", secret: Array("a benchmark secret, 32 bytes long".utf8))
+            .pseudonymiser(purpose: "bench.crm", recipient: "partner-a")
+        benchmark.startMeasurement()
+        for index in benchmark.scaledIterations {
+            blackHole(pseudonymiser.pseudonym(of: .string("138\(10_000_000 + index)")))
         }
     }
 
