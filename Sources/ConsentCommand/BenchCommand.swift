@@ -62,7 +62,9 @@ enum BenchCommand {
             return value
         }
         let subjects = try number("subjects", 100_000, 1...10_000_000)
-        if parsed.flag("views") { return try ViewBench.run(subjects: subjects, json: parsed.flag("json"), output: output) }
+        if parsed.flag("views") {
+            return try ViewBench.run(subjects: subjects, json: parsed.flag("json"), output: output)
+        }
         let queries = try number("queries", 1_000_000, 1...100_000_000)
         guard let seed = UInt64(parsed.option("seed") ?? "42") else {
             throw .argument("`--seed` must be a whole number")

@@ -103,7 +103,9 @@ enum ViewBench {
         report.recordsPerSecond = 1e9 / batchNanoseconds
         let pseudonymised = try engine.compiled.view(ViewWorkload.pseudonymised, key: key)
         let pseudonymNanoseconds = nanoseconds(count: records.count) {
-            sink &+= engine.forEachView(of: records, as: pseudonymised, at: at) { sink &+= $0.dropped == nil ? 1 : 0 }.written
+            sink &+=
+                engine.forEachView(of: records, as: pseudonymised, at: at) { sink &+= $0.dropped == nil ? 1 : 0 }
+                .written
         }
         report.pseudonymisedRecordsPerSecond = 1e9 / pseudonymNanoseconds
         // V6: records of subjects who opted out of direct marketing, through the opt-out view.

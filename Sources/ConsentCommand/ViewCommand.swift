@@ -45,7 +45,8 @@ enum ViewCommand {
         }
         var key: PseudonymKey?
         if parsed.option("key-file") != nil || parsed.option("key-env") != nil || parsed.option("key-id") != nil {
-            key = try PseudonymKey(id: try parsed.required("key-id"), secret: try KeyOptions.secret(parsed, output: output))
+            key = try PseudonymKey(
+                id: try parsed.required("key-id"), secret: try KeyOptions.secret(parsed, output: output))
         }
         // Every record is read and checked before the first is written: bad input writes nothing.
         let records = try PersonalRecord.records(
@@ -100,7 +101,9 @@ enum ViewCommand {
             lines.append("  dropped \(count): \(reason.rawValue)")
         }
         if let k = summary.kReached {
-            lines.append("  k reached: \(k)\(summary.generalisedFurther ? " (quasi-identifiers generalised one level more)" : "")")
+            lines.append(
+                "  k reached: \(k)\(summary.generalisedFurther ? " (quasi-identifiers generalised one level more)" : "")"
+            )
         }
         let labels = DataLabel.allCases.compactMap { label in summary.labels[label].map { "\(label.rawValue) \($0)" } }
         if !labels.isEmpty { lines.append("  labels: \(labels.joined(separator: ", ")) (PIPL Art. 73)") }

@@ -51,7 +51,8 @@ public struct ViewWorkload: Sendable {
         let views = [
             PrivacyView(
                 id: Self.decisionsOnly, kind: .personalData, purpose: crm.id, justification: "benchmark"),
-            PrivacyView(id: Self.masked, kind: .personalData, purpose: crm.id, rules: masks, justification: "benchmark"),
+            PrivacyView(
+                id: Self.masked, kind: .personalData, purpose: crm.id, rules: masks, justification: "benchmark"),
             PrivacyView(
                 id: Self.pseudonymised, kind: .personalData, purpose: crm.id,
                 rules: masks.filter { ![name, phone].contains($0.field) }
@@ -63,11 +64,14 @@ public struct ViewWorkload: Sendable {
             PrivacyView(
                 id: Self.anonymised, kind: .anonymised, purpose: crm.id,
                 rules: [
-                    ViewRule(field: first("demographic.birthDate").id, .generalise(.ageBand(bounds: [14, 18, 30, 45, 60]))),
+                    ViewRule(
+                        field: first("demographic.birthDate").id, .generalise(.ageBand(bounds: [14, 18, 30, 45, 60]))),
                     ViewRule(field: first("demographic.gender").id, .clear),
                     ViewRule(field: first("loyalty.tier").id, .clear),
                 ],
-                quasiIdentifiers: [first("demographic.birthDate").id, first("demographic.gender").id, first("loyalty.tier").id],
+                quasiIdentifiers: [
+                    first("demographic.birthDate").id, first("demographic.gender").id, first("loyalty.tier").id,
+                ],
                 k: 5, shortfall: .generalise),
         ]
         policy = try Policy(

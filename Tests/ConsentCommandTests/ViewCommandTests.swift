@@ -15,9 +15,10 @@ import Testing
         "--at", "2026-06-01T12:00:00+08:00",
     ]
 
-    func view(_ name: String, records: String = retail + "/retail.records.jsonl", _ extra: [String] = [],
-        environment: [String: String] = [:]) -> Captured
-    {
+    func view(
+        _ name: String, records: String = retail + "/retail.records.jsonl", _ extra: [String] = [],
+        environment: [String: String] = [:]
+    ) -> Captured {
         Captured(Self.base + ["--records", records, "--view", name] + extra, environment: environment)
     }
 
@@ -28,8 +29,12 @@ import Testing
     }
 
     @Test func allFiveViewsRunAndEveryLineCarriesALabelAndFields() throws {
-        for name in ["crm.standard", "privacy.officer", "loyalty.analytics", "marketing.emailList", "partner.starAirlines"] {
-            let run = view(name, ["--key-id", "k1", "--key-env", "VIEW_KEY"], environment: ["VIEW_KEY": String(repeating: "k", count: 32)])
+        for name in [
+            "crm.standard", "privacy.officer", "loyalty.analytics", "marketing.emailList", "partner.starAirlines",
+        ] {
+            let run = view(
+                name, ["--key-id", "k1", "--key-env", "VIEW_KEY"],
+                environment: ["VIEW_KEY": String(repeating: "k", count: 32)])
             #expect(run.status == .success, "\(name): \(run.err)")
             let records = try lines(run)
             #expect(!records.isEmpty, "\(name)")
@@ -52,7 +57,9 @@ import Testing
         #expect(first.out == second.out && !first.out.isEmpty)
         let key = ["--key-id", "k1", "--key-env", "K"]
         let environment = ["K": String(repeating: "s", count: 40)]
-        #expect(view("partner.starAirlines", key, environment: environment).out == view("partner.starAirlines", key, environment: environment).out)
+        #expect(
+            view("partner.starAirlines", key, environment: environment).out
+                == view("partner.starAirlines", key, environment: environment).out)
     }
 
     @Test func theSummaryCountsDropsPerReason() throws {
@@ -79,8 +86,11 @@ import Testing
 
     @Test func badRecordsWriteNothingAndNameLineAndField() throws {
         let path = scratch.path("bad.jsonl")
-        try Data("{\"subject\":\"alice\",\"fields\":{\"name\":\"ok\"}}\n{\"subject\":\"bob\",\"fields\":{\"points\":\"many\"}}\n".utf8)
-            .write(to: URL(fileURLWithPath: path))
+        try Data(
+            "{\"subject\":\"alice\",\"fields\":{\"name\":\"ok\"}}\n{\"subject\":\"bob\",\"fields\":{\"points\":\"many\"}}\n"
+                .utf8
+        )
+        .write(to: URL(fileURLWithPath: path))
         let run = view("crm.standard", records: path)
         #expect(run.status == .invalidInput)
         #expect(run.out.isEmpty)

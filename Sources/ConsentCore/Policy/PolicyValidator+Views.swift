@@ -37,7 +37,8 @@ extension PolicyValidator {
             collector.fail(.invalidValue, "`\(key)` must be between 0 and 64; got \(value)", at: path + key)
         }
         if let width = pattern.fixedWidth, !(1...64).contains(width) {
-            collector.fail(.invalidValue, "`fixedWidth` must be between 1 and 64; got \(width)", at: path + "fixedWidth")
+            collector.fail(
+                .invalidValue, "`fixedWidth` must be between 1 and 64; got \(width)", at: path + "fixedWidth")
         }
         if pattern.fill.isLetter || pattern.fill.isNumber || pattern.fill.isWhitespace
             || pattern.fill.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
@@ -109,7 +110,8 @@ extension PolicyValidator {
             collector.warn(
                 .lint,
                 "opt-out view `\(view.id)` serves `\(purpose.id)`, which is not direct marketing, a disclosure or an "
-                    + "automated decision: no opt-out applies to it, so only denials drop records", at: path + "purpose")
+                    + "automated decision: no opt-out applies to it, so only denials drop records", at: path + "purpose"
+            )
         }
         if !(1...64).contains(view.maximumVisible) {
             collector.fail(

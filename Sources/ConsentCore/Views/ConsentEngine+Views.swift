@@ -27,7 +27,8 @@ extension ConsentEngine {
 
     /// Projects into `result`, reusing its storage: no allocation for fields shown clear or withheld once `result`
     /// has held a record of the same policy.
-    public func view(of record: PersonalRecord, as view: CompiledView, at instant: Date, into result: inout RecordView) {
+    public func view(of record: PersonalRecord, as view: CompiledView, at instant: Date, into result: inout RecordView)
+    {
         // A record laid out for another policy is re-laid by field id first; fields this one lacks are unknown.
         guard record.schema === view.schema || record.schema == view.schema else {
             project(relaid(record, for: view.schema), as: view, at: instant, into: &result)
@@ -47,14 +48,17 @@ extension ConsentEngine {
         return copy
     }
 
-    private func project(_ record: PersonalRecord, as view: CompiledView, at instant: Date, into result: inout RecordView)
-    {
+    private func project(
+        _ record: PersonalRecord, as view: CompiledView, at instant: Date, into result: inout RecordView
+    ) {
         if result.schema !== view.schema { result = RecordView(schema: view.schema) }
         result.subject = record.subject
         switch view.view.kind {
         case .anonymised: result.shownSubject = nil
         case .disclosure:
-            result.shownSubject = view.pseudonymiser.map { $0.pseudonym(of: .string("subject:" + record.subject.rawValue)) }
+            result.shownSubject = view.pseudonymiser.map {
+                $0.pseudonym(of: .string("subject:" + record.subject.rawValue))
+            }
         case .standard, .personalData, .optOut: result.shownSubject = record.subject.rawValue
         }
         if result.view != view.view.id { result.view = view.view.id }

@@ -136,12 +136,14 @@ public struct MaskPattern: Sendable, Hashable {
         case .digits, .mobile, .idNumber, .bankCard:
             // ASCII, the common case, is masked byte by byte; other text (full-width digits) by character.
             if value.utf8.allSatisfy({ $0 < 0x80 }), fill.isASCII {
-                return maskDigits(Array(value.utf8), isDigit: { (0x30...0x39).contains($0) }, x: UInt8(ascii: "X"),
+                return maskDigits(
+                    Array(value.utf8), isDigit: { (0x30...0x39).contains($0) }, x: UInt8(ascii: "X"),
                     lowerX: UInt8(ascii: "x"), separators: [0x20, 0x2D], fill: fill.asciiValue!
                 ) { String(decoding: $0, as: UTF8.self) }
             }
-            return maskDigits(Array(value), isDigit: Self.isDigit, x: "X", lowerX: "x", separators: [" ", "-"], fill: fill)
-            { String($0) }
+            return maskDigits(
+                Array(value), isDigit: Self.isDigit, x: "X", lowerX: "x", separators: [" ", "-"], fill: fill
+            ) { String($0) }
         }
     }
 
@@ -188,7 +190,9 @@ public struct MaskPattern: Sendable, Hashable {
             if byte & 0xC0 != 0x80 {
                 var value = UInt32(byte)
                 var length = 1
-                if byte >= 0xF0 { return nil } else if byte >= 0xE0 {
+                if byte >= 0xF0 {
+                    return nil
+                } else if byte >= 0xE0 {
                     length = 3
                     value = UInt32(byte & 0x0F)
                 } else if byte >= 0xC0 {

@@ -58,7 +58,8 @@ public struct PersonalRecord: Sendable, Hashable {
             let declared = schema.fields[position].type
             guard value.type == declared else {
                 throw ConsentKitError(
-                    code: .wrongType, message: "field `\(field)` holds `\(declared.rawValue)` values, not `\(value.type.rawValue)`",
+                    code: .wrongType,
+                    message: "field `\(field)` holds `\(declared.rawValue)` values, not `\(value.type.rawValue)`",
                     location: InputLocation(path: path.description))
             }
             if let problem = value.problem {

@@ -28,12 +28,15 @@ public struct PseudonymKey: Sendable, CustomStringConvertible, CustomReflectable
         guard (1...32).contains(id.utf8.count), allowed else {
             throw ConsentKitError(
                 code: .invalidValue,
-                message: "a pseudonym key id has 1 to 32 ASCII letters, digits, `-` or `_`; got `\(id.escapingControlCharacters)`")
+                message:
+                    "a pseudonym key id has 1 to 32 ASCII letters, digits, `-` or `_`; got `\(id.escapingControlCharacters)`"
+            )
         }
         guard secret.count >= Self.minimumSecretLength else {
             throw ConsentKitError(
                 code: .invalidValue,
-                message: "pseudonym key `\(id)` has a \(secret.count)-byte secret; at least \(Self.minimumSecretLength) "
+                message:
+                    "pseudonym key `\(id)` has a \(secret.count)-byte secret; at least \(Self.minimumSecretLength) "
                     + "bytes are needed")
         }
         self.id = id

@@ -39,7 +39,8 @@ extension PersonalRecord {
                 }
                 problems += reader.diagnostics
             } catch {
-                problems += error.diagnostics.isEmpty
+                problems +=
+                    error.diagnostics.isEmpty
                     ? [Diagnostic(code: error.code, message: error.message, location: error.location)]
                     : error.diagnostics
             }
@@ -161,7 +162,8 @@ extension FieldValue {
         switch self {
         case .string(let text): .string(text)
         case .int(let number): .number(String(number))
-        case .double(let number): .number(number == number.rounded() && abs(number) < 1e15 ? String(Int(number)) : "\(number)")
+        case .double(let number):
+            .number(number == number.rounded() && abs(number) < 1e15 ? String(Int(number)) : "\(number)")
         case .bool(let flag): .bool(flag)
         case .date(let date): .string(date.description)
         case .instant(let instant): .string(RFC3339.format(instant))

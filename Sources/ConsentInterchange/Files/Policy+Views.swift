@@ -10,7 +10,9 @@ extension Policy {
             let keys = ["id", "style", "keepFirst", "keepLast", "minimumHidden", "fill", "fixedWidth", "shortValue"]
             guard let object = reader.object(item, at: itemPath, allowed: keys) else { return nil }
             let id = reader.required(object, "id", at: itemPath) { $0.identifier($1, at: $2) }
-            let style = reader.optional(object, "style", at: itemPath) { $0.choice($1, at: $2, of: MaskPattern.Style.self) }
+            let style = reader.optional(object, "style", at: itemPath) {
+                $0.choice($1, at: $2, of: MaskPattern.Style.self)
+            }
             func count(_ key: String) -> Int? {
                 reader.optional(object, key, at: itemPath) { $0.integer($1, at: $2, in: 0...64) }
             }

@@ -99,13 +99,16 @@ import Testing
 
     @Test func viewOutputIsDeterministicJSON() throws {
         let policy = try TestSupport.retailPolicy()
-        let engine = ConsentEngine(ledger: try ConsentLedger(policy: policy, contentsOfFile: TestSupport.retailLedgerPath))
+        let engine = ConsentEngine(
+            ledger: try ConsentLedger(policy: policy, contentsOfFile: TestSupport.retailLedgerPath))
         var record = PersonalRecord(subject: "alice", schema: policy.recordSchema)
         try record.set(Self.name, to: "欧阳\"娜娜\"\n")
         try record.set(Self.points, to: 12_840)
-        let shown = try engine.view(of: record, as: "privacy.officer", at: try RFC3339.parseInstant("2026-06-01T00:00:00Z"))
+        let shown = try engine.view(
+            of: record, as: "privacy.officer", at: try RFC3339.parseInstant("2026-06-01T00:00:00Z"))
         #expect(
             shown.jsonLine
-                == #"{"subject":"alice","view":"privacy.officer","label":"identified","fields":{"name":"欧阳\"娜娜\"\n","points":{"withheld":"denied.notDeclared"}}}"#)
+                == #"{"subject":"alice","view":"privacy.officer","label":"identified","fields":{"name":"欧阳\"娜娜\"\n","points":{"withheld":"denied.notDeclared"}}}"#
+        )
     }
 }

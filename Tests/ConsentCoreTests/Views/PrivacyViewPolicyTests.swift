@@ -50,7 +50,9 @@ import Testing
                "rules": [{ "field": "name", "transform": "pseudonymise" }, { "field": "points", "transform": "clear" }] },
              { "id": "stats", "kind": "anonymised", "purpose": "crm", "quasiIdentifiers": ["birthDate"], "k": 5,
                "shortfall": "generalise", "rules": [{ "field": "birthDate", "transform": "ageBand" }] }]
-            """, maskPatterns: #"[{ "id": "short", "keepFirst": 1, "fixedWidth": 3, "fill": "•", "shortValue": "pseudonymise" }]"#)
+            """,
+            maskPatterns:
+                #"[{ "id": "short", "keepFirst": 1, "fixedWidth": 3, "fill": "•", "shortValue": "pseudonymise" }]"#)
         #expect(policy.views.map(\.id) == ["std", "out", "stats"])
         let name = try #require(policy.field("name"))
         guard case .mask(let pattern) = policy.views[0].transform(for: name) else {
@@ -59,7 +61,9 @@ import Testing
         }
         #expect(pattern.fill == "•" && pattern.fixedWidth == 3 && pattern.shortValue == .pseudonymise)
         // Default bands start at the minor age.
-        #expect(policy.views[2].transform(for: try #require(policy.field("birthDate"))) == .generalise(.ageBand(bounds: [14, 18, 30, 45, 60])))
+        #expect(
+            policy.views[2].transform(for: try #require(policy.field("birthDate")))
+                == .generalise(.ageBand(bounds: [14, 18, 30, 45, 60])))
         let again = try Policy(jsonData: policy.jsonData())
         #expect(again.views == policy.views && again.maskPatterns == policy.maskPatterns)
     }
@@ -77,7 +81,8 @@ import Testing
 
     @Test func overlappingRulesResolveToTheMostRestrictiveWhateverTheirOrder() throws {
         let rules = [
-            #"{ "field": "phone", "transform": "clear" }"#, #"{ "category": "contact", "transform": "mask", "pattern": "mobile" }"#,
+            #"{ "field": "phone", "transform": "clear" }"#,
+            #"{ "category": "contact", "transform": "mask", "pattern": "mobile" }"#,
             #"{ "field": "phone", "transform": "pseudonymise" }"#,
         ]
         var seen = Set<FieldTransform>()
@@ -89,7 +94,8 @@ import Testing
         }
         #expect(seen == [.pseudonymise])
         let withheld = try policy(
-            #"[{ "id": "v", "kind": "standard", "purpose": "crm", "rules": [{ "field": "phone", "transform": "withhold" }, \#(rules[0])] }]"#)
+            #"[{ "id": "v", "kind": "standard", "purpose": "crm", "rules": [{ "field": "phone", "transform": "withhold" }, \#(rules[0])] }]"#
+        )
         #expect(withheld.views[0].transform(for: try #require(withheld.field("phone"))) == .withhold)
     }
 
@@ -128,7 +134,8 @@ import Testing
             "views[6].extra: unknown key `extra`",
         ]
         for prefix in expected {
-            #expect(found.contains { $0.hasPrefix(prefix) }, "missing: \(prefix)\nfound:\n\(found.joined(separator: "\n"))")
+            #expect(
+                found.contains { $0.hasPrefix(prefix) }, "missing: \(prefix)\nfound:\n\(found.joined(separator: "\n"))")
         }
         // The disclosure's clear bank card is refused too (a sensitive value in clear).
         #expect(found.contains { $0.contains("would show sensitive field `card` in clear") }, "\(found)")
@@ -156,9 +163,11 @@ import Testing
         for prefix in [
             "maskPatterns[0].id: `mobile` is a built-in mask pattern", "maskPatterns[1].keepFirst:",
             "maskPatterns[1].fill: the fill character must not be", "maskPatterns[2].fill: the fill is one character",
-            "maskPatterns[3].keepLast: an `email` pattern shows the domain", "maskPatterns[4].id: duplicate mask pattern id",
+            "maskPatterns[3].keepLast: an `email` pattern shows the domain",
+            "maskPatterns[4].id: duplicate mask pattern id",
         ] {
-            #expect(found.contains { $0.hasPrefix(prefix) }, "missing: \(prefix)\nfound:\n\(found.joined(separator: "\n"))")
+            #expect(
+                found.contains { $0.hasPrefix(prefix) }, "missing: \(prefix)\nfound:\n\(found.joined(separator: "\n"))")
         }
     }
 

@@ -31,7 +31,8 @@ import Testing
 
     @Test func rotationChangesEveryPseudonym() throws {
         let old = try pseudonym(.string("13812345678"))
-        let sameIDNewSecret = try pseudonym(.string("13812345678"), secret: Array("fedcba9876543210fedcba9876543210".utf8))
+        let sameIDNewSecret = try pseudonym(
+            .string("13812345678"), secret: Array("fedcba9876543210fedcba9876543210".utf8))
         let newID = try pseudonym(.string("13812345678"), key: "k2")
         #expect(old != sameIDNewSecret)
         #expect(newID.hasPrefix("psn:k2:"))
@@ -59,7 +60,9 @@ import Testing
     }
 
     @Test func keysRefuseShortSecretsAndOddIDs() {
-        #expect(throws: ConsentKitError(code: .invalidValue)) { try PseudonymKey(id: "k", secret: [UInt8](repeating: 1, count: 31)) }
+        #expect(throws: ConsentKitError(code: .invalidValue)) {
+            try PseudonymKey(id: "k", secret: [UInt8](repeating: 1, count: 31))
+        }
         #expect(throws: ConsentKitError(code: .invalidValue)) { try PseudonymKey(id: "", secret: Self.secret) }
         #expect(throws: ConsentKitError(code: .invalidValue)) { try PseudonymKey(id: "k:1", secret: Self.secret) }
         #expect(throws: ConsentKitError(code: .invalidValue)) { try PseudonymKey(id: "k\n", secret: Self.secret) }
@@ -69,7 +72,10 @@ import Testing
         let key = try PseudonymKey(id: "k1", secret: Self.secret)
         var dumped = ""
         dump(key, to: &dumped)
-        for text in [String(describing: key), String(reflecting: key), dumped, "\(key.pseudonymiser(purpose: "p", recipient: nil))"] {
+        for text in [
+            String(describing: key), String(reflecting: key), dumped,
+            "\(key.pseudonymiser(purpose: "p", recipient: nil))",
+        ] {
             #expect(!text.contains("0123456789abcdef"), "\(text)")
             #expect(text.contains("k1"))
         }

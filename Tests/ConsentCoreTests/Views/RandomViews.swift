@@ -30,13 +30,17 @@ enum RandomViews {
         for index in 0..<(1 + Int(random.next() % 4)) {
             let kinds: [PrivacyView.Kind] = deidentifyingOnly ? [.anonymised, .disclosure] : PrivacyView.Kind.allCases
             let kind = pick(kinds)
-            let candidates = kind == .disclosure ? base.purposes.filter { $0.thirdParty?.recipients.isEmpty == false } : base.purposes
+            let candidates =
+                kind == .disclosure
+                ? base.purposes.filter { $0.thirdParty?.recipients.isEmpty == false } : base.purposes
             guard !candidates.isEmpty else { continue }
             let purpose = pick(candidates)
             var rules: [ViewRule] = []
             for field in base.fields where random.next() % 3 != 0 {
                 let sensitive = base.sensitivity(of: field.id)?.isSensitive ?? false
-                var transforms: [FieldTransform] = [.withhold, .mask(pick(patterns)), .generalise(.prefix(keep: 1 + Int(random.next() % 4)))]
+                var transforms: [FieldTransform] = [
+                    .withhold, .mask(pick(patterns)), .generalise(.prefix(keep: 1 + Int(random.next() % 4))),
+                ]
                 if kind != .anonymised { transforms.append(.pseudonymise) }
                 let direct = PrivacyView.directIdentifierCategories.contains { $0.covers(field.category) }
                 if !(kind.deidentifies && sensitive) && !(kind == .anonymised && direct) { transforms.append(.clear) }

@@ -7,7 +7,8 @@ import _ConsentKitWorkload
 /// Views are decisions: every field's fate starts from the engine's decision, which equals the reference
 /// evaluator's; a denied field is never masked; and de-identified output never carries a sensitive value in clear.
 @Suite struct ViewProjectionTests {
-    static let at = try! RFC3339.parseInstant("2026-06-01T12:00:00+08:00")
+    /// 2026-06-01T12:00:00+08:00.
+    static let at = Date(timeIntervalSince1970: 1_780_286_400)
 
     func retail() throws -> (ConsentEngine, [PersonalRecord]) {
         let policy = try TestSupport.retailPolicy()
@@ -117,7 +118,8 @@ import _ConsentKitWorkload
     /// reference evaluator's decision — denied fields withheld with its reason, allowed ones shown or transformed
     /// with its reason — and no output labelled de-identified or anonymised holds a sensitive value in clear.
     @Test func everyFieldCarriesTheReferenceDecision() throws {
-        let seed = UInt64(ProcessInfo.processInfo.environment["CONSENTKIT_SEED"] ?? "") ?? UInt64.random(in: 1...1_000_000)
+        let seed =
+            UInt64(ProcessInfo.processInfo.environment["CONSENTKIT_SEED"] ?? "") ?? UInt64.random(in: 1...1_000_000)
         print("views differential seed: \(seed) (CONSENTKIT_SEED=\(seed) to repeat)")
         var random = SplitMix64(seed: seed)
         var checked = 0
@@ -152,10 +154,13 @@ import _ConsentKitWorkload
                         let outcome = try #require(shown.outcomes[position])
                         outcomes.insert(RandomViews.kind(of: outcome))
                         if expected.isAllowed {
-                            if case .withheld(.denied) = outcome { Issue.record("seed \(seed): allowed \(field.id) withheld as denied") }
+                            if case .withheld(.denied) = outcome {
+                                Issue.record("seed \(seed): allowed \(field.id) withheld as denied")
+                            }
                             if let reason = outcome.reason { #expect(reason == expected.reason, "seed \(seed)") }
                         } else {
-                            #expect(outcome == .withheld(.denied(expected.reason)), "seed \(seed): \(field.id) \(outcome)")
+                            #expect(
+                                outcome == .withheld(.denied(expected.reason)), "seed \(seed): \(field.id) \(outcome)")
                         }
                         checked += 1
                     }
@@ -165,7 +170,9 @@ import _ConsentKitWorkload
         }
         #expect(checked > 1_000, "seed \(seed): only \(checked) fields checked")
         #expect(kinds == Set(PrivacyView.Kind.allCases), "seed \(seed): kinds \(kinds)")
-        #expect(outcomes.isSuperset(of: ["clear", "masked", "pseudonymised", "withheld.denied", "withheld.withheld"]), "seed \(seed): \(outcomes)")
+        #expect(
+            outcomes.isSuperset(of: ["clear", "masked", "pseudonymised", "withheld.denied", "withheld.withheld"]),
+            "seed \(seed): \(outcomes)")
     }
 
     /// The leak property over a million random records: no output labelled de-identified or anonymised holds a
@@ -181,12 +188,16 @@ import _ConsentKitWorkload
         while projected < total {
             world += 1
             let base = try RandomWorld(seed: seed &+ UInt64(world))
-            guard let policy = RandomViews.policy(adding: base.policy, random: &random, deidentifyingOnly: true) else { continue }
+            guard let policy = RandomViews.policy(adding: base.policy, random: &random, deidentifyingOnly: true) else {
+                continue
+            }
             var copy = base
             copy.policy = policy
             let engine = ConsentEngine(ledger: try copy.ledger())
             let key = try PseudonymKey(id: "t", secret: [UInt8](repeating: 9, count: 32))
-            let records = (0..<2_000).map { _ in RandomViews.record(policy: policy, subjects: base.subjectCount, random: &random) }
+            let records = (0..<2_000).map { _ in
+                RandomViews.record(policy: policy, subjects: base.subjectCount, random: &random)
+            }
             let at = base.instants[Int(random.next() % UInt64(base.instants.count))]
             for declared in policy.views {
                 let view = try engine.compiled.view(declared.id, key: random.next() % 4 == 0 ? nil : key)
