@@ -40,12 +40,23 @@ extension PolicyValidator {
             collector.fail(
                 .invalidValue, "`fixedWidth` must be between 1 and 64; got \(width)", at: path + "fixedWidth")
         }
-        if pattern.fill.isLetter || pattern.fill.isNumber || pattern.fill.isWhitespace
-            || pattern.fill.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
-        {
+        // One visible scalar: punctuation or a symbol. A letter or digit reads as data; a space, control, format
+        // (joiner, direction override) or combining character hides or reorders the mask on screen.
+        let fillScalars = pattern.fill.unicodeScalars
+        let visible: Bool = {
+            guard fillScalars.count == 1, let scalar = fillScalars.first else { return false }
+            switch scalar.properties.generalCategory {
+            case .connectorPunctuation, .dashPunctuation, .openPunctuation, .closePunctuation, .initialPunctuation,
+                .finalPunctuation, .otherPunctuation, .mathSymbol, .currencySymbol, .modifierSymbol, .otherSymbol:
+                return true
+            default: return false
+            }
+        }()
+        if !visible {
             collector.fail(
-                .invalidValue, "the fill character must not be a letter, digit, space or control character",
-                at: path + "fill")
+                .invalidValue,
+                "the fill character must be one visible punctuation mark or symbol (`*`, `•`, `×`), not a letter, "
+                    + "digit, space, control, format or combining character", at: path + "fill")
         }
         if pattern.style == .email && pattern.keepLast > 0 {
             collector.fail(
@@ -155,6 +166,13 @@ extension PolicyValidator {
                     "anonymised view `\(view.id)` would show direct identifier `\(field.id)` "
                         + "\(resolved == .clear ? "in clear" : "masked"); generalise or withhold it", at: rulePath)
             }
+            if view.kind == .anonymised, resolved != .withhold, !view.quasiIdentifiers.contains(field.id) {
+                collector.warn(
+                    .lint,
+                    "anonymised view `\(view.id)` shows `\(field.id)` but does not list it among its "
+                        + "`quasiIdentifiers`: k-anonymity does not cover it, so a rare value can single a record out",
+                    at: rulePath)
+            }
             if case .mask(let pattern) = resolved, pattern.maximumVisible > view.maximumVisible {
                 collector.warn(
                     .lint,
@@ -210,6 +228,15 @@ extension PolicyValidator {
                     .invalidValue,
                     "an anonymised view cannot hold pseudonyms: pseudonymised data is de-identified, not anonymised "
                         + "(PIPL Art. 73); use a disclosure view", at: rulePath)
+            case .mask(let pattern) where view.kind == .anonymised && pattern.shortValue == .pseudonymise:
+                collector.fail(
+                    .invalidValue,
+                    "mask `\(pattern.id)` falls back to pseudonyms, which an anonymised view cannot hold "
+                        + "(PIPL Art. 73)", at: rulePath)
+            case .generalise(.range(1)) where view.kind.deidentifies:
+                collector.fail(
+                    .invalidValue, "a range of width 1 shows the number itself: a de-identifying view needs a wider one",
+                    at: rulePath + "width")
             default: break
             }
         }

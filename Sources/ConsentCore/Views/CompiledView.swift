@@ -37,6 +37,8 @@ public struct CompiledView: Sendable {
     let probeField: Int32?
     /// Positions of the quasi-identifiers in the schema.
     let quasiIdentifiers: [Int]
+    /// Positions of the date fields holding a birth date, which say whether a customer is a minor.
+    let birthDateFields: [Int]
     let policy: Policy
 
     init(_ view: PrivacyView, compiled: CompiledPolicy, key: PseudonymKey?) {
@@ -61,6 +63,9 @@ public struct CompiledView: Sendable {
         pseudonymiser = key?.pseudonymiser(purpose: view.purpose, recipient: view.recipient)
         probeField = plans.firstIndex(where: \.declared).map(Int32.init)
         quasiIdentifiers = view.quasiIdentifiers.compactMap { policy.recordSchema.position(of: $0) }
+        birthDateFields = policy.fields.indices.filter {
+            policy.fields[$0].type == .date && CategoryID.demographicBirthDate.covers(policy.fields[$0].category)
+        }
     }
 
     /// The same view with its quasi-identifiers generalised one level more (k-anonymity's second try), or `nil`
@@ -102,6 +107,7 @@ public struct CompiledView: Sendable {
         self.pseudonymiser = other.pseudonymiser
         self.probeField = other.probeField
         self.quasiIdentifiers = other.quasiIdentifiers
+        self.birthDateFields = other.birthDateFields
         self.policy = other.policy
     }
 }

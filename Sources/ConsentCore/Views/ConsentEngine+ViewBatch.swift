@@ -34,16 +34,22 @@ extension ConsentEngine {
             return summary
         }
         var chosen = view
-        var classes = classify(records, as: view, at: instant)
+        var classes = classify(records, as: view, at: instant, scratch: &scratch)
         if classes.smallest < view.view.k, view.view.shortfall == .generalise, let coarser = view.coarser() {
             chosen = coarser
-            classes = classify(records, as: coarser, at: instant)
+            classes = classify(records, as: coarser, at: instant, scratch: &scratch)
             summary.generalisedFurther = true
         }
         var smallest: Int?
         for (position, record) in records.enumerated() {
             summary.records += 1
-            let size = classes.sizes[classes.keys[position]] ?? 0
+            let key = classes.keys[position]
+            guard let key else {
+                self.view(of: record, as: chosen, at: instant, into: &scratch)
+                summary.dropped[scratch.dropped ?? .notDeclared, default: 0] += 1
+                continue
+            }
+            let size = classes.sizes[key] ?? 0
             guard size >= view.view.k else {
                 summary.suppressed += 1
                 continue
@@ -70,25 +76,56 @@ extension ConsentEngine {
         return ViewBatch(views: views, summary: summary)
     }
 
-    /// The k-anonymity classes of a batch: each record's class key (the hash of its quasi-identifiers as shown) and
-    /// each class's size.
+    /// The k-anonymity classes of a batch: each record's class key (`nil` for a record the view drops) and each
+    /// class's size in **people** — records of one subject count once, so one customer's duplicates cannot make
+    /// a class look larger.
     private struct Classes {
-        var keys: [Int] = []
+        var keys: [Int?] = []
         var sizes: [Int: Int] = [:]
         var smallest: Int { sizes.values.min() ?? .max }
     }
 
+    /// One person in one class.
+    private struct ClassMember: Hashable {
+        let key: Int
+        let subject: SubjectID
+    }
+
+    /// A class is the record's quasi-identifiers as the view shows them (kind, reason, text or value) and which of
+    /// its other fields it shows at all: which fields a record has can single it out as well as their values.
     private func classify(
-        _ records: some Collection<PersonalRecord>, as view: CompiledView, at instant: Date
+        _ records: some Collection<PersonalRecord>, as view: CompiledView, at instant: Date,
+        scratch: inout RecordView
     ) -> Classes {
         var classes = Classes()
         classes.keys.reserveCapacity(records.count)
-        var texts: [String] = []
+        var members = Set<ClassMember>()
+        let quasi = Set(view.quasiIdentifiers)
         for record in records {
-            // Only the quasi-identifiers matter here; the full projection comes in the second pass.
-            let key = quasiIdentifierKey(of: record, as: view, at: instant, texts: &texts)
+            self.view(of: record, as: view, at: instant, into: &scratch)
+            guard scratch.dropped == nil else {
+                classes.keys.append(nil)
+                continue
+            }
+            var hasher = Hasher()
+            for index in view.quasiIdentifiers {
+                let code = scratch.codes[index]
+                hasher.combine(code.kind)
+                hasher.combine(code.reason)
+                switch code.kind {
+                case .clear: hasher.combine(record.values[index])
+                case .masked, .generalised, .pseudonymised: hasher.combine(scratch.texts[Int(code.text)])
+                default: break
+                }
+            }
+            for index in scratch.codes.indices where !quasi.contains(index) {
+                hasher.combine(scratch.codes[index].isShown)
+            }
+            let key = hasher.finalize()
             classes.keys.append(key)
-            classes.sizes[key, default: 0] += 1
+            if members.insert(ClassMember(key: key, subject: record.subject)).inserted {
+                classes.sizes[key, default: 0] += 1
+            }
         }
         return classes
     }

@@ -56,14 +56,14 @@ extension ConsentEngine {
         switch view.view.kind {
         case .anonymised: result.shownSubject = nil
         case .disclosure:
-            result.shownSubject = view.pseudonymiser.map {
-                $0.pseudonym(of: .string("subject:" + record.subject.rawValue))
-            }
+            result.shownSubject = view.pseudonymiser.map { $0.pseudonym(ofSubject: record.subject) }
         case .standard, .personalData, .optOut: result.shownSubject = record.subject.rawValue
         }
         if result.view != view.view.id { result.view = view.view.id }
         result.dropped = nil
-        result.omitsWithheld = view.view.withheldFields == .omitted
+        // Anonymised output never says why a field is missing: a reason code can single a customer out
+        // (`denied.erased`, `view.sensitive` for a child).
+        result.omitsWithheld = view.view.withheldFields == .omitted || view.view.kind == .anonymised
         var fields = FieldProjection(view: view, subject: handle(for: record.subject), at: instant)
         if view.view.kind.dropsRecords, let reason = fields.wholeRecordDenial(self, view) {
             drop(&result, reason: reason)
@@ -125,14 +125,22 @@ extension ConsentEngine {
             switch code.kind {
             case .clear:
                 tally.anyAllowed = true
-                if !tally.identified && (plan.directIdentifier || plan.sensitive || fields.isMinor(self)) {
+                if !tally.identified && (plan.directIdentifier || plan.sensitive || fields.isMinor(self, view, values)) {
                     tally.identified = true
                 }
             case .masked:
                 tally.anyAllowed = true
                 if plan.directIdentifier { tally.identified = true }
+            case .generalised where plan.directIdentifier || plan.sensitive:
+                // A prefix of an identifier is still part of it: the view shows it, so the record is identified
+                // unless the view is one that hides the customer (its prefixes are capped at half the value).
+                tally.anyAllowed = true
+                if !view.view.kind.deidentifies, case .generalise(.prefix) = view.transforms[index] {
+                    tally.identified = true
+                }
             case .denied:
-                if tally.firstDenial == nil { tally.firstDenial = ReasonCode(ordinal: code.reason) }
+                // The reason a record is dropped is a field the purpose declares, not one it never asked for.
+                if tally.firstDenial == nil, plan.declared { tally.firstDenial = ReasonCode(ordinal: code.reason) }
             case .absent: break
             case .generalised, .pseudonymised, .byView, .sensitive, .noPseudonymKey, .notApplicable:
                 tally.anyAllowed = true
@@ -150,41 +158,14 @@ extension ConsentEngine {
         result.texts.removeAll(keepingCapacity: true)
     }
 
-    /// The class key of a record for k-anonymity: a hash of its quasi-identifiers as the view shows them, worked
-    /// out without projecting the other fields.
-    func quasiIdentifierKey(
-        of record: PersonalRecord, as view: CompiledView, at instant: Date, texts: inout [String]
-    ) -> Int {
-        var fields = FieldProjection(view: view, subject: handle(for: record.subject), at: instant)
-        var hasher = Hasher()
-        texts.removeAll(keepingCapacity: true)
-        record.values.withUnsafeBufferPointer { values in
-            for index in view.quasiIdentifiers {
-                guard let value = values[index] else {
-                    hasher.combine(FieldCode.Kind.absent)
-                    continue
-                }
-                let code = fields.code(
-                    self, view, values: values, at: index, plan: view.plans[index], allowed: nil, texts: &texts)
-                hasher.combine(code.kind)
-                hasher.combine(code.reason)
-                switch code.kind {
-                case .clear: hasher.combine(value)
-                case .masked, .generalised, .pseudonymised: hasher.combine(texts[Int(code.text)])
-                default: break
-                }
-            }
-        }
-        return hasher.finalize()
-    }
-
-    /// Denials that say the subject refused the use as a whole — an opt-out, objection, restriction or erasure —
-    /// rather than something about one field.
+    /// Denials that refuse the purpose's use of every field alike — an opt-out of direct marketing, disclosure,
+    /// automated decisions or sale, an objection, an erasure — so one decision settles the record. (An opt-out of
+    /// sensitive data and a restriction can depend on the field: those records are projected, and dropped only if
+    /// no field is left.)
     package static func dropsWholeRecord(_ reason: ReasonCode) -> Bool {
         switch reason {
         case .optedOutOfDirectMarketing, .optedOutOfThirdPartyDisclosure, .optedOutOfAutomatedDecisionMaking,
-            .optedOutOfSensitiveData, .optedOutOfSaleOrSharing, .objectedOnParticularSituation, .objectedToResearch,
-            .restricted, .erased:
+            .optedOutOfSaleOrSharing, .objectedOnParticularSituation, .objectedToResearch, .erased:
             true
         default: false
         }

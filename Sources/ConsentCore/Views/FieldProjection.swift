@@ -45,11 +45,30 @@ struct FieldProjection {
         bulk = true
     }
 
-    mutating func isMinor(_ engine: borrowing ConsentEngine) -> Bool {
+    /// Whether the subject is a minor at the instant: by the ledger's facts, or by a birth date in the record
+    /// itself (a customer the ledger knows nothing about is not thereby an adult).
+    mutating func isMinor(
+        _ engine: borrowing ConsentEngine, _ view: borrowing CompiledView, _ values: UnsafeBufferPointer<FieldValue?>
+    ) -> Bool {
         if let minor { return minor }
-        let known = engine.isMinor(subject, at: instant)
+        var known = engine.isMinor(subject, at: instant)
+        if !known, !view.birthDateFields.isEmpty, let day = localDay(view) {
+            for index in view.birthDateFields {
+                if case .date(let birthDate)? = values[index],
+                    let age = view.policy.age(bornOn: birthDate, on: day), age < view.policy.minorAge
+                {
+                    known = true
+                }
+            }
+        }
         minor = known
         return known
+    }
+
+    /// The local day of the instant in the policy's zone, worked out once.
+    mutating func localDay(_ view: borrowing CompiledView) -> CalendarDate? {
+        if today == nil { today = .some(view.policy.localDate(of: instant)) }
+        return today ?? nil
     }
 
     /// The decision's reason for a declared field.
@@ -75,7 +94,7 @@ struct FieldProjection {
         switch plan.action {
         case .clear:
             // A de-identifying view never shows a sensitive value in clear: for a minor, that is every field.
-            if deidentifies && (plan.sensitive || isMinor(engine)) { return FieldCode(.sensitive) }
+            if deidentifies && (plan.sensitive || isMinor(engine, view, values)) { return FieldCode(.sensitive) }
             return FieldCode(.clear, reason)
         case .withhold: return FieldCode(.byView)
         case .pseudonymise:
@@ -86,13 +105,13 @@ struct FieldProjection {
             return FieldCode(.pseudonymised, reason, text: texts.count - 1)
         case .transform:
             guard let value = values[index] else { return FieldCode(.absent) }
-            return transform(view, value, view.transforms[index], reason: reason, texts: &texts)
+            return transform(view, value, view.transforms[index], plan: plan, reason: reason, texts: &texts)
         }
     }
 
     private mutating func transform(
-        _ view: borrowing CompiledView, _ value: FieldValue, _ transform: FieldTransform, reason: ReasonCode,
-        texts: inout [String]
+        _ view: borrowing CompiledView, _ value: FieldValue, _ transform: FieldTransform, plan: CompiledView.FieldPlan,
+        reason: ReasonCode, texts: inout [String]
     ) -> FieldCode {
         func shown(_ kind: FieldCode.Kind, _ text: String) -> FieldCode {
             texts.append(text)
@@ -101,13 +120,13 @@ struct FieldProjection {
         switch (transform, value) {
         case (.mask(let pattern), .string(let text)):
             if let masked = pattern.apply(to: text) { return shown(.masked, masked) }
-            if pattern.shortValue == .pseudonymise, let pseudonymiser = view.pseudonymiser {
+            // An anonymised view holds no pseudonym, whatever a pattern asks for.
+            if pattern.shortValue == .pseudonymise, view.view.kind != .anonymised, let pseudonymiser = view.pseudonymiser {
                 return shown(.pseudonymised, pseudonymiser.pseudonym(of: value))
             }
             return shown(.masked, pattern.redaction)
         case (.generalise(.ageBand(let bounds)), .date(let birthDate)):
-            if today == nil { today = .some(view.policy.localDate(of: instant)) }
-            guard let day = today ?? nil, let age = view.policy.age(bornOn: birthDate, on: day) else {
+            guard let day = localDay(view), let age = view.policy.age(bornOn: birthDate, on: day) else {
                 return FieldCode(.notApplicable)
             }
             return shown(.generalised, Generalisation.band(of: age, bounds: bounds))
@@ -115,6 +134,11 @@ struct FieldProjection {
             // As long as the prefix or shorter, the "prefix" would be the whole value.
             guard let end = text.index(text.startIndex, offsetBy: keep, limitedBy: text.endIndex), end < text.endIndex
             else { return FieldCode(.notApplicable) }
+            // In a view that hides the customer, a prefix of an identifier or a sensitive value shows at most half
+            // of it: 17 characters of an 18-character ID number are the ID number.
+            if deidentifies && (plan.directIdentifier || plan.sensitive) && keep * 2 > text.count {
+                return FieldCode(.notApplicable)
+            }
             return shown(.generalised, String(text[..<end]))
         case (.generalise(.range(let width)), .int(let number)):
             return Generalisation.range(of: number, width: width).map { shown(.generalised, $0) }

@@ -75,24 +75,26 @@ public enum FieldValue: Sendable, Hashable {
         }
     }
 
-    /// The bytes a pseudonym is computed from: the value's canonical text, strings in Unicode NFC, so that two
-    /// spellings of one name that compare equal get one pseudonym.
+    /// The bytes a pseudonym is computed from: the type's name and `:`, then the value's canonical text —
+    /// strings in Unicode NFC, so that two spellings of one name that compare equal get one pseudonym.
     package var canonicalBytes: [UInt8] {
+        let body: [UInt8]
         switch self {
-        case .string(let text): Array(Self.normalized(text).utf8)
-        case .int(let value): Array(String(value).utf8)
-        case .double(let value): Array(String(value).utf8)
-        case .bool(let value): Array((value ? "true" : "false").utf8)
-        case .date(let value): Array(value.description.utf8)
-        case .instant(let value): Array(RFC3339.format(value).utf8)
-        case .bytes(let value): Array(value)
+        case .string(let text): body = Array(Self.normalized(text).utf8)
+        case .int(let value): body = Array(String(value).utf8)
+        case .double(let value): body = Array(String(value).utf8)
+        case .bool(let value): body = Array((value ? "true" : "false").utf8)
+        case .date(let value): body = Array(value.description.utf8)
+        case .instant(let value): body = Array(RFC3339.format(value).utf8)
+        case .bytes(let value): body = Array(value)
         case .stringList(let items):
             // Length-prefixed, so that ["ab", "c"] and ["a", "bc"] differ.
-            items.flatMap { item in
+            body = items.flatMap { item in
                 let bytes = Array(Self.normalized(item).utf8)
                 return Array(String(bytes.count).utf8) + [0x3A] + bytes
             }
         }
+        return Array(type.rawValue.utf8) + [0x3A] + body
     }
 
     /// `text` in Unicode Normalization Form C; ASCII is already in it and skips the work.

@@ -129,7 +129,12 @@ public struct MaskPattern: Sendable, Hashable {
         case .email:
             guard let at = value.lastIndex(of: "@") else { return nil }
             let domain = value[value.index(after: at)...]
-            guard !domain.isEmpty, !domain.contains("@"), domain.contains("."),
+            // The domain stays in clear, so it must be a domain: labels of letters, digits and hyphens.
+            let labels = domain.split(separator: ".", omittingEmptySubsequences: false)
+            guard labels.count >= 2,
+                labels.allSatisfy({ label in
+                    !label.isEmpty && label.unicodeScalars.allSatisfy { $0 == "-" || $0.properties.isAlphabetic || ("0"..."9").contains($0) }
+                }),
                 let masked = maskCharacters(value[..<at], keepFirst: keepFirst)
             else { return nil }
             return masked + "@" + domain
@@ -156,6 +161,13 @@ public struct MaskPattern: Sendable, Hashable {
     private func maskCharacters(_ text: Substring, keepFirst: Int) -> String? {
         if let masked = maskSimpleText(text, keepFirst: keepFirst) { return masked.isEmpty ? nil : masked }
         let count = text.count
+        // A kept character carries its whole cluster: one with a tail of combining or tag characters could carry
+        // a hidden value along, so such text is not masked but falls back.
+        if text.prefix(keepFirst).contains(where: { $0.unicodeScalars.count > 10 })
+            || text.suffix(keepLast).contains(where: { $0.unicodeScalars.count > 10 })
+        {
+            return nil
+        }
         let hiddenCount = count - keepFirst - keepLast
         guard hiddenCount >= max(minimumHidden, 0), hiddenCount > 0 || keepFirst + keepLast == 0 else { return nil }
         if count == 0 { return hidden(0).isEmpty ? nil : hidden(0) }

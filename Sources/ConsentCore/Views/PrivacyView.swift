@@ -23,9 +23,9 @@ public struct PrivacyView: Sendable, Hashable {
         /// Selectively anonymised, for providing data to a third party.
         case disclosure
 
-        /// Whether the view drops a record the purpose may use no field of, or whose subject opted out of, objected
-        /// to or restricted the use (opt-out and disclosure views).
-        public var dropsRecords: Bool { self == .optOut || self == .disclosure }
+        /// Whether the view drops a record the purpose may use no field of, or whose subject opted out of or
+        /// objected to the use (opt-out, disclosure and anonymised views).
+        public var dropsRecords: Bool { self != .standard && self != .personalData }
 
         /// Whether the view's output is meant to be de-identified, so that a sensitive value never appears in clear.
         public var deidentifies: Bool { self == .anonymised || self == .disclosure }
@@ -79,7 +79,7 @@ public struct PrivacyView: Sendable, Hashable {
         id: String, kind: Kind, purpose: PurposeID, recipient: RecipientID? = nil, destination: Destination? = nil,
         channel: Channel? = nil, rules: [ViewRule] = [], withheldFields: WithheldFields = .withheld,
         justification: String? = nil, quasiIdentifiers: [FieldID] = [], k: Int = 0,
-        shortfall: Shortfall = .suppress, maximumVisible: Int = 7
+        shortfall: Shortfall = .suppress, maximumVisible: Int = 8
     ) {
         self.id = id
         self.kind = kind

@@ -60,7 +60,8 @@ public struct PseudonymKey: Sendable, CustomStringConvertible, CustomReflectable
     public func pseudonymiser(purpose: PurposeID, recipient: RecipientID?) -> Pseudonymiser {
         var domain = inner
         // Length-prefixed parts, so that no purpose/recipient pair can be spelt as another.
-        for part in ["consentkit.pseudonym/1", purpose.rawValue, recipient?.rawValue ?? ""] {
+        // The key id is hashed in too: the same secret under another id gives unrelated pseudonyms.
+        for part in ["consentkit.pseudonym/1", id, purpose.rawValue, recipient?.rawValue ?? ""] {
             let bytes = Array(part.utf8)
             domain.update(Array(String(bytes.count).utf8) + [0x3A] + bytes)
         }
@@ -87,14 +88,16 @@ public struct Pseudonymiser: Sendable, CustomStringConvertible {
     public var description: String { "Pseudonymiser(\(keyID))" }
 
     /// The pseudonym of a value: `psn:<key id>:` and the first 128 bits of the HMAC in base64url (22 characters).
-    /// Strings are normalised to NFC first, so equal-looking spellings get one pseudonym.
+    /// The value's type is hashed with it (the string `"5"` and the number `5` differ), and strings are
+    /// normalised to NFC first, so equal-looking spellings get one pseudonym.
     public func pseudonym(of value: FieldValue) -> String {
-        switch value {
-        case .string(let text):
-            var text = FieldValue.normalized(text)
-            return text.withUTF8 { pseudonym(ofBytes: UnsafeRawBufferPointer($0)) }
-        default:
-            return value.canonicalBytes.withUnsafeBytes { pseudonym(ofBytes: $0) }
+        value.canonicalBytes.withUnsafeBytes { pseudonym(ofBytes: $0) }
+    }
+
+    /// The pseudonym of a customer id: hashed under its own type, so no field value can equal it.
+    public func pseudonym(ofSubject subject: SubjectID) -> String {
+        (Array("subject:".utf8) + Array(FieldValue.normalized(subject.rawValue).utf8)).withUnsafeBytes {
+            pseudonym(ofBytes: $0)
         }
     }
 

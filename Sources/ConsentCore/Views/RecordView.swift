@@ -175,6 +175,14 @@ struct FieldCode: Sendable, Hashable {
     var reason: UInt8
     var text: UInt32
 
+    /// Whether the field's value, or something made from it, is in the output.
+    var isShown: Bool {
+        switch kind {
+        case .clear, .masked, .generalised, .pseudonymised: true
+        default: false
+        }
+    }
+
     init(_ kind: Kind, _ reason: ReasonCode? = nil, text: Int = 0) {
         self.kind = kind
         self.reason = reason?.ordinal ?? 0

@@ -92,7 +92,7 @@ extension Policy {
                     destination: destination.map(Destination.init), channel: channel.map(Channel.init),
                     rules: rules, withheldFields: withheld ?? .withheld, justification: justification,
                     quasiIdentifiers: quasi ?? [], k: k ?? 0, shortfall: shortfall ?? .suppress,
-                    maximumVisible: visible ?? 7)
+                    maximumVisible: visible ?? 8)
             )
         }
     }
@@ -142,7 +142,7 @@ extension Policy {
             transform = reader.required(object, "pattern", at: path) { reader, value, path -> FieldTransform? in
                 guard let id = reader.string(value, at: path) else { return nil }
                 guard let pattern = patterns[id] ?? MaskPattern.builtIn[id] else {
-                    let known = (MaskPattern.builtIn.keys.sorted() + patterns.keys.sorted()).map { "`\($0)`" }
+                    let known = Set(MaskPattern.builtIn.keys).union(patterns.keys).sorted().map { "`\($0)`" }
                     reader.fail(
                         .unknownIdentifier,
                         "unknown mask pattern `\(id.escapingControlCharacters)`; known: \(known.joined(separator: ", "))",
@@ -213,7 +213,7 @@ extension Policy {
                 if view.shortfall != .suppress {
                     object.members.append(("shortfall", .string(view.shortfall.rawValue)))
                 }
-                if view.maximumVisible != 7 {
+                if view.maximumVisible != 8 {
                     object.members.append(("maximumVisible", .number(String(view.maximumVisible))))
                 }
                 object.members.append(("rules", .array(view.rules.map(Self.ruleJSON))))

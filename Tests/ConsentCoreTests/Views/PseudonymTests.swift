@@ -25,9 +25,10 @@ import Testing
 
     static let pinned = "psn:k1:" + PseudonymTests.expectedTail
 
-    /// HMAC-SHA-256(key, domain ‖ value), computed independently of the library's SHA-256 (with Python's `hmac`)
+    /// HMAC-SHA-256(key, domain ‖ type ‖ value), the domain being the length-prefixed format tag, key id, purpose and
+    /// recipient,, computed independently of the library's SHA-256 (with Python's `hmac`)
     /// when the pin was made; see the test above.
-    static let expectedTail = "FpqzkwITwH0vyYrV-lA9Gg"
+    static let expectedTail = "dWyH2tls7pY6RQ2oyorEaA"
 
     @Test func rotationChangesEveryPseudonym() throws {
         let old = try pseudonym(.string("13812345678"))
@@ -36,7 +37,8 @@ import Testing
         let newID = try pseudonym(.string("13812345678"), key: "k2")
         #expect(old != sameIDNewSecret)
         #expect(newID.hasPrefix("psn:k2:"))
-        #expect(newID.dropFirst(7) == old.dropFirst(7), "the key id names the key; the secret makes the pseudonym")
+        // The key id is hashed in too: the same secret under another id links nothing.
+        #expect(newID.dropFirst(7) != old.dropFirst(7))
     }
 
     @Test func separatedPerPurposeAndRecipient() throws {
@@ -56,7 +58,9 @@ import Testing
         #expect(
             try pseudonym(.stringList(["ab", "c"])) != pseudonym(.stringList(["a", "bc"])),
             "list items are length-prefixed")
-        #expect(try pseudonym(.int(12)) != pseudonym(.string("12 ")))
+        #expect(try pseudonym(.int(12)) != pseudonym(.string("12")), "the type is hashed with the value")
+        let pseudonymiser = try PseudonymKey(id: "k1", secret: Self.secret).pseudonymiser(purpose: "p", recipient: nil)
+        #expect(pseudonymiser.pseudonym(ofSubject: "alice") != pseudonymiser.pseudonym(of: .string("subject:alice")))
     }
 
     @Test func keysRefuseShortSecretsAndOddIDs() {
