@@ -79,7 +79,8 @@ import Testing
         #expect(run.status == .success)
         #expect(run.err.contains("no key was given"))
         // The example's disclosure view omits withheld fields: neither a pseudonym nor the name is written.
-        #expect(!run.out.isEmpty && !run.out.contains("psn:") && !run.out.contains("欧阳") && !run.out.contains("\"name\""))
+        #expect(
+            !run.out.isEmpty && !run.out.contains("psn:") && !run.out.contains("欧阳") && !run.out.contains("\"name\""))
         #expect(view("partner.starAirlines", ["--key", "abc"]).status == .invalidInput)
         let short = view("partner.starAirlines", ["--key-id", "k1", "--key-env", "K"], environment: ["K": "short"])
         #expect(short.status == .invalidInput && short.err.contains("at least 32 bytes"))

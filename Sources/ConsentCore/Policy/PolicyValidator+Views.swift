@@ -235,7 +235,8 @@ extension PolicyValidator {
                         + "(PIPL Art. 73)", at: rulePath)
             case .generalise(.range(1)) where view.kind.deidentifies:
                 collector.fail(
-                    .invalidValue, "a range of width 1 shows the number itself: a de-identifying view needs a wider one",
+                    .invalidValue,
+                    "a range of width 1 shows the number itself: a de-identifying view needs a wider one",
                     at: rulePath + "width")
             default: break
             }

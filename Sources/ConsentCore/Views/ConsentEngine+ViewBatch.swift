@@ -130,3 +130,41 @@ extension ConsentEngine {
         return classes
     }
 }
+
+extension ConsentEngine {
+    /// Projects records as they arrive from an asynchronous sequence (a database cursor, a network stream),
+    /// handing each written record to `body`; the engine is a value, so the projection sees the consent state of the
+    /// moment it was called.
+    ///
+    /// A view that is not anonymised streams: one record in, at most one out, in order. An anonymised view needs
+    /// the whole batch to know each class's size, so it gathers the records first and then runs
+    /// ``forEachView(of:as:at:_:)``.
+    @discardableResult
+    public func forEachView<Records: AsyncSequence>(
+        of records: Records, as view: CompiledView, at instant: Date,
+        _ body: (RecordView) async throws -> Void
+    ) async throws -> ViewSummary where Records.Element == PersonalRecord {
+        if view.view.kind == .anonymised {
+            var gathered: [PersonalRecord] = []
+            for try await record in records { gathered.append(record) }
+            var written: [RecordView] = []
+            let summary = forEachView(of: gathered, as: view, at: instant) { written.append($0) }
+            for shown in written { try await body(shown) }
+            return summary
+        }
+        var summary = ViewSummary(view: view.view.id)
+        var scratch = RecordView(schema: view.schema)
+        for try await record in records {
+            summary.records += 1
+            self.view(of: record, as: view, at: instant, into: &scratch)
+            if let reason = scratch.dropped {
+                summary.dropped[reason, default: 0] += 1
+                continue
+            }
+            summary.written += 1
+            summary.labels[scratch.label, default: 0] += 1
+            try await body(scratch)
+        }
+        return summary
+    }
+}

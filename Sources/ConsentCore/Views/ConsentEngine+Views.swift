@@ -125,7 +125,8 @@ extension ConsentEngine {
             switch code.kind {
             case .clear:
                 tally.anyAllowed = true
-                if !tally.identified && (plan.directIdentifier || plan.sensitive || fields.isMinor(self, view, values)) {
+                if !tally.identified && (plan.directIdentifier || plan.sensitive || fields.isMinor(self, view, values))
+                {
                     tally.identified = true
                 }
             case .masked:

@@ -121,7 +121,9 @@ struct FieldProjection {
         case (.mask(let pattern), .string(let text)):
             if let masked = pattern.apply(to: text) { return shown(.masked, masked) }
             // An anonymised view holds no pseudonym, whatever a pattern asks for.
-            if pattern.shortValue == .pseudonymise, view.view.kind != .anonymised, let pseudonymiser = view.pseudonymiser {
+            if pattern.shortValue == .pseudonymise, view.view.kind != .anonymised,
+                let pseudonymiser = view.pseudonymiser
+            {
                 return shown(.pseudonymised, pseudonymiser.pseudonym(of: value))
             }
             return shown(.masked, pattern.redaction)

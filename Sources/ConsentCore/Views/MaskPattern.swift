@@ -133,7 +133,10 @@ public struct MaskPattern: Sendable, Hashable {
             let labels = domain.split(separator: ".", omittingEmptySubsequences: false)
             guard labels.count >= 2,
                 labels.allSatisfy({ label in
-                    !label.isEmpty && label.unicodeScalars.allSatisfy { $0 == "-" || $0.properties.isAlphabetic || ("0"..."9").contains($0) }
+                    !label.isEmpty
+                        && label.unicodeScalars.allSatisfy {
+                            $0 == "-" || $0.properties.isAlphabetic || ("0"..."9").contains($0)
+                        }
                 }),
                 let masked = maskCharacters(value[..<at], keepFirst: keepFirst)
             else { return nil }

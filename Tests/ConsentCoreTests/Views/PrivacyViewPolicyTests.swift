@@ -162,7 +162,8 @@ import Testing
                 """#)
         for prefix in [
             "maskPatterns[0].id: `mobile` is a built-in mask pattern", "maskPatterns[1].keepFirst:",
-            "maskPatterns[1].fill: the fill character must be one visible", "maskPatterns[2].fill: the fill is one character",
+            "maskPatterns[1].fill: the fill character must be one visible",
+            "maskPatterns[2].fill: the fill is one character",
             "maskPatterns[3].keepLast: an `email` pattern shows the domain",
             "maskPatterns[4].id: duplicate mask pattern id",
         ] {

@@ -109,7 +109,8 @@ import Testing
     }
 
     @Test func aKeptCharacterCannotCarryAHiddenTail() {
-        let tags = String(String.UnicodeScalarView("13812345678".unicodeScalars.map { Unicode.Scalar(0xE0000 + $0.value)! }))
+        let tags = String(
+            String.UnicodeScalarView("13812345678".unicodeScalars.map { Unicode.Scalar(0xE0000 + $0.value)! }))
         let pattern = MaskPattern(id: "ends", keepFirst: 1, keepLast: 1)
         #expect(pattern.apply(to: "1" + tags + "xyz9") == nil)
         #expect(pattern.apply(to: "1e\u{301}xyz9") == "1****9")
@@ -123,7 +124,10 @@ import Testing
                 """#)
         var ledger = ConsentLedger(policy: policy)
         try ledger.append(
-            .grant(ConsentGrant("g", subject: "a", purposes: ["care"], fields: ["note", "rx"], kind: .separate, at: Self.at.addingTimeInterval(-100))))
+            .grant(
+                ConsentGrant(
+                    "g", subject: "a", purposes: ["care"], fields: ["note", "rx"], kind: .separate,
+                    at: Self.at.addingTimeInterval(-100))))
         try ledger.append(.optOut("a", .sensitiveData, at: Self.at.addingTimeInterval(-50)))
         let engine = ConsentEngine(ledger: ledger)
         let shown = engine.view(
@@ -150,8 +154,44 @@ import Testing
         #expect(pseudonymising.contains { $0.contains("falls back to pseudonyms") }, "\(pseudonymising)")
         for fill in ["\u{200D}", "\u{202E}", "\u{301}", "a", " "] {
             let found = problems("[]", #"[{ "id": "p", "fill": "\#(fill)" }]"#)
-            #expect(found.contains { $0.contains("one visible punctuation mark or symbol") }, "\(fill.unicodeScalars.map(\.value))")
+            #expect(
+                found.contains { $0.contains("one visible punctuation mark or symbol") },
+                "\(fill.unicodeScalars.map(\.value))")
         }
         #expect(problems("[]", #"[{ "id": "p", "fill": "•" }]"#).isEmpty)
+    }
+}
+
+/// Streams of records: the asynchronous batch gives what the synchronous one gives, in order.
+@Suite struct ViewStreamTests {
+    @Test func anAsyncStreamProjectsLikeABatch() async throws {
+        let policy = try ViewHardeningTests.policy(
+            views: #"""
+                [{ "id": "s", "kind": "standard", "purpose": "stats", "rules": [{ "field": "email", "transform": "mask", "pattern": "email" }] },
+                 { "id": "a", "kind": "anonymised", "purpose": "stats", "quasiIdentifiers": ["gender"], "k": 2,
+                   "rules": [{ "field": "gender", "transform": "clear" }] }]
+                """#)
+        let engine = ConsentEngine(ledger: ConsentLedger(policy: policy))
+        var records: [PersonalRecord] = []
+        for index in 0..<20 {
+            var record = PersonalRecord(subject: SubjectID("c\(index)"), schema: policy.recordSchema)
+            try record.set("email", to: .string("person\(index)@example.cn"))
+            try record.set("gender", to: .string(index % 3 == 0 ? "x" : "f"))
+            records.append(record)
+        }
+        for id in ["s", "a"] {
+            let view = try engine.compiled.view(id)
+            let batch = engine.views(of: records, as: view, at: ViewHardeningTests.at)
+            let stream = AsyncStream<PersonalRecord> { continuation in
+                for record in records { continuation.yield(record) }
+                continuation.finish()
+            }
+            var streamed: [RecordView] = []
+            let summary = try await engine.forEachView(of: stream, as: view, at: ViewHardeningTests.at) {
+                streamed.append($0)
+            }
+            #expect(streamed == batch.views)
+            #expect(summary == batch.summary)
+        }
     }
 }
