@@ -28,6 +28,12 @@ public struct CompiledView: Sendable {
         var directIdentifier: Bool
     }
 
+    /// The declaration's kind, id and output choice, kept beside it: reading them through ``view`` on the
+    /// projection path would copy the whole declaration, rules and all, once per record.
+    let kind: PrivacyView.Kind
+    let id: String
+    let omitsWithheld: Bool
+
     let plans: [FieldPlan]
     /// Each field's transform, read only for ``FieldPlan/Action/transform``.
     let transforms: [FieldTransform]
@@ -44,6 +50,9 @@ public struct CompiledView: Sendable {
     init(_ view: PrivacyView, compiled: CompiledPolicy, key: PseudonymKey?) {
         let policy = compiled.policy
         self.view = view
+        self.kind = view.kind
+        self.id = view.id
+        self.omitsWithheld = view.withheldFields == .omitted || view.kind == .anonymised
         self.policy = policy
         self.schema = policy.recordSchema
         let purpose = policy.purpose(view.purpose)
@@ -96,6 +105,9 @@ public struct CompiledView: Sendable {
 
     private init(copying other: CompiledView, transforms: [FieldTransform]) {
         self.view = other.view
+        self.kind = other.kind
+        self.id = other.id
+        self.omitsWithheld = other.omitsWithheld
         self.schema = other.schema
         self.transforms = transforms
         self.plans = zip(other.plans, transforms).map { plan, transform in

@@ -17,9 +17,9 @@ extension ConsentEngine {
         of records: Records, as view: CompiledView, at instant: Date,
         _ body: (RecordView) throws(Failure) -> Void
     ) throws(Failure) -> ViewSummary {
-        var summary = ViewSummary(view: view.view.id)
+        var summary = ViewSummary(view: view.id)
         var scratch = RecordView(schema: view.schema)
-        guard view.view.kind == .anonymised else {
+        guard view.kind == .anonymised else {
             for record in records {
                 summary.records += 1
                 self.view(of: record, as: view, at: instant, into: &scratch)
@@ -35,7 +35,8 @@ extension ConsentEngine {
         }
         var chosen = view
         var classes = classify(records, as: view, at: instant, scratch: &scratch)
-        if classes.smallest < view.view.k, view.view.shortfall == .generalise, let coarser = view.coarser() {
+        let k = view.view.k
+        if classes.smallest < k, view.view.shortfall == .generalise, let coarser = view.coarser() {
             chosen = coarser
             classes = classify(records, as: coarser, at: instant, scratch: &scratch)
             summary.generalisedFurther = true
@@ -50,7 +51,7 @@ extension ConsentEngine {
                 continue
             }
             let size = classes.sizes[key] ?? 0
-            guard size >= view.view.k else {
+            guard size >= k else {
                 summary.suppressed += 1
                 continue
             }
@@ -144,7 +145,7 @@ extension ConsentEngine {
         of records: Records, as view: CompiledView, at instant: Date,
         _ body: (RecordView) async throws -> Void
     ) async throws -> ViewSummary where Records.Element == PersonalRecord {
-        if view.view.kind == .anonymised {
+        if view.kind == .anonymised {
             var gathered: [PersonalRecord] = []
             for try await record in records { gathered.append(record) }
             var written: [RecordView] = []
@@ -152,7 +153,7 @@ extension ConsentEngine {
             for shown in written { try await body(shown) }
             return summary
         }
-        var summary = ViewSummary(view: view.view.id)
+        var summary = ViewSummary(view: view.id)
         var scratch = RecordView(schema: view.schema)
         for try await record in records {
             summary.records += 1

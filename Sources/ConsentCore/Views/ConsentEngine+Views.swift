@@ -53,19 +53,19 @@ extension ConsentEngine {
     ) {
         if result.schema !== view.schema { result = RecordView(schema: view.schema) }
         result.subject = record.subject
-        switch view.view.kind {
+        switch view.kind {
         case .anonymised: result.shownSubject = nil
         case .disclosure:
             result.shownSubject = view.pseudonymiser.map { $0.pseudonym(ofSubject: record.subject) }
         case .standard, .personalData, .optOut: result.shownSubject = record.subject.rawValue
         }
-        if result.view != view.view.id { result.view = view.view.id }
+        if result.view != view.id { result.view = view.id }
         result.dropped = nil
         // Anonymised output never says why a field is missing: a reason code can single a customer out
         // (`denied.erased`, `view.sensitive` for a child).
-        result.omitsWithheld = view.view.withheldFields == .omitted || view.view.kind == .anonymised
+        result.omitsWithheld = view.omitsWithheld
         var fields = FieldProjection(view: view, subject: handle(for: record.subject), at: instant)
-        if view.view.kind.dropsRecords, let reason = fields.wholeRecordDenial(self, view) {
+        if view.kind.dropsRecords, let reason = fields.wholeRecordDenial(self, view) {
             drop(&result, reason: reason)
             return
         }
@@ -77,7 +77,7 @@ extension ConsentEngine {
         texts.removeAll(keepingCapacity: true)
         result.source = record
         // The customer id in clear identifies the record whatever its fields show.
-        var tally = FieldTally(identified: !view.view.kind.deidentifies)
+        var tally = FieldTally(identified: !view.kind.deidentifies)
         result.codes.withUnsafeMutableBufferPointer { codes in
             record.values.withUnsafeBufferPointer { values in
                 view.plans.withUnsafeBufferPointer { plans in
@@ -92,7 +92,7 @@ extension ConsentEngine {
         let anyAllowed = tally.anyAllowed
         let firstDenial = tally.firstDenial
         swap(&texts, &result.texts)
-        if view.view.kind.dropsRecords && !anyAllowed {
+        if view.kind.dropsRecords && !anyAllowed {
             drop(&result, reason: firstDenial ?? .notDeclared)
             return
         }
@@ -136,7 +136,7 @@ extension ConsentEngine {
                 // A prefix of an identifier is still part of it: the view shows it, so the record is identified
                 // unless the view is one that hides the customer (its prefixes are capped at half the value).
                 tally.anyAllowed = true
-                if !view.view.kind.deidentifies, case .generalise(.prefix) = view.transforms[index] {
+                if !view.kind.deidentifies, case .generalise(.prefix) = view.transforms[index] {
                     tally.identified = true
                 }
             case .denied:

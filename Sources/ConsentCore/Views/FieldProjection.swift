@@ -24,7 +24,7 @@ struct FieldProjection {
         self.instant = instant
         self.question = view.question
         self.question.at = instant
-        self.deidentifies = view.view.kind.deidentifies
+        self.deidentifies = view.kind.deidentifies
     }
 
     /// The reason an opt-out or disclosure view drops the whole record, from one decision: an opt-out, objection,
@@ -121,7 +121,7 @@ struct FieldProjection {
         case (.mask(let pattern), .string(let text)):
             if let masked = pattern.apply(to: text) { return shown(.masked, masked) }
             // An anonymised view holds no pseudonym, whatever a pattern asks for.
-            if pattern.shortValue == .pseudonymise, view.view.kind != .anonymised,
+            if pattern.shortValue == .pseudonymise, view.kind != .anonymised,
                 let pseudonymiser = view.pseudonymiser
             {
                 return shown(.pseudonymised, pseudonymiser.pseudonym(of: value))

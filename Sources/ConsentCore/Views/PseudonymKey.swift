@@ -91,25 +91,68 @@ public struct Pseudonymiser: Sendable, CustomStringConvertible {
     /// The value's type is hashed with it (the string `"5"` and the number `5` differ), and strings are
     /// normalised to NFC first, so equal-looking spellings get one pseudonym.
     public func pseudonym(of value: FieldValue) -> String {
-        value.canonicalBytes.withUnsafeBytes { pseudonym(ofBytes: $0) }
+        guard case .string(let text) = value else {
+            return pseudonym { hash in value.canonicalBytes.withUnsafeBytes { hash.update($0) } }
+        }
+        // The common case hashes the string's own bytes: no copy, no allocation but the result's.
+        var normalized = FieldValue.normalized(text)
+        return pseudonym { hash in
+            Self.stringTag.withUnsafeBytes { hash.update($0) }
+            normalized.withUTF8 { hash.update(UnsafeRawBufferPointer($0)) }
+        }
     }
 
     /// The pseudonym of a customer id: hashed under its own type, so no field value can equal it.
     public func pseudonym(ofSubject subject: SubjectID) -> String {
-        (Array("subject:".utf8) + Array(FieldValue.normalized(subject.rawValue).utf8)).withUnsafeBytes {
-            pseudonym(ofBytes: $0)
+        var normalized = FieldValue.normalized(subject.rawValue)
+        return pseudonym { hash in
+            Self.subjectTag.withUnsafeBytes { hash.update($0) }
+            normalized.withUTF8 { hash.update(UnsafeRawBufferPointer($0)) }
         }
     }
 
-    private func pseudonym(ofBytes bytes: UnsafeRawBufferPointer) -> String {
+    /// `string:` and `subject:`, the type tags hashed before a value ( ``FieldValue/canonicalBytes`` spells the
+    /// others).
+    private static let stringTag = Array("string:".utf8)
+    private static let subjectTag = Array("subject:".utf8)
+
+    private func pseudonym(_ message: (inout SHA256) -> Void) -> String {
         var hash = inner
-        hash.update(bytes)
+        message(&hash)
         let innerDigest = hash.finalizeWords()
         var mac = outer
         withUnsafeBytes(of: innerDigest) { mac.update($0) }
         let digest = mac.finalizeWords()
+        // `psn:<key id>:` and 16 bytes in base64url without padding (22 characters), written in place.
         return withUnsafeBytes(of: digest) { raw in
-            prefix + Base64URL.encode(Array(raw.prefix(16)))
+            prefix.utf8.withContiguousStorageIfAvailable { head in
+                String(unsafeUninitializedCapacity: head.count + 22) { output in
+                    var written = 0
+                    for byte in head {
+                        output[written] = byte
+                        written += 1
+                    }
+                    var index = 0
+                    func put(_ value: UInt32) {
+                        output[written] = Self.alphabet[Int(value & 63)]
+                        written += 1
+                    }
+                    while index + 3 <= 16 {
+                        let value = UInt32(raw[index]) << 16 | UInt32(raw[index + 1]) << 8 | UInt32(raw[index + 2])
+                        put(value >> 18)
+                        put(value >> 12)
+                        put(value >> 6)
+                        put(value)
+                        index += 3
+                    }
+                    let last = UInt32(raw[15]) << 16
+                    put(last >> 18)
+                    put(last >> 12)
+                    return written
+                }
+            } ?? prefix + Base64URL.encode(Array(raw.prefix(16)))
         }
     }
+
+    private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
 }
