@@ -4,7 +4,10 @@
 // 1. as one JSON document: whatever parses must write out and parse back to the same value;
 // 2. as a JSON Lines ledger against the retail example's policy: whatever loads must write out (`jsonLines()`) and load back
 //    to the same lines, checksummed journal lines included;
-// 3. as a policy document: whatever loads must write out (`jsonData()`) and load back to the same document.
+// 3. as a policy document: whatever loads must write out (`jsonData()`) and load back to the same document;
+// 4. as a records file against the retail example's policy: whatever loads is projected through every one of its
+//    privacy views (with a pseudonym key), and every output line must parse as JSON and withhold every field the
+//    engine denies.
 //
 // A ledger that loads is also asked one question per subject and purpose, so the evaluator (every regime, age band
 // and conjunction a ledger's `regimes` facts reach) runs on hostile input too.
@@ -18,6 +21,24 @@ private let policy: Policy = {
         return try Policy(contentsOfFile: "Documentation/Examples/retail/retail.policy.json")
     } catch {
         fatalError("the fuzzer's policy: \(error)")
+    }
+}()
+
+/// The retail ledger's engine and the policy's views, compiled once, for the records check.
+private let engine: ConsentEngine = {
+    do {
+        return ConsentEngine(
+            ledger: try ConsentLedger(policy: policy, contentsOfFile: "Documentation/Examples/retail/retail.ledger.jsonl"))
+    } catch {
+        fatalError("the fuzzer's ledger: \(error)")
+    }
+}()
+private let views: [CompiledView] = {
+    do {
+        let key = try PseudonymKey(id: "fuzz", secret: Array("a fuzzing secret of 32 bytes....".utf8))
+        return try policy.views.map { try engine.compiled.view($0.id, key: key) }
+    } catch {
+        fatalError("the fuzzer's views: \(error)")
     }
 }()
 
@@ -43,6 +64,26 @@ public func fuzzOne(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
                 guard let field = purpose.fields.first else { continue }
                 _ = evaluator.decision(
                     for: ConsentQuestion(subject: subject, purpose: purpose.id, field: field, at: instant))
+            }
+        }
+    }
+    if let records = try? PersonalRecord.records(jsonLines: Data(bytes), schema: policy.recordSchema) {
+        let instant = Date(timeIntervalSince1970: 1_780_000_000)
+        for view in views {
+            engine.forEachView(of: records, as: view, at: instant) { shown in
+                guard (try? JSONParser.parse(Array(shown.jsonLine.utf8))) != nil else {
+                    fatalError("a view wrote a line that is not JSON: \(shown.jsonLine)")
+                }
+                for (field, outcome) in shown.fields {
+                    let decision = engine.decision(
+                        for: ConsentQuestion(
+                            subject: shown.subject, purpose: view.view.purpose, field: field, at: instant,
+                            recipient: view.view.recipient, destination: view.view.destination,
+                            channel: view.view.channel))
+                    if !decision.isAllowed && outcome != .withheld(.denied(decision.reason)) {
+                        fatalError("view \(view.view.id) showed denied field \(field): \(outcome)")
+                    }
+                }
             }
         }
     }

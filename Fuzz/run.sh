@@ -4,7 +4,8 @@
 #     bash Fuzz/run.sh [SECONDS] [TARGET...]
 #
 # Targets: `token` (Fuzz/TokenFuzzer.swift: the consent token decoder, corpus Fuzz/Corpus) and `ledger`
-# (Fuzz/LedgerFuzzer.swift: the JSON parser, JSON Lines ledgers and policies, corpus Fuzz/LedgerCorpus); both when
+# (Fuzz/LedgerFuzzer.swift: the JSON parser, JSON Lines ledgers, policies, and records through the privacy
+# views, corpus Fuzz/LedgerCorpus); both when
 # none is named. Each fuzzer is compiled with the library's sources (ConsentCore, ConsentInterchange, ConsentTokens,
 # ConsentStorage) into one module, so it can reach internals, with -sanitize=fuzzer,address: the imports between
 # those modules are dropped from a copy of the sources, as they name what is then one module.

@@ -68,7 +68,7 @@ extension ConsentEngine {
         return summary
     }
 
-    /// Every written record of a batch and the summary (``forEachView(of:as:at:_:)``, collected).
+    /// Every written record of a batch and the summary (`forEachView(of:as:at:_:)` over a collection, collected).
     public func views(of records: some Collection<PersonalRecord>, as view: CompiledView, at instant: Date)
         -> ViewBatch
     {
@@ -139,7 +139,7 @@ extension ConsentEngine {
     ///
     /// A view that is not anonymised streams: one record in, at most one out, in order. An anonymised view needs
     /// the whole batch to know each class's size, so it gathers the records first and then runs
-    /// ``forEachView(of:as:at:_:)``.
+    /// the collection form of `forEachView(of:as:at:_:)`.
     @discardableResult
     public func forEachView<Records: AsyncSequence>(
         of records: Records, as view: CompiledView, at instant: Date,
