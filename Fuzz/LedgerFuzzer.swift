@@ -28,7 +28,8 @@ private let policy: Policy = {
 private let engine: ConsentEngine = {
     do {
         return ConsentEngine(
-            ledger: try ConsentLedger(policy: policy, contentsOfFile: "Documentation/Examples/retail/retail.ledger.jsonl"))
+            ledger: try ConsentLedger(
+                policy: policy, contentsOfFile: "Documentation/Examples/retail/retail.ledger.jsonl"))
     } catch {
         fatalError("the fuzzer's ledger: \(error)")
     }
