@@ -1,4 +1,5 @@
 internal import ConsentKit
+internal import Foundation
 
 /// Parsed command-line arguments: `--name value`, `--name=value`, flags, and positional arguments.
 struct Arguments {
@@ -48,6 +49,16 @@ struct Arguments {
     func required(_ name: String) throws(ConsentKitError) -> String {
         guard let value = options[name] else { throw .argument("missing required option `--\(name)`") }
         return value
+    }
+
+    /// The instant of `--at` (RFC 3339), or now when it is not given.
+    func instant() throws(ConsentKitError) -> Date {
+        guard let text = option("at") else { return Date() }
+        do {
+            return try RFC3339.parseInstant(text)
+        } catch {
+            throw .argument("`--at`: \(error.message)")
+        }
     }
 
     /// Checks that every option of `names` is given, naming all that are missing in one error.

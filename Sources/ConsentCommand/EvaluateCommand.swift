@@ -23,14 +23,7 @@ enum EvaluateCommand {
         try parsed.requireAll(["policy", "ledger", "subject", "purpose", "field"])
         let policy = try FileKinds.policy(at: try parsed.required("policy"))
         let ledger = try FileKinds.ledger(policy: policy, at: try parsed.required("ledger"))
-        var instant = Date()
-        if let text = parsed.option("at") {
-            do {
-                instant = try RFC3339.parseInstant(text)
-            } catch {
-                throw .argument("`--at`: \(error.message)")
-            }
-        }
+        let instant = try parsed.instant()
         // Names from the command line obey the identifier rule, as names in files do.
         for name in ["subject", "purpose", "field", "recipient", "destination", "channel"] {
             if let value = parsed.option(name), let problem = IdentifierRule.problem(with: value) {

@@ -39,7 +39,7 @@ enum TokenCommand {
         let ring = try keyRing(parsed, output: output)
         let policy = try Policy(contentsOfFile: try parsed.required("policy"))
         let ledger = try ConsentLedger(policy: policy, contentsOfFile: try parsed.required("ledger"))
-        let instant = try self.instant(parsed)
+        let instant = try parsed.instant()
         let ttl =
             try parsed.option("ttl").map { (text) throws(ConsentKitError) -> TimeInterval in
                 guard let value = Int(text), value >= 1 else {
@@ -81,7 +81,7 @@ enum TokenCommand {
                 return TimeInterval(value)
             } ?? 0
         let audience = try parsed.required("audience")
-        let instant = try self.instant(parsed)
+        let instant = try parsed.instant()
         let token: ConsentToken
         do {
             token = try ring.verify(parsed.positional[0], audience: audience, at: instant, leeway: leeway)
@@ -107,15 +107,6 @@ enum TokenCommand {
         let id = try parsed.required("key-id")
         let secret = try KeyOptions.secret(parsed, output: output)
         return try TokenKeyRing(keys: [try TokenKey(id: id, secret: secret)], signingKeyID: id)
-    }
-
-    private static func instant(_ parsed: Arguments) throws(ConsentKitError) -> Date {
-        guard let text = parsed.option("at") else { return Date() }
-        do {
-            return try RFC3339.parseInstant(text)
-        } catch {
-            throw .argument("`--at`: \(error.message)")
-        }
     }
 
     private static func json(_ token: ConsentToken) -> JSONValue {

@@ -35,14 +35,7 @@ enum ViewCommand {
                     + (known.isEmpty ? " (it declares none)" : "; views: \(known.joined(separator: ", "))"))
         }
         let ledger = try FileKinds.ledger(policy: policy, at: try parsed.required("ledger"))
-        var instant = Date()
-        if let text = parsed.option("at") {
-            do {
-                instant = try RFC3339.parseInstant(text)
-            } catch {
-                throw .argument("`--at`: \(error.message)")
-            }
-        }
+        let instant = try parsed.instant()
         var key: PseudonymKey?
         if parsed.option("key-file") != nil || parsed.option("key-env") != nil || parsed.option("key-id") != nil {
             key = try PseudonymKey(

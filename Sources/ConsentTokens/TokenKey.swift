@@ -26,14 +26,9 @@ public struct TokenKey: Sendable {
                     + "are needed")
         }
         self.id = id
-        var block = secret.count > 64 ? SHA256.hash(secret) : Array(secret)
-        block += [UInt8](repeating: 0, count: 64 - block.count)
-        var inner = SHA256()
-        inner.update(block.map { $0 ^ 0x36 })
-        var outer = SHA256()
-        outer.update(block.map { $0 ^ 0x5c })
-        self.inner = inner
-        self.outer = outer
+        let schedule = HMACKeySchedule(secret: secret)
+        self.inner = schedule.inner
+        self.outer = schedule.outer
     }
 
     /// A new random secret of ``minimumSecretLength`` bytes from the system's cryptographically secure generator

@@ -10,37 +10,48 @@ package enum Base64URL {
 
     /// The text of `bytes`, after `prefix` (ASCII), built in place.
     package static func encode(_ bytes: [UInt8], prefix: StaticString = "") -> String {
-        let tail = bytes.count % 3 == 0 ? 0 : bytes.count % 3 + 1
-        let length = prefix.utf8CodeUnitCount + bytes.count / 3 * 4 + tail
+        let length = prefix.utf8CodeUnitCount + encodedLength(of: bytes.count)
         return String(unsafeUninitializedCapacity: length) { output in
-            alphabet.withUnsafeBufferPointer { alphabet in
-                var written = prefix.utf8CodeUnitCount
-                for index in 0..<written { output[index] = prefix.utf8Start[index] }
-                func put(_ value: UInt32) {
-                    output[written] = alphabet[Int(value & 63)]
-                    written += 1
-                }
-                var index = 0
-                while index + 3 <= bytes.count {
-                    let value = UInt32(bytes[index]) << 16 | UInt32(bytes[index + 1]) << 8 | UInt32(bytes[index + 2])
-                    put(value >> 18)
-                    put(value >> 12)
-                    put(value >> 6)
-                    put(value)
-                    index += 3
-                }
-                if bytes.count - index == 1 {
-                    let value = UInt32(bytes[index]) << 16
-                    put(value >> 18)
-                    put(value >> 12)
-                } else if bytes.count - index == 2 {
-                    let value = UInt32(bytes[index]) << 16 | UInt32(bytes[index + 1]) << 8
-                    put(value >> 18)
-                    put(value >> 12)
-                    put(value >> 6)
-                }
-                return written
+            for index in 0..<prefix.utf8CodeUnitCount { output[index] = prefix.utf8Start[index] }
+            return bytes.withUnsafeBytes { write($0, into: output, at: prefix.utf8CodeUnitCount) }
+        }
+    }
+
+    /// The length of the text of `count` bytes.
+    package static func encodedLength(of count: Int) -> Int {
+        count / 3 * 4 + (count % 3 == 0 ? 0 : count % 3 + 1)
+    }
+
+    /// Writes the text of `bytes` into `output` from `start`, returning where it ended.
+    package static func write(
+        _ bytes: UnsafeRawBufferPointer, into output: UnsafeMutableBufferPointer<UInt8>, at start: Int
+    ) -> Int {
+        alphabet.withUnsafeBufferPointer { alphabet in
+            var written = start
+            func put(_ value: UInt32) {
+                output[written] = alphabet[Int(value & 63)]
+                written += 1
             }
+            var index = 0
+            while index + 3 <= bytes.count {
+                let value = UInt32(bytes[index]) << 16 | UInt32(bytes[index + 1]) << 8 | UInt32(bytes[index + 2])
+                put(value >> 18)
+                put(value >> 12)
+                put(value >> 6)
+                put(value)
+                index += 3
+            }
+            if bytes.count - index == 1 {
+                let value = UInt32(bytes[index]) << 16
+                put(value >> 18)
+                put(value >> 12)
+            } else if bytes.count - index == 2 {
+                let value = UInt32(bytes[index]) << 16 | UInt32(bytes[index + 1]) << 8
+                put(value >> 18)
+                put(value >> 12)
+                put(value >> 6)
+            }
+            return written
         }
     }
 

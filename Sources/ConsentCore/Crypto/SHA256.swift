@@ -142,6 +142,26 @@ extension UInt32 {
     @inline(__always) fileprivate func rotated(_ count: UInt32) -> UInt32 { (self >> count) | (self << (32 - count)) }
 }
 
+/// An HMAC-SHA256 key schedule (RFC 2104): the hash states after the key padded with `ipad` and with `opad`, worked
+/// out once, so that each code hashes only its message. Tokens and pseudonyms share it.
+package struct HMACKeySchedule: Sendable {
+    /// After the key XOR `ipad`: the inner hash continues from here.
+    package let inner: SHA256
+    /// After the key XOR `opad`: the outer hash continues from here.
+    package let outer: SHA256
+
+    package init(secret: some Collection<UInt8>) {
+        var block = secret.count > 64 ? SHA256.hash(secret) : Array(secret)
+        block += [UInt8](repeating: 0, count: 64 - block.count)
+        var inner = SHA256()
+        inner.update(block.map { $0 ^ 0x36 })
+        var outer = SHA256()
+        outer.update(block.map { $0 ^ 0x5c })
+        self.inner = inner
+        self.outer = outer
+    }
+}
+
 /// HMAC-SHA256 (RFC 2104), with a constant-time comparison for tags.
 package enum HMACSHA256 {
     /// The 32-byte authentication code of `message` under `key`.

@@ -21,15 +21,8 @@ extension ConsentEngine {
         var scratch = RecordView(schema: view.schema)
         guard view.kind == .anonymised else {
             for record in records {
-                summary.records += 1
                 self.view(of: record, as: view, at: instant, into: &scratch)
-                if let reason = scratch.dropped {
-                    summary.dropped[reason, default: 0] += 1
-                    continue
-                }
-                summary.written += 1
-                summary.labels[scratch.label, default: 0] += 1
-                try body(scratch)
+                if summary.count(scratch) { try body(scratch) }
             }
             return summary
         }
@@ -156,15 +149,8 @@ extension ConsentEngine {
         var summary = ViewSummary(view: view.id)
         var scratch = RecordView(schema: view.schema)
         for try await record in records {
-            summary.records += 1
             self.view(of: record, as: view, at: instant, into: &scratch)
-            if let reason = scratch.dropped {
-                summary.dropped[reason, default: 0] += 1
-                continue
-            }
-            summary.written += 1
-            summary.labels[scratch.label, default: 0] += 1
-            try await body(scratch)
+            if summary.count(scratch) { try await body(scratch) }
         }
         return summary
     }

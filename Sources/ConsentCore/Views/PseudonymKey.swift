@@ -40,14 +40,9 @@ public struct PseudonymKey: Sendable, CustomStringConvertible, CustomReflectable
                     + "bytes are needed")
         }
         self.id = id
-        var block = secret.count > 64 ? SHA256.hash(secret) : Array(secret)
-        block += [UInt8](repeating: 0, count: 64 - block.count)
-        var inner = SHA256()
-        inner.update(block.map { $0 ^ 0x36 })
-        var outer = SHA256()
-        outer.update(block.map { $0 ^ 0x5c })
-        self.inner = inner
-        self.outer = outer
+        let schedule = HMACKeySchedule(secret: secret)
+        self.inner = schedule.inner
+        self.outer = schedule.outer
     }
 
     /// `PseudonymKey(id)`: never the secret.
@@ -75,13 +70,14 @@ public struct Pseudonymiser: Sendable, CustomStringConvertible {
     public let keyID: String
     private let inner: SHA256
     private let outer: SHA256
-    private let prefix: String
+    /// `psn:<key id>:`, in UTF-8.
+    private let prefix: [UInt8]
 
     init(keyID: String, inner: SHA256, outer: SHA256) {
         self.keyID = keyID
         self.inner = inner
         self.outer = outer
-        self.prefix = "psn:\(keyID):"
+        self.prefix = Array("psn:\(keyID):".utf8)
     }
 
     /// `Pseudonymiser(key id)`: never the key schedule.
@@ -111,7 +107,7 @@ public struct Pseudonymiser: Sendable, CustomStringConvertible {
         }
     }
 
-    /// `string:` and `subject:`, the type tags hashed before a value ( ``FieldValue/canonicalBytes`` spells the
+    /// `string:` and `subject:`, the type tags hashed before a value (the value's canonical bytes spell the
     /// others).
     private static let stringTag = Array("string:".utf8)
     private static let subjectTag = Array("subject:".utf8)
@@ -125,34 +121,10 @@ public struct Pseudonymiser: Sendable, CustomStringConvertible {
         let digest = mac.finalizeWords()
         // `psn:<key id>:` and 16 bytes in base64url without padding (22 characters), written in place.
         return withUnsafeBytes(of: digest) { raw in
-            prefix.utf8.withContiguousStorageIfAvailable { head in
-                String(unsafeUninitializedCapacity: head.count + 22) { output in
-                    var written = 0
-                    for byte in head {
-                        output[written] = byte
-                        written += 1
-                    }
-                    var index = 0
-                    func put(_ value: UInt32) {
-                        output[written] = Self.alphabet[Int(value & 63)]
-                        written += 1
-                    }
-                    while index + 3 <= 16 {
-                        let value = UInt32(raw[index]) << 16 | UInt32(raw[index + 1]) << 8 | UInt32(raw[index + 2])
-                        put(value >> 18)
-                        put(value >> 12)
-                        put(value >> 6)
-                        put(value)
-                        index += 3
-                    }
-                    let last = UInt32(raw[15]) << 16
-                    put(last >> 18)
-                    put(last >> 12)
-                    return written
-                }
-            } ?? prefix + Base64URL.encode(Array(raw.prefix(16)))
+            String(unsafeUninitializedCapacity: prefix.count + Base64URL.encodedLength(of: 16)) { output in
+                for (index, byte) in prefix.enumerated() { output[index] = byte }
+                return Base64URL.write(UnsafeRawBufferPointer(rebasing: raw.prefix(16)), into: output, at: prefix.count)
+            }
         }
     }
-
-    private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
 }

@@ -24,6 +24,18 @@ public struct ViewSummary: Sendable, Hashable {
 
     /// The dropped records, all reasons together.
     public var droppedTotal: Int { dropped.values.reduce(0, +) }
+
+    /// Counts one projected record, read or dropped and why, written and how labelled; whether to write it.
+    mutating func count(_ shown: RecordView) -> Bool {
+        records += 1
+        if let reason = shown.dropped {
+            dropped[reason, default: 0] += 1
+            return false
+        }
+        written += 1
+        labels[shown.label, default: 0] += 1
+        return true
+    }
 }
 
 /// The records of a batch as a view shows them, and the summary.
