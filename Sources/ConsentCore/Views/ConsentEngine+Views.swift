@@ -6,9 +6,9 @@ extension ConsentEngine {
     /// Each field starts from the decision for the record's subject, the view's purpose (and recipient, destination
     /// and channel), the field and the instant — exactly ``decision(for:)`` — and only a field the decision allows
     /// reaches the view's transform; a denied field is withheld with the decision's reason, never masked. An
-    /// opt-out or disclosure view drops the whole record (``RecordView/dropped``) when the subject opted out of,
-    /// objected to or restricted the use, was erased, or when the purpose may use none of the record's fields: a
-    /// recipient never learns that a customer who did not agree exists.
+    /// opt-out, disclosure or anonymised view drops the whole record (``RecordView/dropped``) when the subject
+    /// opted out of or objected to the use or was erased, or when the purpose may use none of the record's
+    /// declared fields: a recipient never learns that a customer who did not agree exists.
     public func view(of record: PersonalRecord, as view: CompiledView, at instant: Date) -> RecordView {
         var result = RecordView(schema: view.schema)
         self.view(of: record, as: view, at: instant, into: &result)
@@ -29,7 +29,7 @@ extension ConsentEngine {
     /// has held a record of the same policy.
     public func view(of record: PersonalRecord, as view: CompiledView, at instant: Date, into result: inout RecordView)
     {
-        // A record laid out for another policy is re-laid by field id first; fields this one lacks are unknown.
+        // A record laid out for another policy is re-laid by field id first; fields this policy lacks are left out.
         guard record.schema === view.schema || record.schema == view.schema else {
             project(relaid(record, for: view.schema), as: view, at: instant, into: &result)
             return
