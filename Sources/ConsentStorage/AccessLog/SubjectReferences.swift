@@ -1,0 +1,75 @@
+internal import ConsentCore
+internal import ConsentInterchange
+internal import Foundation
+
+/// The only place an access log's customer ids are kept: `<log>.subjects`, one line per customer with a random key
+/// of its own (`{"subject":"c-1","key":"…"}`, mode 0600). The log holds only each customer's reference,
+/// HMAC(customer key, "consentkit.access-log.subject/1" ‖ log id ‖ customer id), cut to 16 bytes.
+///
+/// Forgetting a customer removes their line: the key is gone, so nobody — not even with the log's own keys — can tell
+/// which entries were theirs, while every entry, the chain and the tree stay exactly as sealed (crypto-shredding).
+struct SubjectReferences {
+    let path: String
+    let logID: String
+    /// Each customer's key and reference.
+    private(set) var entries: [SubjectID: (key: [UInt8], reference: String)] = [:]
+
+    static func path(for log: String) -> String { log + ".subjects" }
+
+    /// Reads the table beside `log` (an absent file is an empty table).
+    init(log: String, logID: String) throws(ConsentKitError) {
+        path = Self.path(for: log)
+        self.logID = logID
+        guard let data = FileManager.default.contents(atPath: path) else { return }
+        var lineNumber = 0
+        for line in data.split(separator: 0x0A, omittingEmptySubsequences: false) {
+            lineNumber += 1
+            if line.isEmpty { continue }
+            guard case .object(let object)? = try? JSONParser.parse(Array(line)),
+                case .string(let subject)? = object["subject"], case .string(let keyText)? = object["key"],
+                let key = Base64URL.decode(Array(keyText.utf8)), key.count == 16
+            else {
+                // A line a crash cut short is the last one and names a customer whose entries were not acknowledged.
+                if lineNumber == data.split(separator: 0x0A, omittingEmptySubsequences: false).count { break }
+                throw ConsentKitError(
+                    code: .corruptedData, message: "line \(lineNumber) of `\(path)` is not a customer's key",
+                    location: InputLocation(file: path, line: lineNumber))
+            }
+            let id = SubjectID(subject)
+            entries[id] = (key, Self.reference(of: id, key: key, logID: logID))
+        }
+    }
+
+    /// The reference of `subject` under `key`.
+    static func reference(of subject: SubjectID, key: [UInt8], logID: String) -> String {
+        var message = Array("consentkit.access-log.subject/1".utf8) + [0]
+        message += Array(logID.utf8) + [0]
+        message += Array(subject.rawValue.utf8)
+        return Base64URL.encode(Array(HMACSHA256.authenticationCode(for: message, key: key).prefix(16)))
+    }
+
+    /// The reference of `subject`, creating a key for a customer seen for the first time (its line is added to
+    /// `newLines`, to be written before the entries that use it).
+    mutating func reference(of subject: SubjectID, newLines: inout [UInt8]) -> String {
+        if let known = entries[subject] { return known.reference }
+        var generator = SystemRandomNumberGenerator()
+        let key = (0..<16).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        let reference = Self.reference(of: subject, key: key, logID: logID)
+        entries[subject] = (key, reference)
+        let object: JSONObject = ["subject": .string(subject.rawValue), "key": .string(Base64URL.encode(key))]
+        newLines += Array((JSONValue.object(object).serialized() + "\n").utf8)
+        return reference
+    }
+
+    /// Removes `subject`'s key from memory and from the file (rewritten atomically); returns whether it was there.
+    mutating func forget(_ subject: SubjectID) throws(ConsentKitError) -> Bool {
+        guard entries.removeValue(forKey: subject) != nil else { return false }
+        var bytes: [UInt8] = []
+        for (id, entry) in entries.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
+            let object: JSONObject = ["subject": .string(id.rawValue), "key": .string(Base64URL.encode(entry.key))]
+            bytes += Array((JSONValue.object(object).serialized() + "\n").utf8)
+        }
+        try JournalFile.replace(path, with: bytes, modeOf: path)
+        return true
+    }
+}
