@@ -8,6 +8,7 @@ enum BenchCommand {
         usage: consent bench [--subjects N] [--queries M] [--seed S] [--json] [--export DIR]
                consent bench --tokens [--json]
                consent bench --views [--subjects N] [--json]
+               consent bench --log [--subjects N] [--queries M] [--json]
 
         Generates the standard workload from the seed (default 42): a policy of 40 fields (8 sensitive) and 12
         purposes, N subjects (default 100000, about 5% minors) with 0-12 events each, and M questions (default
@@ -23,6 +24,9 @@ enum BenchCommand {
         --views instead times the privacy views on one record per subject (default 100000): 40 fields decisions
         only, with 8 masks and 2 age bands, a keyed pseudonym, batch records per second (masked, and with 2
         pseudonymised fields), an opt-out drop, and k-anonymity over 1,000,000 records.
+        --log instead times the access log on M decisions (default 200000) of N subjects (default 10000): appends
+        in memory, durable appends with group commit, one fsync per entry, verification, proof size and cost, the
+        median entry, and what recording adds to a decision by name (logOverheadPercent).
         Build with `swift build -c release` for meaningful figures.
         """
 
@@ -44,7 +48,7 @@ enum BenchCommand {
 
     static func run(_ arguments: [String], output: CommandOutput) throws(ConsentKitError) -> ExitCode {
         let parsed = try Arguments(
-            arguments, options: ["subjects", "queries", "seed", "export"], flags: ["json", "tokens", "views"])
+            arguments, options: ["subjects", "queries", "seed", "export"], flags: ["json", "tokens", "views", "log"])
         if let directory = parsed.option("export") {
             try ConsentKitError.checkWritable(directory, what: "the workload", isDirectory: true)
         }
@@ -64,6 +68,11 @@ enum BenchCommand {
         let subjects = try number("subjects", 100_000, 1...10_000_000)
         if parsed.flag("views") {
             return try ViewBench.run(subjects: subjects, json: parsed.flag("json"), output: output)
+        }
+        if parsed.flag("log") {
+            return try LogBench.run(
+                subjects: try number("subjects", 10_000, 1...10_000_000),
+                entries: try number("queries", 200_000, 1...100_000_000), json: parsed.flag("json"), output: output)
         }
         let queries = try number("queries", 1_000_000, 1...100_000_000)
         guard let seed = UInt64(parsed.option("seed") ?? "42") else {

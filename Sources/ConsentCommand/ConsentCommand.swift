@@ -22,6 +22,10 @@ package enum ConsentCommand {
                                      or verify one (key from --key-file or --key-env, never an argument)
           journal verify|repair      check a journal without writing it, or drop its corrupted lines,
                                      reporting each (--policy P; repair [--dry-run])
+          log record|verify|...      the tamper-evident access log: record a question file's decisions,
+                                     verify a log (exit 1 if tampered), export a checkpoint, a receipt
+          report KIND                compliance reports: pipia, ropa, access, consent, inventory
+                                     (--policy P [--ledger L] [--log F] [--format json|md|html])
           help [COMMAND]             this text, or a command's
           --version                  the version
 
@@ -33,7 +37,7 @@ package enum ConsentCommand {
     package static let version = "0.13.0-dev"
 
     /// The commands, for suggestions.
-    static let commands = ["demo", "test", "check", "evaluate", "view", "bench", "token", "journal", "help", "version"]
+    static let commands = ["demo", "test", "check", "evaluate", "view", "bench", "token", "journal", "log", "report", "help", "version"]
 
     package static func run(_ arguments: [String], output: CommandOutput) -> ExitCode {
         guard let command = arguments.first else {
@@ -54,6 +58,8 @@ package enum ConsentCommand {
             case "bench": return try BenchCommand.run(rest, output: output)
             case "token": return try TokenCommand.run(rest, output: output)
             case "journal": return try JournalCommand.run(rest, output: output)
+            case "log": return try LogCommand.run(rest, output: output)
+            case "report": return try ReportCommand.run(rest, output: output)
             case "help", "--help", "-h": return help(rest, output: output)
             case "--version", "version":
                 output.out("consent \(version)\n")
@@ -79,6 +85,8 @@ package enum ConsentCommand {
         case "bench": output.out(BenchCommand.usage + "\n")
         case "token": output.out(TokenCommand.usage + "\n")
         case "journal": output.out(JournalCommand.usage + "\n")
+        case "log": output.out(LogCommand.usage + "\n")
+        case "report": output.out(ReportCommand.usage + "\n")
         case nil, "help": output.out(usage + "\n")
         case let other?:
             output.err("consent help: unknown command `\(other.escapingControlCharacters)`\n")

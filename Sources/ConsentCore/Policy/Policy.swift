@@ -43,6 +43,8 @@ public struct Policy: Sendable {
     public let maskPatterns: [MaskPattern]
     /// The privacy views over customer records (``PrivacyView``).
     public let views: [PrivacyView]
+    /// What records of processing and impact assessments need beyond deciding (``ProcessingRecords``).
+    public let processing: ProcessingRecords
     /// The layout of the policy's records: its fields in order (``PersonalRecord``).
     public let recordSchema: RecordSchema
     /// Lints: problems that do not stop the policy from loading but break a rule of the regime.
@@ -62,7 +64,8 @@ public struct Policy: Sendable {
         regime: Regime = .pipl, regimes: [Regime]? = nil, onlinePlatform: Bool = false, profiles: [Regime] = [],
         timeZone: String? = nil,
         minorAge: Int? = nil, ageReachedOn: AgeBoundary? = nil, categories: [DataCategory] = [],
-        fields: [FieldDefinition], purposes: [Purpose], maskPatterns: [MaskPattern] = [], views: [PrivacyView] = []
+        fields: [FieldDefinition], purposes: [Purpose], maskPatterns: [MaskPattern] = [], views: [PrivacyView] = [],
+        processing: ProcessingRecords = ProcessingRecords()
     ) throws(ConsentKitError) {
         var validator = PolicyValidator(
             collector: DiagnosticCollector(file: nil), regime: regime, regimes: regimes ?? [regime])
@@ -92,6 +95,7 @@ public struct Policy: Sendable {
             maskPatterns: maskPatterns.enumerated().map { (JSONPath("maskPatterns") + $0, $1) },
             views: views.enumerated().map { (JSONPath("views") + $0, $1) }, fields: fields, purposes: purposes,
             categories: categories, minorAge: minorAge ?? regime.defaultMinorAge)
+        validator.validate(processing: processing, at: JSONPath("processing"), purposes: purposes)
         try validator.collector.throwIfErrors()
         guard let zone else { throw ConsentKitError(reporting: validator.collector.diagnostics) }
         self.init(
@@ -99,14 +103,15 @@ public struct Policy: Sendable {
             timeZone: zone,
             minorAge: minorAge ?? regime.defaultMinorAge, ageReachedOn: ageReachedOn ?? regime.defaultAgeReachedOn,
             categories: categories, fields: fields, purposes: purposes, maskPatterns: maskPatterns, views: views,
-            warnings: validator.collector.diagnostics)
+            processing: processing, warnings: validator.collector.diagnostics)
     }
 
     package init(
         validated regime: Regime, regimes: [Regime], onlinePlatform: Bool, profiles: [Regime] = [],
         timeZone: TimeZone, minorAge: Int,
         ageReachedOn: AgeBoundary, categories: [DataCategory], fields: [FieldDefinition], purposes: [Purpose],
-        maskPatterns: [MaskPattern] = [], views: [PrivacyView] = [], warnings: [Diagnostic]
+        maskPatterns: [MaskPattern] = [], views: [PrivacyView] = [],
+        processing: ProcessingRecords = ProcessingRecords(), warnings: [Diagnostic]
     ) {
         self.regime = regime
         self.regimeAlone = [regime]
@@ -122,6 +127,7 @@ public struct Policy: Sendable {
         self.purposes = purposes
         self.maskPatterns = maskPatterns
         self.views = views
+        self.processing = processing
         self.recordSchema = RecordSchema(fields: fields)
         self.warnings = warnings
         self.catalog = CategoryCatalog(regimes: regimes, declared: categories)

@@ -17,47 +17,9 @@ extension PersonalRecord {
     public static func records(jsonLines data: Data, schema: RecordSchema, file: String? = nil)
         throws(ConsentKitError) -> [PersonalRecord]
     {
-        let bytes = [UInt8](data)
-        var records: [PersonalRecord] = []
-        var problems: [Diagnostic] = []
-        var lineNumber = 0
-        var start = 0
-        var truncated = false
-        while start < bytes.count, !truncated {
-            lineNumber += 1
-            var end = start
-            while end < bytes.count, bytes[end] != 0x0A { end += 1 }
-            var line = bytes[start..<end]
-            start = end + 1
-            if line.last == 0x0D { line = line.dropLast() }
-            if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
-            do {
-                let value = try JSONParser.parse(Array(line), file: file, line: lineNumber)
-                var reader = JSONReader(file: file, line: lineNumber)
-                if let record = PersonalRecord(json: value, schema: schema, reader: &reader), !reader.hasErrors {
-                    records.append(record)
-                }
-                problems += reader.diagnostics
-            } catch {
-                problems +=
-                    error.diagnostics.isEmpty
-                    ? [Diagnostic(code: error.code, message: error.message, location: error.location)]
-                    : error.diagnostics
-            }
-            truncated = problems.count >= maximumReportedProblems
+        try JSONLines.decode(data, file: file, limit: maximumReportedProblems) { value, reader in
+            PersonalRecord(json: value, schema: schema, reader: &reader)
         }
-        if !problems.isEmpty {
-            var error = ConsentKitError(reporting: Array(problems.prefix(maximumReportedProblems)))
-            if truncated && start < bytes.count {
-                error.diagnostics.append(
-                    Diagnostic(
-                        code: error.code,
-                        message: "stopped after \(maximumReportedProblems) problems at line \(lineNumber)",
-                        location: InputLocation(file: file, line: lineNumber)))
-            }
-            throw error
-        }
-        return records
     }
 
     /// Reads the records file at `path` (``records(jsonLines:schema:file:)``).

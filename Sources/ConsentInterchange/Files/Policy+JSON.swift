@@ -37,7 +37,7 @@ extension Policy {
         var reader = JSONReader(file: file)
         let keys = [
             "format", "regime", "regimes", "onlinePlatform", "profiles", "timeZone", "minorAge", "ageReachedOn",
-            "categories", "fields", "purposes", "maskPatterns", "views",
+            "categories", "fields", "purposes", "maskPatterns", "views", "processing",
         ]
         guard let root = reader.object(json, at: basePath, allowed: keys) else {
             throw ConsentKitError(reporting: reader.diagnostics)
@@ -124,6 +124,10 @@ extension Policy {
                     value, at: path, patterns: declaredPatterns, minorAge: effectiveMinorAge, reader: &reader)
             } ?? []
 
+        let processing =
+            reader.optional(root, "processing", at: basePath) { reader, value, path in
+                Self.readProcessing(value, at: path, reader: &reader)
+            } ?? ProcessingRecords()
         var validator = PolicyValidator(
             collector: reader, regime: regime ?? .pipl, regimes: regimes ?? [regime ?? .pipl])
         if let regimes { validator.regimes(regimes, at: basePath + "regimes") }
@@ -132,6 +136,7 @@ extension Policy {
         validator.validate(
             maskPatterns: maskPatterns, views: views, fields: fields.map(\.1), purposes: purposes.map(\.1),
             categories: categories.map(\.1), minorAge: effectiveMinorAge)
+        validator.validate(processing: processing, at: basePath + "processing", purposes: purposes.map(\.1))
         try validator.collector.throwIfErrors()
         guard let regime, let zone else { throw ConsentKitError(reporting: validator.collector.diagnostics) }
         self.init(
@@ -140,7 +145,7 @@ extension Policy {
             minorAge: minorAge ?? regime.defaultMinorAge,
             ageReachedOn: boundary ?? regime.defaultAgeReachedOn, categories: categories.map(\.1),
             fields: fields.map(\.1), purposes: purposes.map(\.1), maskPatterns: maskPatterns.map(\.1),
-            views: views.map(\.1), warnings: validator.collector.diagnostics)
+            views: views.map(\.1), processing: processing, warnings: validator.collector.diagnostics)
     }
 
     private static func readCategory(_ value: JSONValue, at path: JSONPath, reader: inout JSONReader) -> DataCategory? {
@@ -434,6 +439,7 @@ extension Policy {
             ))
         if !maskPatterns.isEmpty { root.members.append(("maskPatterns", maskPatternsJSON)) }
         if !views.isEmpty { root.members.append(("views", viewsJSON)) }
+        if !processing.isEmpty { root.members.append(("processing", processingJSON)) }
         return .object(root)
     }
 }

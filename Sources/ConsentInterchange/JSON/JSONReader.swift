@@ -8,12 +8,14 @@ package typealias JSONReader = DiagnosticCollector
 extension DiagnosticCollector {
     // MARK: Objects
 
-    /// The value as an object whose keys are all among `allowed`; unknown keys are reported.
-    package mutating func object(_ value: JSONValue, at path: JSONPath, allowed: [String]) -> JSONObject? {
+    /// The value as an object whose keys are all among `allowed` (any key when `nil`: a map keyed by ids); unknown
+    /// keys are reported.
+    package mutating func object(_ value: JSONValue, at path: JSONPath, allowed: [String]?) -> JSONObject? {
         guard case .object(let object) = value else {
             fail(.wrongType, "expected an object, found \(value.typeName)", at: path)
             return nil
         }
+        guard let allowed else { return object }
         for key in object.keys where !allowed.contains(key) {
             fail(.unknownKey, "unknown key `\(key)`", at: path + key)
         }

@@ -29,6 +29,18 @@ public enum AccessLogVerifier {
         }.verification
     }
 
+    /// Verifies the log and hands each entry that verified to `body`, in order — what reports read: entries are
+    /// only ever read from a log as it is verified.
+    public static func verify(
+        path: String, key: AccessLogKey, anchor: LogCheckpoint? = nil, useSealingState: Bool = true,
+        forEach body: (LoggedEntry) -> Void
+    ) throws(ConsentKitError) -> AccessLogVerification {
+        try verify(path: path, key: key, anchor: anchor, useSealingState: useSealingState, keepLeaves: false) {
+            _, line in
+            if let entry = LoggedEntry(line: line) { body(entry) }
+        }.verification
+    }
+
     /// Verifies and hands each entry that verified to `visit` (its sequence number and its line's bytes, without
     /// the newline), in order; keeps the leaf hashes when asked (for proofs).
     package static func verify(

@@ -39,8 +39,9 @@ public struct LoggedEntry: Sendable, Hashable {
     /// Whether the access was allowed.
     public var isAllowed: Bool { reason.effect == .allow }
 
-    /// Reads an entry line exactly as the log writes it (keys in their fixed order, nothing else), or `nil` — the
-    /// strictness is the point: a line that verifies was written by the log, so anything else is not an entry.
+    /// Reads an entry line exactly as the log writes it (keys in their fixed order, nothing else; the `mac` member
+    /// optional, as a receipt's entries have none), or `nil` — the strictness is the point: a line that verifies was
+    /// written by the log, so anything else is not an entry.
     package init?(line: UnsafeRawBufferPointer) {
         var cursor = LineCursor(bytes: line)
         guard cursor.expect(#"{"seq":"#), let sequence = cursor.number(),
@@ -69,7 +70,7 @@ public struct LoggedEntry: Sendable, Hashable {
         recipient = cursor.expect(#","recipient":"#) ? cursor.string().map(RecipientID.init) : nil
         destination = cursor.expect(#","destination":"#) ? cursor.string().map(Destination.init) : nil
         guard cursor.expect(#","flags":"#), let flagNames = cursor.strings(), cursor.expect(#","policy":"#),
-            let policy = cursor.string(), cursor.expect(#","mac":"#), cursor.string() != nil, cursor.expect("}"),
+            let policy = cursor.string(), !cursor.expect(#","mac":"#) || cursor.string() != nil, cursor.expect("}"),
             cursor.atEnd
         else { return nil }
         var flags: AccessFlags = []
@@ -148,5 +149,16 @@ struct LineCursor {
             result.append(text)
         } while expect(",")
         return expect("]") ? result : nil
+    }
+}
+
+extension LoggedEntry {
+    /// Reads an entry's text as the log or a receipt holds it, or `nil`.
+    public init?(text: String) {
+        var bytes = Array(text.utf8)
+        guard let entry = bytes.withUnsafeMutableBytes({ LoggedEntry(line: UnsafeRawBufferPointer($0)) }) else {
+            return nil
+        }
+        self = entry
     }
 }

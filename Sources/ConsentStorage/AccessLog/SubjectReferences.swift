@@ -16,6 +16,12 @@ struct SubjectReferences {
 
     static func path(for log: String) -> String { log + ".subjects" }
 
+    /// A table kept in memory only (benchmarks).
+    init(inMemoryFor logID: String) {
+        path = ""
+        self.logID = logID
+    }
+
     /// Reads the table beside `log` (an absent file is an empty table).
     init(log: String, logID: String) throws(ConsentKitError) {
         path = Self.path(for: log)
