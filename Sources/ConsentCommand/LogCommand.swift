@@ -162,9 +162,9 @@ enum LogCommand {
         batch.reserveCapacity(1_024)
         do {
             for question in questions {
-                let decision = engine.decision(for: question)
+                let (decision, entry) = engine.decisionAndEntry(for: question, actor: actor, view: view)
                 if decision.isAllowed { allowed += 1 }
-                batch.append(AccessEntry(question: question, decision: decision, actor: actor, view: view))
+                batch.append(entry)
                 if batch.count == 1_024 {
                     try log.append(batch)
                     batch.removeAll(keepingCapacity: true)

@@ -8,6 +8,8 @@
 // - (none): append batches of grants as fast as it can.
 // - `erase`: record a birth date (distinct per subject) and a grant for a fresh subject, print the grant id, erase
 //   the subject (which rewrites the journal and its snapshot) and print `erased:SUBJECT` once that returned.
+// - `accesslog`: append access-log entries (grant ids `g<number>`) to an access log at JOURNAL instead, printing each
+//   id once its batch is durable.
 // - `fill`: lower this process's file-size limit a few kilobytes above the journal's length, so that a write runs
 //   into it like a full disk (a short write, then `EFBIG`); print `full` when an append fails, raise the limit again
 //   and go on appending. The parent checks that no fragment of the failed append is left in the file.
@@ -63,6 +65,35 @@ func openJournal(_ path: String, _ policy: Policy) -> ConsentJournal {
 
 do {
     let policy = try Policy(contentsOfFile: arguments[2])
+    if mode == "accesslog" {
+        // An access log instead of a journal: entries carry the grant id `g<number>`, printed once `append` returned.
+        var options = AccessLog.Options()
+        options.checkpointEntries = 50
+        let log: AccessLog
+        do {
+            log = try AccessLog(
+                path: arguments[1], policy: policy,
+                creatingWith: try AccessLogKey(secret: Array(repeating: UInt8(7), count: 32)), options: options)
+        } catch {
+            FileHandle.standardError.write(Data("\(error)\n".utf8))
+            exit(error.code == .locked ? 3 : 1)
+        }
+        var number = start
+        while number < start + count {
+            let numbers = Array(number..<min(number + batch, start + count))
+            try log.append(
+                numbers.map {
+                    AccessEntry(
+                        at: at.addingTimeInterval(Double($0)), actor: AccessActor(role: "crash-test"),
+                        subject: SubjectID("c\($0 % 7)"), purpose: "marketing.email", fields: ["email"],
+                        reason: .allowed.consent, grant: GrantID("g\($0)"))
+                })
+            say(numbers.map { "g\($0)" }.joined(separator: "\n"))
+            number += batch
+        }
+        log.close()
+        exit(0)
+    }
     let journal = openJournal(arguments[1], policy)
     var number = start
     switch mode {

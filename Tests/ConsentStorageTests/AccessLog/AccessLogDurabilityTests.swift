@@ -1,0 +1,170 @@
+import ConsentKit
+import ConsentKitTestSupport
+import Foundation
+import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// The access log under faults: a full disk, a failed `fsync`, a crash mid-line, a writer killed with `SIGKILL` at
+/// random moments, a second writer. Acknowledged means on disk; nothing acknowledged is ever lost, and a log that
+/// failed refuses entries instead of guessing.
+@Suite struct AccessLogDurabilityTests {
+    let scratch = ScratchDirectory()
+    let policy: Policy
+    let key = try! AccessLogKey(secret: Array(repeating: UInt8(7), count: 32))
+    init() throws { policy = try TestSupport.retailPolicy() }
+
+    func path() -> String { scratch.url.appendingPathComponent("access-\(UUID()).log").path }
+
+    func entry(_ number: Int) -> AccessEntry {
+        AccessEntry(
+            at: Date(timeIntervalSince1970: 1_767_225_600 + Double(number)), actor: AccessActor(role: "crm"),
+            subject: SubjectID("c\(number % 5)"), purpose: "marketing.email", fields: ["email"],
+            reason: .allowed.consent, grant: GrantID("g\(number)"))
+    }
+
+    func grants(in path: String) throws -> Set<String> {
+        var grants: Set<String> = []
+        _ = try AccessLogVerifier.verify(path: path, key: key) { entry in
+            if let grant = entry.grant { grants.insert(grant.rawValue) }
+        }
+        return grants
+    }
+
+    @Test func aFailedWriteIsNotAcknowledgedAndTheLogRefusesUntilReopened() throws {
+        for fault in [
+            FaultyFileOperations.Fault.failWrite(ENOSPC), .shortWrite(bytes: 40, then: EIO), .failSync(EIO),
+        ] {
+            let path = path()
+            let operations = FaultyFileOperations()
+            let log = try AccessLog(
+                path: path, policy: policy, key: key, options: AccessLog.Options(), operations: operations)
+            try log.append([entry(0), entry(1)])
+            operations.inject(fault)
+            #expect(throws: ConsentKitError.self) { try log.append(entry(2)) }
+            #expect(log.failure != nil)
+            #expect(throws: ConsentKitError.self) { try log.append(entry(3)) }
+            #expect(throws: ConsentKitError.self) { try log.record(entry(4)) }
+            log.close()
+            // Reopened: what was acknowledged is there, the failed batch is not, and appending goes on.
+            let reopened = try AccessLog(path: path, policy: policy)
+            try reopened.append(entry(5))
+            reopened.close()
+            let found = try grants(in: path)
+            #expect(found.isSuperset(of: ["g0", "g1", "g5"]), "\(fault)")
+            #expect(!found.contains("g2") || fault.isSyncFailure, "\(fault)")
+            #expect(try AccessLogVerifier.verify(path: path, key: key).isIntact, "\(fault)")
+        }
+    }
+
+    @Test func aLineACrashCutIsCutOnOpen() throws {
+        let path = path()
+        let log = try AccessLog(path: path, policy: policy, creatingWith: key)
+        try log.append([entry(0), entry(1)])
+        log.close()
+        let handle = try #require(FileHandle(forWritingAtPath: path))
+        handle.seekToEndOfFile()
+        handle.write(Data(#"{"seq":3,"at":"2026-01-01T00:00:"#.utf8))
+        handle.closeFile()
+        let reopened = try AccessLog(path: path, policy: policy)
+        #expect(reopened.recovery?.droppedBytes == 32)
+        try reopened.append(entry(2))
+        reopened.close()
+        #expect(try grants(in: path) == ["g0", "g1", "g2"])
+    }
+
+    @Test func aChangedUnsealedTailIsRefusedOnOpen() throws {
+        let path = path()
+        var options = AccessLog.Options()
+        options.checkpointEntries = 1_000
+        options.checkpointInterval = 3_600
+        let log = try AccessLog(path: path, policy: policy, creatingWith: key, options: options)
+        try log.append([entry(0), entry(1), entry(2)])
+        try log.checkpoint()
+        try log.append([entry(3), entry(4)])
+        // The files as a crash before the next checkpoint leaves them, copied, and the unsealed tail changed.
+        let crashed = path + ".crashed"
+        for suffix in ["", ".seal", ".subjects"] {
+            try FileManager.default.copyItem(atPath: path + suffix, toPath: crashed + suffix)
+        }
+        log.close()
+        var text = try String(contentsOfFile: crashed, encoding: .utf8)
+        text = text.replacingOccurrences(of: #""grant":"g4""#, with: #""grant":"g9""#)
+        try text.write(toFile: crashed, atomically: false, encoding: .utf8)
+        let error = try #require(throws: ConsentKitError.self) { try AccessLog(path: crashed, policy: policy) }
+        #expect(error.code == .corruptedData)
+    }
+
+    @Test func aSecondWriterIsRefused() throws {
+        let path = path()
+        let log = try AccessLog(path: path, policy: policy, creatingWith: key)
+        defer { log.close() }
+        let error = try #require(throws: ConsentKitError.self) { try AccessLog(path: path, policy: policy) }
+        #expect(error.code == .locked)
+    }
+
+    @Test func aNewLogNeedsAKeyAndAnExistingOneItsOwn() throws {
+        let path = path()
+        #expect(throws: ConsentKitError.self) { try AccessLog(path: path, policy: policy) }
+        #expect(!FileManager.default.fileExists(atPath: path))
+        let log = try AccessLog(path: path, policy: policy, creatingWith: key)
+        log.close()
+        let other = try AccessLogKey(secret: Array(repeating: UInt8(9), count: 32))
+        #expect(throws: ConsentKitError.self) { try AccessLog(path: path, policy: policy, creatingWith: other) }
+        try FileManager.default.removeItem(atPath: path + ".seal")
+        #expect(throws: ConsentKitError.self) { try AccessLog(path: path, policy: policy) }
+    }
+
+    /// Many threads appending at once share writes and `fsync`s (group commit), and every acknowledged entry is there.
+    @Test func concurrentAppendsAreAllDurable() async throws {
+        let path = path()
+        let log = try AccessLog(path: path, policy: policy, creatingWith: key)
+        await withTaskGroup(of: Void.self) { group in
+            for thread in 0..<8 {
+                group.addTask {
+                    for number in 0..<50 { try? log.append(entry(thread * 1_000 + number)) }
+                }
+            }
+        }
+        log.close()
+        let found = try grants(in: path)
+        #expect(found.count == 400)
+    }
+
+    /// A writer process killed with `SIGKILL` at random moments: every entry it acknowledged (printed after `append`
+    /// returned) is in the log when it is reopened, and the log verifies once a checkpoint covers it.
+    @Test(arguments: [1, 16])
+    func killingAWriterNeverLosesAnAcknowledgedEntry(batch: Int) throws {
+        let path = path()
+        var acknowledged: Set<String> = []
+        var start = 0
+        for round in 0..<4 {
+            let writer = try JournalProcessTests.Writer([
+                path, TestSupport.retailPolicyPath, String(start), "100000", String(batch), "accesslog",
+            ])
+            _ = writer.waitForLines(20 + round * 37)
+            writer.kill()
+            acknowledged.formUnion(writer.lines)
+            start += 100_000
+        }
+        let log = try AccessLog(path: path, policy: policy)
+        try log.checkpoint()
+        log.close()
+        let result = try AccessLogVerifier.verify(path: path, key: key)
+        #expect(result.isIntact, "\(String(describing: result.failure))")
+        let found = try grants(in: path)
+        #expect(acknowledged.isSubset(of: found), "lost: \(acknowledged.subtracting(found).sorted().prefix(5))")
+        #expect(!acknowledged.isEmpty)
+    }
+}
+
+extension FaultyFileOperations.Fault {
+    var isSyncFailure: Bool {
+        if case .failSync = self { return true }
+        return false
+    }
+}
