@@ -414,7 +414,7 @@ struct LogWalk {
                 message: "the checkpoint's seal does not verify with this key: it was not written by this log's "
                     + "writer, or it was changed")
         }
-        if anchor.size > frontier.size || anchor.epoch >= UInt64(checkpoints.count) {
+        if anchor.epoch >= UInt64(checkpoints.count) {
             failure = LogFailure(
                 .truncated, line: line - 1, sequence: frontier.size,
                 "a checkpoint kept elsewhere seals \(anchor.size) entries through epoch \(anchor.epoch); the log "
