@@ -55,6 +55,38 @@ package enum Base64URL {
         }
     }
 
+    /// Decodes exactly 22 characters into the first 16 bytes of `output`, without allocating; `false` for a
+    /// character outside the alphabet or non-zero unused bits.
+    package static func decode16(_ text: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer) -> Bool {
+        guard text.count == 22, output.count >= 16 else { return false }
+        func value(_ character: UInt8) -> UInt32? {
+            switch character {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"): UInt32(character - UInt8(ascii: "A"))
+            case UInt8(ascii: "a")...UInt8(ascii: "z"): UInt32(character - UInt8(ascii: "a") + 26)
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): UInt32(character - UInt8(ascii: "0") + 52)
+            case UInt8(ascii: "-"): 62
+            case UInt8(ascii: "_"): 63
+            default: nil
+            }
+        }
+        var written = 0
+        var index = 0
+        while index + 4 <= 20 {
+            guard let a = value(text[index]), let b = value(text[index + 1]), let c = value(text[index + 2]),
+                let d = value(text[index + 3])
+            else { return false }
+            let group = a << 18 | b << 12 | c << 6 | d
+            output[written] = UInt8(truncatingIfNeeded: group >> 16)
+            output[written + 1] = UInt8(truncatingIfNeeded: group >> 8)
+            output[written + 2] = UInt8(truncatingIfNeeded: group)
+            written += 3
+            index += 4
+        }
+        guard let a = value(text[20]), let b = value(text[21]), b & 0x0F == 0 else { return false }
+        output[15] = UInt8(truncatingIfNeeded: a << 2 | b >> 4)
+        return true
+    }
+
     /// The bytes, or `nil` for a character outside the alphabet, an impossible length, or non-zero unused bits.
     package static func decode(_ text: some Collection<UInt8>) -> [UInt8]? {
         if let result = text.withContiguousStorageIfAvailable({ decode($0) }) { return result }

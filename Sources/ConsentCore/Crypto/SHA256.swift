@@ -36,6 +36,12 @@ package struct SHA256: Sendable {
         if contiguous == nil { Array(bytes).withUnsafeBytes { update($0) } }
     }
 
+    /// Adds one byte (a domain-separation prefix) without going through a generic collection.
+    package mutating func update(byte: UInt8) {
+        var value = byte
+        withUnsafeBytes(of: &value) { update($0) }
+    }
+
     package mutating func update(_ bytes: UnsafeRawBufferPointer) {
         guard var next = bytes.baseAddress else { return }
         var remaining = bytes.count

@@ -35,6 +35,43 @@ struct AccessClassifier: Sendable {
 
     /// The entry's classes, or every reason it cannot be logged (each with its path).
     func flags(of entry: AccessEntry, path: JSONPath = JSONPath()) throws(ConsentKitError) -> AccessFlags {
+        if let flags = validFlags(of: entry) { return flags }
+        return try checkedFlags(of: entry, path: path)
+    }
+
+    /// The entry's classes when everything in it is acceptable, else `nil` — the decision path's case, checked
+    /// without building any diagnostic.
+    private func validFlags(of entry: AccessEntry) -> AccessFlags? {
+        guard RFC3339.isRepresentable(entry.instant), AccessActor.problem(withRole: entry.actor.role) == nil,
+            purposes.contains(entry.purpose), !entry.fields.isEmpty, entry.fields.count <= Self.maximumFields
+        else { return nil }
+        if let principal = entry.actor.principal, IdentifierRule.problem(with: principal) != nil { return nil }
+        var flags = entry.flags
+        for field in entry.fields {
+            guard fieldClasses[field] != nil else { return nil }
+            if sensitiveFields.contains(field) { flags.insert(.sensitive) }
+        }
+        if let grant = entry.grant, IdentifierRule.problem(with: grant.rawValue) != nil { return nil }
+        if let recipient = entry.recipient {
+            guard IdentifierRule.problem(with: recipient.rawValue) == nil else { return nil }
+            flags.insert(.disclosure)
+        }
+        if let destination = entry.destination {
+            guard IdentifierRule.problem(with: destination.rawValue) == nil else { return nil }
+            flags.insert(.disclosure)
+        }
+        if let view = entry.view {
+            guard let kind = views[view] else { return nil }
+            if kind == .personalData { flags.insert(.privileged) }
+            if kind == .disclosure { flags.insert(.disclosure) }
+        }
+        if entry.reason.effect == .deny { flags.insert(.denied) }
+        if disclosingPurposes.contains(entry.purpose) { flags.insert(.disclosure) }
+        return flags
+    }
+
+    /// Every reason the entry cannot be logged, thrown with paths.
+    private func checkedFlags(of entry: AccessEntry, path: JSONPath) throws(ConsentKitError) -> AccessFlags {
         var problems = DiagnosticCollector(file: nil)
         func fail(_ code: ConsentKitError.Code, _ message: String, _ key: String) {
             problems.fail(code, message, at: path + key)
@@ -85,5 +122,8 @@ struct AccessClassifier: Sendable {
     }
 
     /// Each field's class: `ordinary`, or its kind of sensitive personal information.
-    func classes(of fields: [FieldID]) -> [String] { fields.map { fieldClasses[$0] ?? "ordinary" } }
+    func classes(of fields: [FieldID]) -> [String] { fields.map(className) }
+
+    /// A field's class.
+    func className(of field: FieldID) -> String { fieldClasses[field] ?? "ordinary" }
 }

@@ -81,9 +81,9 @@ public struct AccessActor: Sendable, Hashable {
 
     /// Why `role` is not an acceptable role code, or `nil`.
     public static func problem(withRole role: String) -> String? {
-        let bytes = Array(role.utf8)
-        guard !bytes.isEmpty, bytes.count <= 64 else { return "a role is 1 to 64 characters, not \(bytes.count)" }
-        for byte in bytes {
+        let count = role.utf8.count
+        guard count > 0, count <= 64 else { return "a role is 1 to 64 characters, not \(count)" }
+        for byte in role.utf8 {
             switch byte {
             case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
                 UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "."), UInt8(ascii: "-"), UInt8(ascii: "_"):
@@ -125,4 +125,15 @@ public struct AccessFlags: OptionSet, Sendable, Hashable {
 
     /// The names of the flags set, in the fixed order.
     public var names: [String] { Self.names.filter { contains($0.0) }.map(\.1) }
+
+    /// The name of the single flag whose bit is `bit` (0–4).
+    static func name(ofBit bit: Int) -> StaticString {
+        switch bit {
+        case 0: "denied"
+        case 1: "sensitive"
+        case 2: "minor"
+        case 3: "privileged"
+        default: "disclosure"
+        }
+    }
 }

@@ -33,7 +33,7 @@ extension AccessLog {
             }
             let before = buffer.count
             encoder.append(
-                entry, classes: classifier.classes(of: entry.fields), flags: flags, subjectReference: subject,
+                entry, classifier: classifier, flags: flags, subjectReference: subject,
                 principalReference: principal, into: &buffer)
             lengths.append(buffer.count - before - 1)
             if encoder.entriesInEpoch >= checkpointEntries {

@@ -578,7 +578,7 @@ public final class AccessLog: @unchecked Sendable {
             let subject = references.reference(of: entry.subject, newLines: &newSubjects)
             let principal = entry.actor.principal.map(principalReference)
             encoder.append(
-                entry, classes: classifier.classes(of: entry.fields), flags: item.flags, subjectReference: subject,
+                entry, classifier: classifier, flags: item.flags, subjectReference: subject,
                 principalReference: principal, into: &bytes)
             if encoder.entriesInEpoch >= options.checkpointEntries { checkpoint() }
         }

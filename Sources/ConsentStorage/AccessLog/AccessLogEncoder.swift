@@ -12,7 +12,7 @@ internal import Foundation
 /// - an entry: `{"seq":…,"at":…,"role":…,…,"policy":…,"mac":…}`; its leaf in the Merkle tree is the line without
 ///   its `mac` member, and the mac is the first 16 bytes of HMAC(Kₑ, chainₙ), chainₙ = SHA-256(chainₙ₋₁ ‖ leaf hash);
 /// - a checkpoint, ending epoch e: `{"checkpoint":e,"size":…,"root":…,"chain":…,"at":…,"dropped":{…},"mac":…}`.
-struct AccessLogEncoder {
+package struct AccessLogEncoder {
     /// The log's id (32 hexadecimal digits).
     let logID: String
     /// The first 16 hexadecimal digits of SHA-256 of the policy, written into every entry.
@@ -66,74 +66,76 @@ struct AccessLogEncoder {
 
     /// Appends entry `entry`'s line (with its newline) to `out`, sealing it into the chain and the tree.
     mutating func append(
-        _ entry: AccessEntry, classes: [String], flags: AccessFlags, subjectReference: String,
+        _ entry: AccessEntry, classifier: AccessClassifier, flags: AccessFlags, subjectReference: String,
         principalReference: String?, into out: inout [UInt8]
     ) {
         let start = out.count
-        out += #"{"seq":"#.utf8
+        Self.append(#"{"seq":"#, to: &out)
         Self.appendDecimal(frontier.size, to: &out)
-        out += #","at":""#.utf8
+        Self.append(#","at":""#, to: &out)
         appendInstant(entry.instant, to: &out)
-        out += #"","role":"#.utf8
+        Self.append(#"","role":"#, to: &out)
         Self.appendString(entry.actor.role, to: &out)
         if let principalReference {
-            out += #","principal":"#.utf8
+            Self.append(#","principal":"#, to: &out)
             Self.appendString(principalReference, to: &out)
         }
-        out += #","subject":"#.utf8
+        Self.append(#","subject":"#, to: &out)
         Self.appendString(subjectReference, to: &out)
-        out += #","purpose":"#.utf8
+        Self.append(#","purpose":"#, to: &out)
         Self.appendString(entry.purpose.rawValue, to: &out)
         if let view = entry.view {
-            out += #","view":"#.utf8
+            Self.append(#","view":"#, to: &out)
             Self.appendString(view, to: &out)
         }
-        out += #","fields":["#.utf8
+        Self.append(#","fields":["#, to: &out)
         for (index, field) in entry.fields.enumerated() {
             if index > 0 { out.append(UInt8(ascii: ",")) }
             Self.appendString(field.rawValue, to: &out)
         }
-        out += #"],"classes":["#.utf8
-        for (index, fieldClass) in classes.enumerated() {
+        Self.append(#"],"classes":["#, to: &out)
+        for (index, field) in entry.fields.enumerated() {
             if index > 0 { out.append(UInt8(ascii: ",")) }
-            Self.appendString(fieldClass, to: &out)
+            Self.appendString(classifier.className(of: field), to: &out)
         }
-        out += #"],"effect":"#.utf8
-        out += entry.reason.effect == .allow ? #""allow""#.utf8 : #""deny""#.utf8
-        out += #","reason":"#.utf8
+        Self.append(#"],"effect":"#, to: &out)
+        Self.append(entry.reason.effect == .allow ? #""allow""# : #""deny""#, to: &out)
+        Self.append(#","reason":"#, to: &out)
         Self.appendString(entry.reason.rawValue, to: &out)
         if let grant = entry.grant {
-            out += #","grant":"#.utf8
+            Self.append(#","grant":"#, to: &out)
             Self.appendString(grant.rawValue, to: &out)
         }
         if let recipient = entry.recipient {
-            out += #","recipient":"#.utf8
+            Self.append(#","recipient":"#, to: &out)
             Self.appendString(recipient.rawValue, to: &out)
         }
         if let destination = entry.destination {
-            out += #","destination":"#.utf8
+            Self.append(#","destination":"#, to: &out)
             Self.appendString(destination.rawValue, to: &out)
         }
-        out += #","flags":["#.utf8
+        Self.append(#","flags":["#, to: &out)
         var first = true
-        for (flag, name) in AccessFlags.names where flags.contains(flag) {
+        for bit in 0..<5 where flags.rawValue & (1 << bit) != 0 {
             if !first { out.append(UInt8(ascii: ",")) }
             first = false
-            Self.appendString(name, to: &out)
+            out.append(UInt8(ascii: "\""))
+            Self.append(AccessFlags.name(ofBit: bit), to: &out)
+            out.append(UInt8(ascii: "\""))
         }
-        out += #"],"policy":""#.utf8
+        Self.append(#"],"policy":""#, to: &out)
         out += policyHash.utf8
         out.append(UInt8(ascii: "\""))
         // The leaf is the line so far, closed: the entry without its mac.
         var leaf = SHA256()
-        leaf.update(CollectionOfOne(UInt8(0)))
+        leaf.update(byte: 0)
         out.withUnsafeBytes { leaf.update(UnsafeRawBufferPointer(rebasing: $0[start...])) }
-        leaf.update(CollectionOfOne(UInt8(ascii: "}")))
+        leaf.update(byte: UInt8(ascii: "}"))
         let leafHash = LogHash(&leaf)
         let mac = seal(leafHash)
         frontier.append(leafHash)
         entriesInEpoch += 1
-        out += #","mac":""#.utf8
+        Self.append(#","mac":""#, to: &out)
         let macStart = out.count
         out += repeatElement(UInt8(0), count: 22)
         withUnsafeBytes(of: mac.words) { bytes in
@@ -181,7 +183,7 @@ struct AccessLogEncoder {
         let canonical = checkpoint.canonicalLine
         checkpoint.mac = LogHash(bytes: HMACSHA256.authenticationCode(for: canonical, key: epochKey))!
         out += canonical.dropLast()
-        out += #","mac":""#.utf8
+        Self.append(#","mac":""#, to: &out)
         out += checkpoint.mac.base64URL.utf8
         out += "\"}\n".utf8
         epoch += 1
@@ -198,16 +200,15 @@ struct AccessLogEncoder {
     mutating func restore(line text: UnsafeRawBufferPointer) -> Bool {
         var cursor = LineCursor(bytes: text)
         guard cursor.expect(#"{"seq":"#), cursor.number() == frontier.size, text.count > Self.entrySuffixLength,
-            let stored = Base64URL.decode(
-                UnsafeRawBufferPointer(rebasing: text[(text.count - 24)..<(text.count - 2)]).bindMemory(to: UInt8.self))
+            let stored = LogWalk.entrySeal(text)
         else { return false }
         var hasher = SHA256()
-        hasher.update(CollectionOfOne(UInt8(0)))
+        hasher.update(byte: 0)
         hasher.update(UnsafeRawBufferPointer(rebasing: text[0..<(text.count - Self.entrySuffixLength)]))
-        hasher.update(CollectionOfOne(UInt8(ascii: "}")))
+        hasher.update(byte: UInt8(ascii: "}"))
         let leafHash = LogHash(&hasher)
         let link = Self.link(chain, leafHash)
-        guard LogWalk.prefixMatches(Self.code(of: link, schedule: schedule), stored) else { return false }
+        guard Self.code(of: link, schedule: schedule).prefix16Equals(stored) else { return false }
         chain = link
         frontier.append(leafHash)
         entriesInEpoch += 1
@@ -237,8 +238,7 @@ struct AccessLogEncoder {
         let (second, millisecond) = (millis - ((millis % 1000) + 1000) % 1000, ((millis % 1000) + 1000) % 1000)
         if second != cachedSecond {
             cachedSecond = second
-            let text = RFC3339.format(Date(timeIntervalSince1970: Double(second) / 1000))
-            cachedText = Array(text.utf8.dropLast())
+            cachedText = Self.civilText(secondsSince1970: second / 1000)
         }
         out += cachedText
         out.append(UInt8(ascii: "."))
@@ -248,14 +248,68 @@ struct AccessLogEncoder {
         out.append(UInt8(ascii: "Z"))
     }
 
+    /// Appends a literal's bytes.
+    @inline(__always)
+    static func append(_ literal: StaticString, to out: inout [UInt8]) {
+        out.append(contentsOf: UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
+    }
+
     /// A JSON string: `"` and `\` escaped; identifiers hold no control character (the log refuses them).
     static func appendString(_ text: String, to out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
+        var text = text
+        let plain: Bool? = text.withUTF8 { bytes in
+            guard !bytes.contains(where: { $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) else { return nil }
+            out.append(contentsOf: bytes)
+            return true
+        }
+        if plain != nil {
+            out.append(UInt8(ascii: "\""))
+            return
+        }
         for byte in text.utf8 {
             if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") { out.append(UInt8(ascii: "\\")) }
             out.append(byte)
         }
         out.append(UInt8(ascii: "\""))
+    }
+
+    /// `YYYY-MM-DDTHH:MM:SS` in UTC for a second since 1970 (years 1–9999, which the classifier guarantees), by
+    /// the civil-from-days algorithm — no calendar, no string formatting on the writer's path.
+    package static func civilText(secondsSince1970 seconds: Int64) -> [UInt8] {
+        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
+        let secondOfDay = seconds - days * 86_400
+        let shifted = days + 719_468
+        let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
+        let dayOfEra = shifted - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1_460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let monthPrime = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * monthPrime + 2) / 5 + 1
+        let month = monthPrime < 10 ? monthPrime + 3 : monthPrime - 9
+        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+        var text: [UInt8] = []
+        text.reserveCapacity(19)
+        func digits(_ value: Int64, _ count: Int) {
+            var divisor: Int64 = 1
+            for _ in 1..<count { divisor *= 10 }
+            while divisor > 0 {
+                text.append(UInt8(ascii: "0") + UInt8(value / divisor % 10))
+                divisor /= 10
+            }
+        }
+        digits(year, 4)
+        text.append(UInt8(ascii: "-"))
+        digits(month, 2)
+        text.append(UInt8(ascii: "-"))
+        digits(day, 2)
+        text.append(UInt8(ascii: "T"))
+        digits(secondOfDay / 3_600, 2)
+        text.append(UInt8(ascii: ":"))
+        digits(secondOfDay / 60 % 60, 2)
+        text.append(UInt8(ascii: ":"))
+        digits(secondOfDay % 60, 2)
+        return text
     }
 
     static func appendDecimal(_ value: UInt64, to out: inout [UInt8]) {

@@ -137,7 +137,7 @@ struct LogWalk {
         schedule = HMACKeySchedule(secret: rootKey)
         var genesis = SHA256()
         genesis.update(UnsafeRawBufferPointer(rebasing: header[0..<(header.count - AccessLogEncoder.sealSuffixLength)]))
-        genesis.update(CollectionOfOne(UInt8(ascii: "}")))
+        genesis.update(byte: UInt8(ascii: "}"))
         chain = LogHash(&genesis)
         offset = end + 1
     }
@@ -181,27 +181,25 @@ struct LogWalk {
             Self.starts(
                 UnsafeRawBufferPointer(rebasing: text[(text.count - AccessLogEncoder.entrySuffixLength)...]),
                 with: #","mac":""#), text[text.count - 2] == UInt8(ascii: "\""), text[text.count - 1] == UInt8(ascii: "}"),
-            let stored = Base64URL.decode(
-                UnsafeRawBufferPointer(rebasing: text[(text.count - 24)..<(text.count - 2)])
-                    .bindMemory(to: UInt8.self)), stored.count == 16
+            let stored = Self.entrySeal(text)
         else {
             failure = LogFailure(.modified, line: line, sequence: expected, "not an entry line as the log writes it")
             return
         }
         var hasher = SHA256()
-        hasher.update(CollectionOfOne(UInt8(0)))
+        hasher.update(byte: 0)
         hasher.update(UnsafeRawBufferPointer(rebasing: text[0..<(text.count - AccessLogEncoder.entrySuffixLength)]))
-        hasher.update(CollectionOfOne(UInt8(ascii: "}")))
+        hasher.update(byte: UInt8(ascii: "}"))
         let leafHash = LogHash(&hasher)
         let link = AccessLogEncoder.link(chain, leafHash)
         let code = AccessLogEncoder.code(of: link, schedule: schedule)
-        guard Self.prefixMatches(code, stored), sequence == expected else {
+        guard code.prefix16Equals(stored), sequence == expected else {
             if sequence != expected {
                 failure = sequenceFailure(found: sequence, expected: expected)
                 return
             }
             failure = sealFailure(kind: "entry", sequence: expected) { schedule in
-                Self.prefixMatches(AccessLogEncoder.code(of: link, schedule: schedule), stored)
+                AccessLogEncoder.code(of: link, schedule: schedule).prefix16Equals(stored)
             }
             return
         }
@@ -451,8 +449,17 @@ struct LogWalk {
         return prefix.withUnsafeBytes { memcmp(base, $0.baseAddress!, prefix.count) == 0 }
     }
 
-    static func prefixMatches(_ code: LogHash, _ stored: [UInt8]) -> Bool {
-        withUnsafeBytes(of: code.words) { HMACSHA256.constantTimeEquals($0.prefix(16), stored) }
+    /// The 16-byte seal at the end of an entry line (22 base64url characters before `"}`), in a hash's first half.
+    static func entrySeal(_ text: UnsafeRawBufferPointer) -> LogHash? {
+        guard text.count > 24 else { return nil }
+        var words: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+        let decoded = withUnsafeMutableBytes(of: &words) { output in
+            Base64URL.decode16(UnsafeRawBufferPointer(rebasing: text[(text.count - 24)..<(text.count - 2)]), into: output)
+        }
+        guard decoded else { return nil }
+        var hash = MerkleHash.empty
+        hash.words = words
+        return hash
     }
 
     /// Whether a header or checkpoint line's full seal is HMAC(`key`, the line without it).

@@ -33,8 +33,15 @@ public struct LogHash: Sendable, Hashable, CustomStringConvertible {
     public var bytes: [UInt8] { withUnsafeBytes(of: words) { Array($0) } }
 
     /// Feeds the 32 bytes to a hash computation.
+    @inline(__always)
     package func feed(_ hasher: inout SHA256) {
         withUnsafeBytes(of: words) { hasher.update($0) }
+    }
+
+    /// Whether the first 16 bytes equal `other`'s, in time independent of where they differ.
+    @inline(__always)
+    package func prefix16Equals(_ other: LogHash) -> Bool {
+        ((words.0 ^ other.words.0) | (words.1 ^ other.words.1)) == 0
     }
 
     /// Lower-case hexadecimal, as the RFC 6962 test vectors print hashes.

@@ -11,7 +11,7 @@ public enum MerkleHash {
     /// SHA-256(0x00 ‖ `leaf`).
     public static func leaf(_ leaf: some Collection<UInt8>) -> LogHash {
         var hasher = SHA256()
-        hasher.update(CollectionOfOne(UInt8(0)))
+        hasher.update(byte: 0)
         hasher.update(leaf)
         return LogHash(&hasher)
     }
@@ -19,7 +19,7 @@ public enum MerkleHash {
     /// SHA-256(0x01 ‖ `left` ‖ `right`).
     public static func node(_ left: LogHash, _ right: LogHash) -> LogHash {
         var hasher = SHA256()
-        hasher.update(CollectionOfOne(UInt8(1)))
+        hasher.update(byte: 1)
         left.feed(&hasher)
         right.feed(&hasher)
         return LogHash(&hasher)

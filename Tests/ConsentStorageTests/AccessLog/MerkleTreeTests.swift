@@ -184,3 +184,19 @@ import Testing
         }
     }
 }
+
+/// The log writes instants with its own civil-date arithmetic; it must agree with the library's RFC 3339 writer on
+/// every day of years 1–9999, before and after 1970, and at leap days.
+@Suite struct LogInstantTests {
+    @Test func civilDatesAgreeWithTheRFC3339Writer() {
+        var generator = SystemRandomNumberGenerator()
+        let seconds: [Int64] =
+            [0, -1, 86_399, 86_400, -62_135_596_800, 253_402_300_799, 951_782_400, 951_868_799, 4_107_542_399]
+            + (0..<20_000).map { _ in Int64.random(in: -62_135_596_800...253_402_300_799, using: &generator) }
+        for second in seconds {
+            let text = String(decoding: AccessLogEncoder.civilText(secondsSince1970: second), as: UTF8.self)
+            let expected = Date(timeIntervalSince1970: Double(second)).rfc3339
+            #expect(text + "Z" == expected, "\(second)")
+        }
+    }
+}
