@@ -30,6 +30,14 @@ package enum IdentifierRule {
     /// begin or end with white space (`" c1"` and `"c1"` would be two customers that print alike), or hold a control
     /// character (which could forge lines in logs and reports).
     package static func problem(with text: String) -> String? {
+        // Most ids are short printable ASCII: no control character, and white space only as a space, which must not
+        // begin or end it. Decided on the bytes, without looking up any Unicode property.
+        let utf8 = text.utf8
+        if let first = utf8.first, let last = utf8.last, first != 0x20, last != 0x20, utf8.count <= maximumLength,
+            utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F })
+        {
+            return nil
+        }
         guard let first = text.unicodeScalars.first, let last = text.unicodeScalars.last else {
             return "an identifier must not be empty"
         }
