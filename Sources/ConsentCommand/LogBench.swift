@@ -19,6 +19,8 @@ enum LogBench {
         var proofVerifyNs = 0.0
         var dropped: UInt64 = 0
         var recordNs = 0.0
+        var accessReportEntriesPerSecond = 0.0
+        var reportsMilliseconds = 0.0
     }
 
     static func run(subjects: Int, entries count: Int, json: Bool, output: CommandOutput) throws(ConsentKitError)
@@ -124,6 +126,40 @@ enum LogBench {
         }
         report.verifyEntriesPerSecond = Double(2 * count) / best
 
+        // R2: the access report's reading of the log (verified as it is read), entries per second.
+        say("counting the log for the access report…")
+        let summarySeconds = try seconds { () throws(ConsentKitError) in
+            _ = ComplianceReport.access(
+                policy: workload.policy, log: try AccessSummary(path: path, key: key), at: Date()
+            ).rendered(as: .md)
+        }
+        report.accessReportEntriesPerSecond = Double(2 * count) / summarySeconds
+
+        // R1: PIPIA and ROPA for a policy of 1,000 purposes.
+        let fields = workload.policy.fields
+        var purposes: [Purpose] = []
+        for index in 0..<1_000 {
+            var chosen: [FieldID] = []
+            for offset in 0..<6 { chosen.append(fields[(index * 7 + offset * 5) % fields.count].id) }
+            let basis: LegalBasis = index % 3 == 0 ? .contract : .consent
+            var provision: ThirdPartyProvision?
+            if index % 13 == 0 { provision = ThirdPartyProvision(recipients: [RecipientID("partner-\(index)")]) }
+            purposes.append(
+                Purpose(
+                    PurposeID("purpose.\(index)"), basis: basis, fields: chosen, automatedDecision: index % 11 == 0,
+                    thirdParty: provision))
+        }
+        let large = try Policy(
+            categories: workload.policy.categories, fields: fields, purposes: purposes)
+        report.reportsMilliseconds = .infinity
+        for _ in 0..<3 {
+            let elapsed = try seconds { () throws(ConsentKitError) in
+                _ = ComplianceReport.pipia(policy: large, at: Date()).rendered(as: .md)
+                _ = ComplianceReport.ropa(policy: large, at: Date()).rendered(as: .md)
+            }
+            report.reportsMilliseconds = min(report.reportsMilliseconds, elapsed * 1_000)
+        }
+
         // L5: an inclusion proof in the middle of the tree, its size and the time to verify it.
         let (_, leaves) = try AccessLogVerifier.verify(
             path: path, key: key, anchor: nil, useSealingState: true, keepLeaves: true
@@ -183,6 +219,8 @@ enum LogBench {
             "logMedianEntryBytes": .number(String(report.medianEntryBytes)),
             "proofBytes": .number(String(report.proofBytes)), "proofVerifyNs": number(report.proofVerifyNs),
             "dropped": .number(String(report.dropped)), "logRecordNs": number(report.recordNs),
+            "accessReportEntriesPerSecond": number(report.accessReportEntriesPerSecond),
+            "pipiaAndRopaMillisecondsFor1000Purposes": number(report.reportsMilliseconds),
         ]
         return JSONValue.object(object).serialized()
     }
@@ -201,6 +239,8 @@ enum LogBench {
               decision by name                               \(String(format: "%.0f", report.decisionNs)) ns
               decision by name, recorded                     \(String(format: "%.0f", report.decisionWithLogNs)) ns (+\(String(format: "%.1f", report.overheadPercent)) %)
               entries dropped                                \(report.dropped)
+              access report over the log                     \(rate(report.accessReportEntriesPerSecond))
+              PIPIA + ROPA, 1,000 purposes                   \(String(format: "%.0f", report.reportsMilliseconds)) ms
             """
     }
 }

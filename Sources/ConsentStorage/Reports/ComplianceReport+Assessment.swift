@@ -15,10 +15,11 @@ extension ComplianceReport {
     /// data map, and a GDPR Art. 35 / WP248 screening.
     public static func pipia(policy: Policy, log: AccessSummary? = nil, at instant: Date) -> ComplianceReport {
         var matrix: [[Cell]] = []
-        var triggered: [(Purpose, [String])] = []
+        var triggered: [(Purpose, [String], String)] = []
         var missing: [MissingItem] = []
-        for purpose in policy.purposes {
-            let path = purposePath(purpose, in: policy)
+        for (index, purpose) in policy.purposes.enumerated() {
+            let purposePath = "purposes[\(index)]"
+            let path = purposePath
             let kinds = sensitiveKinds(of: purpose, in: policy)
             let (entrusted, provided) = recipients(of: purpose)
             let impact = policy.processing.purposes[purpose.id]?.majorImpact
@@ -36,7 +37,7 @@ extension ComplianceReport {
                         item: "whether `\(purpose.id.rawValue)` otherwise has a major impact on individuals",
                         citation: "PIPL Art. 55(5)", source: "processing.purposes.\(purpose.id.rawValue).majorImpact"))
             }
-            if !reasons.isEmpty { triggered.append((purpose, reasons)) }
+            if !reasons.isEmpty { triggered.append((purpose, reasons, path)) }
             matrix.append([
                 Cell(purpose.id.rawValue, source: path),
                 Cell(yesNo(!kinds.isEmpty, kinds), citation: "PIPL Art. 55(1), Art. 28", source: path + ".fields"),
@@ -62,7 +63,7 @@ extension ComplianceReport {
 
         // Art. 56 content, pre-filled.
         var contentSections: [Section] = []
-        for (purpose, reasons) in triggered {
+        for (purpose, reasons, purposePath) in triggered {
             let fields = fields(of: purpose, in: policy)
             let kinds = sensitiveKinds(of: purpose, in: policy)
             let (entrusted, provided) = recipients(of: purpose)
@@ -87,7 +88,7 @@ extension ComplianceReport {
                         "basis \(purpose.basis.rawValue) (\(purpose.basis.citation)); \(fields.count) fields: "
                             + fields.map(\.id.rawValue).joined(separator: ", ")
                             + (purpose.basis == .consent ? "; consent required: \(strength), notice version \(purpose.consentVersion)" : ""),
-                        source: purposePath(purpose, in: policy)),
+                        source: purposePath),
                     Cell(forTheAssessor),
                 ],
                 [

@@ -82,10 +82,10 @@ extension ComplianceReport {
                 H("Purpose", "处理目的"), H("Basis", "处理依据"), H("Fields", "字段数"), H("Marketing", "营销"),
                 H("Automated decisions", "自动化决策"), H("Recipients", "接收方"), H("Abroad", "境外"),
             ],
-            rows: policy.purposes.map { purpose in
+            rows: policy.purposes.enumerated().map { index, purpose in
                 let (entrusted, provided) = recipients(of: purpose)
                 return [
-                    Cell(purpose.id.rawValue, source: purposePath(purpose, in: policy)),
+                    Cell(purpose.id.rawValue, source: "purposes[\(index)]"),
                     Cell(purpose.basis.rawValue, citation: purpose.basis.citation),
                     Cell(String(fields(of: purpose, in: policy).count)), Cell(yesNo(purpose.marketing)),
                     Cell(yesNo(purpose.automatedDecision)), Cell(yesNo(!(entrusted + provided).isEmpty, entrusted + provided)),
@@ -173,7 +173,8 @@ extension ComplianceReport {
             [party(records.controller).map { "controller: \($0)" }, party(records.protectionOfficer).map { "DPO: \($0)" },
              party(records.representative).map { "representative: \($0)" }].compactMap { $0 }.joined(separator: "; ")
         var rows: [[Cell]] = []
-        for purpose in policy.purposes {
+        for (index, purpose) in policy.purposes.enumerated() {
+            let purposePath = "purposes[\(index)]"
             let record = records.purposes[purpose.id]
             let path = "processing.purposes.\(purpose.id.rawValue)"
             let fields = fields(of: purpose, in: policy)
@@ -200,17 +201,17 @@ extension ComplianceReport {
             rows.append([
                 Cell(
                     purpose.id.rawValue + (purpose.title.flatMap { $0.text(for: ["en", "zh"]) }.map { " — \($0)" } ?? ""), citation: "GDPR Art. 30(1)(b)",
-                    source: purposePath(purpose, in: policy)),
+                    source: purposePath),
                 controller.isEmpty
                     ? Cell("not declared", citation: "GDPR Art. 30(1)(a)", source: "processing.controller", missing: true)
                     : Cell(controller, citation: "GDPR Art. 30(1)(a)", source: "processing"),
-                Cell(purpose.basis.rawValue, citation: purpose.basis.citation, source: purposePath(purpose, in: policy) + ".basis"),
+                Cell(purpose.basis.rawValue, citation: purpose.basis.citation, source: purposePath + ".basis"),
                 (record?.dataSubjects.isEmpty ?? true)
                     ? Cell("not declared", citation: "GDPR Art. 30(1)(c)", source: path + ".dataSubjects", missing: true)
                     : Cell(record!.dataSubjects.joined(separator: ", "), citation: "GDPR Art. 30(1)(c)", source: path),
                 Cell(
                     fields.map(\.id.rawValue).joined(separator: ", "), citation: "GDPR Art. 30(1)(c)",
-                    source: purposePath(purpose, in: policy) + ".fields"),
+                    source: purposePath + ".fields"),
                 Cell(kinds.isEmpty ? "none" : kinds.joined(separator: ", "), citation: "GDPR Art. 9; PIPL Art. 28"),
                 Cell(
                     (entrusted.map { "\($0) (entrusted)" } + provided).joined(separator: ", ").nonEmpty ?? "none",

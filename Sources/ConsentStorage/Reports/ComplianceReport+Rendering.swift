@@ -100,7 +100,19 @@ extension ComplianceReport {
             heading.chinese.map { "\(heading.english) · \($0)" } ?? heading.english
         }
         func escape(_ text: String) -> String {
-            Self.printable(text).replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "|", with: "\\|")
+            // Most cells need nothing: decided on the bytes (0xC2 and 0xE2 lead C1 controls and line separators).
+            if !text.utf8.contains(where: {
+                $0 == UInt8(ascii: "|") || $0 == UInt8(ascii: "\\") || $0 < 0x20 || $0 == 0x7F || $0 == 0xC2
+                    || $0 == 0xE2
+            }) {
+                return text
+            }
+            var out = ""
+            for character in Self.printable(text) {
+                if character == "\\" || character == "|" { out.append("\\") }
+                out.append(character)
+            }
+            return out
         }
         var out = "# \(escape(heading(title)))\n\n"
         out += "\(escape(basis))\n\n"
@@ -144,6 +156,12 @@ extension ComplianceReport {
 
     var html: String {
         func escape(_ text: String) -> String {
+            if !text.utf8.contains(where: {
+                $0 == UInt8(ascii: "&") || $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: ">") || $0 == UInt8(ascii: "\"")
+                    || $0 == UInt8(ascii: "'") || $0 < 0x20 || $0 == 0x7F || $0 == 0xC2 || $0 == 0xE2
+            }) {
+                return text
+            }
             var out = ""
             for character in Self.printable(text) {
                 switch character {
