@@ -225,7 +225,8 @@ enum LogCommand {
         if let failure = result.failure { return tampered(path, failure, output: output) }
         let last = result.lastCheckpoint.map { " (last: epoch \($0.epoch), \($0.size) entries, root \($0.root.hex))" }
         output.out(
-            "\(path.escapingControlCharacters): intact: \(result.entries) entries, \(result.checkpoints) checkpoints"
+            "\(path.escapingControlCharacters): intact: \(result.entries) entries, \(result.checkpoints) "
+                + (result.checkpoints == 1 ? "checkpoint" : "checkpoints")
                 + "\(last ?? ""); dropped: \(result.dropped.sampled) sampled, \(result.dropped.overflow) on "
                 + "overflow, \(result.dropped.overflowNeverDropped) never-dropped on overflow\n")
         return .success

@@ -150,4 +150,42 @@ import Testing
         }
         #expect(stack.isEmpty, "\(name): unclosed \(stack)")
     }
+
+    /// The browser CI installs (Debian's chromium), if it is here.
+    static let browser = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"].first {
+        FileManager.default.isExecutableFile(atPath: $0)
+    }
+
+    /// The HTML report opened in a real headless browser: it parses into the tables, headings and charts it was
+    /// written with, and renders (a screenshot is written beside it, to look at).
+    @Test(.enabled(if: browser != nil, "no headless browser installed (CI installs Debian's chromium)"))
+    func theHTMLRendersInAHeadlessBrowser() throws {
+        let browser = try #require(Self.browser)
+        let run = report("pipia", ["--format", "html"])
+        let page = scratch.url.appendingPathComponent("pipia.html")
+        try run.out.write(to: page, atomically: true, encoding: .utf8)
+        func chromium(_ arguments: [String]) throws -> String {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: browser)
+            process.arguments =
+                ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run"]
+                + arguments + [page.absoluteString]
+            let output = Pipe()
+            process.standardOutput = output
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            let data = output.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            return String(decoding: data, as: UTF8.self)
+        }
+        let dom = try chromium(["--dump-dom", "--virtual-time-budget=2000"])
+        #expect(dom.contains("<h1>Personal information protection impact assessment"), "\(dom.prefix(300))")
+        #expect(dom.components(separatedBy: "<table>").count - 1 == run.out.components(separatedBy: "<table>").count - 1)
+        #expect(dom.contains("个人信息保护影响评估"))
+        #expect(!dom.contains("<script"))
+        let screenshot = scratch.url.appendingPathComponent("pipia.png")
+        _ = try chromium(["--screenshot=\(screenshot.path)", "--window-size=1280,1800", "--hide-scrollbars"])
+        let size = (try? FileManager.default.attributesOfItem(atPath: screenshot.path)[.size] as? Int) ?? 0
+        #expect(size > 10_000, "the browser rendered no screenshot")
+    }
 }

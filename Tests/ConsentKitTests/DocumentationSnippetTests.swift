@@ -35,4 +35,30 @@ import Testing
         #expect(decision.description == "deny denied.withdrawn")
         journal.close()
     }
+
+    /// AccessLogAndReports.md: record a decision, checkpoint, verify; a changed log fails.
+    @Test func theAccessLogArticleVerifies() throws {
+        let policy = try TestSupport.retailPolicy()
+        let engine = ConsentEngine(ledger: try ConsentLedger(policy: policy, contentsOfFile: TestSupport.retailLedgerPath))
+        let path = scratch.path("access.log")
+
+        let key = AccessLogKey.random()  // K₀: keep a copy away from this machine
+        let log = try AccessLog(path: path, policy: policy, creatingWith: key)
+
+        let question = ConsentQuestion(subject: "alice", purpose: "marketing.email", field: "email", at: .now)
+        let (decision, entry) = engine.decisionAndEntry(
+            for: question, actor: AccessActor(role: "crm", principal: "agent-li"))
+        try log.record(entry)  // never waits for the disk
+        try log.checkpoint()  // or wait: one comes every 10,000 entries or every second
+        log.close()
+
+        let result = try AccessLogVerifier.verify(path: path, key: key)
+        #expect(result.isIntact)
+        #expect(result.entries == 1)
+        #expect(decision == engine.decision(for: question))
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        try text.replacingOccurrences(of: "\"role\":\"crm\"", with: "\"role\":\"crn\"")
+            .write(toFile: path, atomically: false, encoding: .utf8)
+        #expect(try AccessLogVerifier.verify(path: path, key: key).failure?.kind == .modified)
+    }
 }

@@ -309,7 +309,8 @@ struct LogWalk {
         }
         return LogFailure(
             .deleted, line: line, sequence: expected,
-            "entry \(found) where entry \(expected) was due: entries \(expected)–\(found - 1) are missing")
+            "entry \(found) where entry \(expected) was due: "
+                + (found - expected == 1 ? "entry \(expected) is missing" : "entries \(expected)–\(found - 1) are missing"))
     }
 
     /// Why a seal failed: a later epoch's key that makes it match means the line was re-sealed, or — when the next

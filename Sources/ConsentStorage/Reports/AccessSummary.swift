@@ -68,7 +68,8 @@ public struct AccessSummary: Sendable {
     /// The sentence a report states about the log's completeness.
     public var completeness: String {
         let verified = verification.isIntact
-            ? "verified intact: \(verification.entries) entries under \(verification.checkpoints) checkpoints"
+            ? "verified intact: \(verification.entries) entries under \(verification.checkpoints) "
+                + (verification.checkpoints == 1 ? "checkpoint" : "checkpoints")
                 + (verification.lastCheckpoint.map { ", last root \($0.root.hex)" } ?? "")
             : "NOT verified: \(verification.failure.map(\.description) ?? "")"
         let dropped = verification.dropped
