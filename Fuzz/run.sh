@@ -3,10 +3,10 @@
 #
 #     bash Fuzz/run.sh [SECONDS] [TARGET...]
 #
-# Targets: `token` (Fuzz/TokenFuzzer.swift: the consent token decoder, corpus Fuzz/Corpus) and `ledger`
+# Targets: `token` (Fuzz/TokenFuzzer.swift: the consent token decoder, corpus Fuzz/Corpus), `ledger`
 # (Fuzz/LedgerFuzzer.swift: the JSON parser, JSON Lines ledgers, policies, and records through the privacy
-# views, corpus Fuzz/LedgerCorpus); both when
-# none is named. Each fuzzer is compiled with the library's sources (ConsentCore, ConsentInterchange, ConsentTokens,
+# views, corpus Fuzz/LedgerCorpus) and `accesslog` (Fuzz/AccessLogFuzzer.swift: the access log's verifier, checkpoint
+# notes and question files, corpus Fuzz/AccessLogCorpus); all three when none is named. Each fuzzer is compiled with the library's sources (ConsentCore, ConsentInterchange, ConsentTokens,
 # ConsentStorage) into one module, so it can reach internals, with -sanitize=fuzzer,address: the imports between
 # those modules are dropped from a copy of the sources, as they name what is then one module.
 # New inputs it finds go to its corpus — commit interesting ones.
@@ -16,7 +16,7 @@ cd "$(dirname "$0")/.."
 seconds="${1:-60}"
 shift || true
 targets=("$@")
-[ ${#targets[@]} -eq 0 ] && targets=(token ledger)
+[ ${#targets[@]} -eq 0 ] && targets=(token ledger accesslog)
 mkdir -p .build/fuzz
 sources=.build/fuzz/sources
 rm -rf "$sources" && mkdir -p "$sources"
@@ -30,7 +30,8 @@ for target in "${targets[@]}"; do
     case "$target" in
     token) source=Fuzz/TokenFuzzer.swift corpus=Fuzz/Corpus max_len=4096 ;;
     ledger) source=Fuzz/LedgerFuzzer.swift corpus=Fuzz/LedgerCorpus max_len=8192 ;;
-    *) echo "unknown fuzz target \`$target\` (token or ledger)" >&2; exit 2 ;;
+    accesslog) source=Fuzz/AccessLogFuzzer.swift corpus=Fuzz/AccessLogCorpus max_len=16384 ;;
+    *) echo "unknown fuzz target \`$target\` (token, ledger or accesslog)" >&2; exit 2 ;;
     esac
     mkdir -p "$corpus"
     swiftc -O -sanitize=fuzzer,address -parse-as-library -swift-version 6 -module-name ConsentKit \
