@@ -114,11 +114,21 @@ enum LogCommand {
         let view = parsed.option("view")
         // Every question must name what the policy declares before anything is written: the log holds no other name.
         var problems: [Diagnostic] = []
+        let recipients = Set(
+            policy.purposes.flatMap { $0.thirdParty?.recipients ?? [] } + policy.views.compactMap(\.recipient))
+        let destinations = Set(
+            policy.purposes.flatMap { $0.crossBorder?.destinations ?? [] } + policy.views.compactMap(\.destination))
         for (index, question) in questions.enumerated() {
-            for (name, known) in [
-                ("purpose", policy.purpose(question.purpose) != nil), ("field", policy.field(question.field) != nil),
-            ] where !known {
-                let value = name == "purpose" ? question.purpose.rawValue : question.field.rawValue
+            let checks: [(String, String, Bool)] = [
+                ("purpose", question.purpose.rawValue, policy.purpose(question.purpose) != nil),
+                ("field", question.field.rawValue, policy.field(question.field) != nil),
+                ("recipient", question.recipient?.rawValue ?? "", question.recipient.map(recipients.contains) ?? true),
+                (
+                    "destination", question.destination?.rawValue ?? "",
+                    question.destination.map(destinations.contains) ?? true
+                ),
+            ]
+            for (name, value, known) in checks where !known {
                 problems.append(
                     Diagnostic(
                         code: .unknownIdentifier,

@@ -9,6 +9,8 @@ struct AccessClassifier: Sendable {
     private let disclosingPurposes: Set<PurposeID>
     private let purposes: Set<PurposeID>
     private let views: [String: PrivacyView.Kind]
+    private let recipients: Set<RecipientID>
+    private let destinations: Set<Destination>
 
     /// The most fields one entry may name.
     static let maximumFields = 4_096
@@ -31,6 +33,9 @@ struct AccessClassifier: Sendable {
         disclosingPurposes = Set(
             policy.purposes.filter { $0.providesToOthers || $0.crossBorder != nil || $0.sellsOrShares }.map(\.id))
         views = Dictionary(policy.views.map { ($0.id, $0.kind) }, uniquingKeysWith: { first, _ in first })
+        recipients = Set(policy.purposes.flatMap { $0.thirdParty?.recipients ?? [] } + policy.views.compactMap(\.recipient))
+        destinations = Set(
+            policy.purposes.flatMap { $0.crossBorder?.destinations ?? [] } + policy.views.compactMap(\.destination))
     }
 
     /// The entry's classes, or every reason it cannot be logged (each with its path).
@@ -53,11 +58,11 @@ struct AccessClassifier: Sendable {
         }
         if let grant = entry.grant, IdentifierRule.problem(with: grant.rawValue) != nil { return nil }
         if let recipient = entry.recipient {
-            guard IdentifierRule.problem(with: recipient.rawValue) == nil else { return nil }
+            guard recipients.contains(recipient) else { return nil }
             flags.insert(.disclosure)
         }
         if let destination = entry.destination {
-            guard IdentifierRule.problem(with: destination.rawValue) == nil else { return nil }
+            guard destinations.contains(destination) else { return nil }
             flags.insert(.disclosure)
         }
         if let view = entry.view {
@@ -103,11 +108,19 @@ struct AccessClassifier: Sendable {
                 flags.insert(.sensitive)
             }
         }
-        for (name, value) in [
-            ("grant", entry.grant?.rawValue), ("recipient", entry.recipient?.rawValue),
-            ("destination", entry.destination?.rawValue),
-        ] {
-            if let value, let problem = IdentifierRule.problem(with: value) { fail(.invalidValue, problem, name) }
+        if let grant = entry.grant, let problem = IdentifierRule.problem(with: grant.rawValue) {
+            fail(.invalidValue, problem, "grant")
+        }
+        if let recipient = entry.recipient, !recipients.contains(recipient) {
+            fail(
+                .unknownIdentifier,
+                "`\(recipient.rawValue.escapingControlCharacters)` is not a recipient the policy declares", "recipient")
+        }
+        if let destination = entry.destination, !destinations.contains(destination) {
+            fail(
+                .unknownIdentifier,
+                "`\(destination.rawValue.escapingControlCharacters)` is not a destination the policy declares",
+                "destination")
         }
         if problems.hasErrors { throw ConsentKitError(reporting: problems.diagnostics) }
         if entry.reason.effect == .deny { flags.insert(.denied) }

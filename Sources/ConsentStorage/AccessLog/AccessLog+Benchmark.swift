@@ -12,7 +12,7 @@ extension AccessLog {
         let classifier = AccessClassifier(policy: policy)
         var references = SubjectReferences(inMemoryFor: "benchmark")
         var encoder = AccessLogEncoder(
-            logID: "benchmark", policyHash: "0123456789abcdef", epoch: 0, key: key.secret, chain: MerkleHash.empty,
+            logID: "benchmark", policyHash: "0123456789abcdef", epoch: 0, key: key.key(ofEpoch: 0), chain: MerkleHash.empty,
             frontier: MerkleFrontier())
         var buffer: [UInt8] = []
         buffer.reserveCapacity(1 << 20)
@@ -34,7 +34,9 @@ extension AccessLog {
             let before = buffer.count
             encoder.append(
                 entry, classifier: classifier, flags: flags, subjectReference: subject,
-                principalReference: principal, into: &buffer)
+                principalReference: principal,
+                grantReference: entry.grant.flatMap { references.grantReference($0, of: entry.subject) },
+                into: &buffer)
             lengths.append(buffer.count - before - 1)
             if encoder.entriesInEpoch >= checkpointEntries {
                 _ = encoder.appendCheckpoint(at: Date(), dropped: LogDropCounts(), into: &buffer)

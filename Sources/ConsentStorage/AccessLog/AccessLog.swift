@@ -76,7 +76,10 @@ public final class AccessLog: @unchecked Sendable {
     private var drops = LogDropCounts()
     private var sampleCounter: UInt64 = 0
     private var waiters = 0
-    private var checkpointRequested = false
+    /// Checkpoint requests made, and the last one a written batch served (a request made while a batch was being
+    /// written is served by the next batch, not that one).
+    private var checkpointRequests = 0
+    private var checkpointRequestsServed = 0
     private var checkpointsWritten = 0
     private var closing = false
     private var finished = false
@@ -87,6 +90,7 @@ public final class AccessLog: @unchecked Sendable {
     private var encoder: AccessLogEncoder
     private var file: DurableFile
     private var subjectsDescriptor: Int32
+    private var fileClosed = false
     private var references: SubjectReferences
     private let referenceKey: [UInt8]
     private var principals: [String: String] = [:]
@@ -117,12 +121,16 @@ public final class AccessLog: @unchecked Sendable {
     package init(
         path: String, policy: Policy, key: AccessLogKey?, options: Options, operations: some JournalFileOperations
     ) throws(ConsentKitError) {
-        guard options.checkpointEntries > 0, options.checkpointInterval > 0, options.groupCommitEntries > 0,
-            options.groupCommitInterval >= 0, options.sampleOneIn > 0, options.bufferCapacity > 0,
-            options.checkpointInterval.isFinite, options.groupCommitInterval.isFinite
+        guard (1...10_000_000).contains(options.checkpointEntries),
+            (0.001...86_400).contains(options.checkpointInterval), (1...1_000_000).contains(options.groupCommitEntries),
+            (0.000_1...1).contains(options.groupCommitInterval), (1...1_000_000).contains(options.sampleOneIn),
+            (1...100_000_000).contains(options.bufferCapacity)
         else {
             throw ConsentKitError(
-                code: .invalidValue, message: "access-log options must be positive and finite: \(options)")
+                code: .invalidValue,
+                message: "access-log options out of range: checkpointEntries 1–10,000,000, checkpointInterval "
+                    + "0.001–86,400 s, groupCommitEntries 1–1,000,000, groupCommitInterval 0.0001–1 s, sampleOneIn "
+                    + "1–1,000,000, bufferCapacity 1–100,000,000; given \(options)")
         }
         self.path = path
         self.policy = policy
@@ -151,16 +159,28 @@ public final class AccessLog: @unchecked Sendable {
             throw error
         }
         self.encoder = encoder
-        switch JournalFile.openForAppending(SubjectReferences.path(for: path), create: true) {
-        case .success(let descriptor):
-            subjectsDescriptor = descriptor
-            _ = fchmod(descriptor, 0o600)
-        case .failure(let error):
+        // Created readable by its owner only (it is the one file that names customers), durably; a last line a crash
+        // cut short is cut, so that the next customer's line does not continue it.
+        let subjectsPath = SubjectReferences.path(for: path)
+        let subjectsExisted = FileManager.default.fileExists(atPath: subjectsPath)
+        let descriptor = open(subjectsPath, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else {
+            let code = errno
             Foundation.close(opened.descriptor)
-            throw .io(
-                "cannot open `\(SubjectReferences.path(for: path))`: \(JournalFile.describe(error.code))", file: path,
-                systemError: error.code)
+            throw .io("cannot open `\(subjectsPath)`: \(JournalFile.describe(code))", file: path, systemError: code)
         }
+        if !subjectsExisted { JournalFile.synchronizeDirectory(of: subjectsPath) }
+        if case .success(let status) = JournalFile.statusOrError(descriptor), status.length > references.completeLength {
+            guard ftruncate(descriptor, off_t(references.completeLength)) == 0, fsync(descriptor) == 0 else {
+                let code = errno
+                Foundation.close(descriptor)
+                Foundation.close(opened.descriptor)
+                throw .storage(
+                    "cannot cut the incomplete last line of `\(subjectsPath)`: \(JournalFile.describe(code))",
+                    file: path, systemError: code)
+            }
+        }
+        subjectsDescriptor = descriptor
         let thread = Thread { [self] in run() }
         thread.name = "ConsentKit access log writer"
         thread.start()
@@ -206,7 +226,7 @@ public final class AccessLog: @unchecked Sendable {
             }
             JournalFile.synchronizeDirectory(of: path)
             let state = SealingState(
-                logID: id, epoch: 0, key: key.secret, referenceKey: key.referenceKey, length: header.line.count,
+                logID: id, epoch: 0, key: key.key(ofEpoch: 0), referenceKey: key.referenceKey, length: header.line.count,
                 chain: header.genesis, frontier: MerkleFrontier())
             JournalFile.remove(SubjectReferences.path(for: path))
             do {
@@ -217,6 +237,13 @@ public final class AccessLog: @unchecked Sendable {
                 throw error
             }
             return Opened(descriptor: descriptor, length: header.line.count, state: state)
+        }
+        if try SealingState.read(log: path) == nil, let key,
+            let recovered = Self.stateOfBareHeader(path: path, key: key)
+        {
+            // A crash between writing the header and the first sealing state: the log holds nothing but its header,
+            // and the creator's key rebuilds the state.
+            try recovered.write(log: path)
         }
         guard let state = try SealingState.read(log: path) else {
             throw ConsentKitError(
@@ -256,6 +283,25 @@ public final class AccessLog: @unchecked Sendable {
                 location: InputLocation(file: path))
         }
         return Opened(descriptor: descriptor, length: status.length, state: state)
+    }
+
+    /// The sealing state of a log that holds only a header sealed with `key`, or `nil`.
+    private static func stateOfBareHeader(path: String, key: AccessLogKey) -> SealingState? {
+        guard let data = FileManager.default.contents(atPath: path), data.count < 4_096,
+            data.last == 0x0A, data.firstIndex(of: 0x0A) == data.count - 1
+        else { return nil }
+        let line = Array(data.dropLast())
+        return line.withUnsafeBytes { text -> SealingState? in
+            guard let header = LogWalk.header(text),
+                LogWalk.checkSeal(text, suffix: AccessLogEncoder.sealSuffixLength, key: key.secret)
+            else { return nil }
+            var genesis = SHA256()
+            genesis.update(UnsafeRawBufferPointer(rebasing: text[0..<(text.count - AccessLogEncoder.sealSuffixLength)]))
+            genesis.update(byte: UInt8(ascii: "}"))
+            return SealingState(
+                logID: header.id, epoch: 0, key: key.key(ofEpoch: 0), referenceKey: key.referenceKey,
+                length: data.count, chain: LogHash(&genesis), frontier: MerkleFrontier())
+        }
     }
 
     /// Reads the lines after the sealing state's checkpoint: entries of the current epoch (each seal checked with
@@ -398,10 +444,11 @@ public final class AccessLog: @unchecked Sendable {
         queue.lock()
         defer { queue.unlock() }
         try checkOpen()
-        checkpointRequested = true
+        checkpointRequests += 1
+        let request = checkpointRequests
         let written = checkpointsWritten
         try waitUntilPersisted(enqueued)
-        while checkpointRequested && failureState == nil { queue.wait() }
+        while checkpointRequestsServed < request && failureState == nil { queue.wait() }
         if let failureState { throw failureState }
         return checkpointsWritten > written ? lastWrittenCheckpoint : nil
     }
@@ -467,6 +514,7 @@ public final class AccessLog: @unchecked Sendable {
         guard try references.forget(subject) else { return false }
         // The file was replaced: append to the new one.
         Foundation.close(subjectsDescriptor)
+        subjectsDescriptor = -1
         switch JournalFile.openForAppending(SubjectReferences.path(for: path), create: true) {
         case .success(let descriptor): subjectsDescriptor = descriptor
         case .failure(let error):
@@ -493,9 +541,10 @@ public final class AccessLog: @unchecked Sendable {
         while !finished { queue.wait() }
         queue.unlock()
         writing.lock()
-        if subjectsDescriptor >= 0 {
+        if !fileClosed {
+            fileClosed = true
             file.close()
-            Foundation.close(subjectsDescriptor)
+            if subjectsDescriptor >= 0 { Foundation.close(subjectsDescriptor) }
             subjectsDescriptor = -1
         }
         writing.unlock()
@@ -515,7 +564,8 @@ public final class AccessLog: @unchecked Sendable {
                 continue
             }
             let due = ProcessInfo.processInfo.systemUptime - lastCheckpoint >= options.checkpointInterval
-            if pending.count < options.groupCommitEntries && waiters == 0 && !closing && !checkpointRequested
+            if pending.count < options.groupCommitEntries && waiters == 0 && !closing
+                && checkpointRequests == checkpointRequestsServed
                 && !(due && (encoder.entriesInEpoch > 0 || epochDrops.total + drops.total > 0))
             {
                 _ = queue.wait(until: Date(timeIntervalSinceNow: options.groupCommitInterval))
@@ -527,7 +577,8 @@ public final class AccessLog: @unchecked Sendable {
             let newDrops = drops
             drops = LogDropCounts()
             let closingNow = closing
-            let forced = checkpointRequested || closingNow
+            let requests = checkpointRequests
+            let forced = requests > checkpointRequestsServed || closingNow
             queue.unlock()
             writing.lock()
             let result = write(batch, drops: newDrops, forceCheckpoint: forced)
@@ -543,7 +594,7 @@ public final class AccessLog: @unchecked Sendable {
                     checkpointsWritten += 1
                     lastWrittenCheckpoint = checkpoint
                 }
-                if forced { checkpointRequested = false }
+                checkpointRequestsServed = requests
             case .failure(let error):
                 failureState = error
             }
@@ -579,7 +630,8 @@ public final class AccessLog: @unchecked Sendable {
             let principal = entry.actor.principal.map(principalReference)
             encoder.append(
                 entry, classifier: classifier, flags: item.flags, subjectReference: subject,
-                principalReference: principal, into: &bytes)
+                principalReference: principal,
+                grantReference: entry.grant.flatMap { references.grantReference($0, of: entry.subject) }, into: &bytes)
             if encoder.entriesInEpoch >= options.checkpointEntries { checkpoint() }
         }
         epochDrops = epochDrops + drops
@@ -588,6 +640,12 @@ public final class AccessLog: @unchecked Sendable {
         guard !bytes.isEmpty else { return .success(nil) }
         // The customers' keys first: an entry on disk is never without the key that links it.
         if !newSubjects.isEmpty {
+            guard subjectsDescriptor >= 0 else {
+                return .failure(
+                    .storage(
+                        "`\(SubjectReferences.path(for: path))` is not open; the log refuses entries until reopened",
+                        file: path))
+            }
             if let code = JournalFile.writeAll(newSubjects, to: subjectsDescriptor, using: operations) {
                 return .failure(
                     .storage(

@@ -67,7 +67,7 @@ package struct AccessLogEncoder {
     /// Appends entry `entry`'s line (with its newline) to `out`, sealing it into the chain and the tree.
     mutating func append(
         _ entry: AccessEntry, classifier: AccessClassifier, flags: AccessFlags, subjectReference: String,
-        principalReference: String?, into out: inout [UInt8]
+        principalReference: String?, grantReference: String?, into out: inout [UInt8]
     ) {
         let start = out.count
         Self.append(#"{"seq":"#, to: &out)
@@ -102,9 +102,9 @@ package struct AccessLogEncoder {
         Self.append(entry.reason.effect == .allow ? #""allow""# : #""deny""#, to: &out)
         Self.append(#","reason":"#, to: &out)
         Self.appendString(entry.reason.rawValue, to: &out)
-        if let grant = entry.grant {
+        if let grantReference {
             Self.append(#","grant":"#, to: &out)
-            Self.appendString(grant.rawValue, to: &out)
+            Self.appendString(grantReference, to: &out)
         }
         if let recipient = entry.recipient {
             Self.append(#","recipient":"#, to: &out)
@@ -199,7 +199,10 @@ package struct AccessLogEncoder {
     /// number and seal; `false` when it does not verify.
     mutating func restore(line text: UnsafeRawBufferPointer) -> Bool {
         var cursor = LineCursor(bytes: text)
-        guard cursor.expect(#"{"seq":"#), cursor.number() == frontier.size, text.count > Self.entrySuffixLength,
+        guard cursor.expect(#"{"seq":"#), cursor.number() == frontier.size, cursor.expect(","),
+            text.count > Self.entrySuffixLength + 10,
+            LogWalk.starts(UnsafeRawBufferPointer(rebasing: text[(text.count - Self.entrySuffixLength)...]), with: #","mac":""#),
+            text[text.count - 2] == UInt8(ascii: "\""), text[text.count - 1] == UInt8(ascii: "}"),
             let stored = LogWalk.entrySeal(text)
         else { return false }
         var hasher = SHA256()

@@ -58,6 +58,18 @@ public struct AccessLogKey: Sendable {
         return hasher.finalize().prefix(8).map { String(format: "%02x", $0) }.joined()
     }
 
+    /// The key of epoch `epoch`: K₀ ratcheted `epoch + 1` times. K₀ itself seals only the header, so the writer
+    /// never keeps it: from creation on, the sealing state holds an epoch key from which K₀ cannot be recovered.
+    package func key(ofEpoch epoch: UInt64) -> [UInt8] {
+        var key = Self.ratchet(secret)
+        var remaining = epoch
+        while remaining > 0 {
+            key = Self.ratchet(key)
+            remaining -= 1
+        }
+        return key
+    }
+
     /// The key of the epoch after the one `key` seals.
     package static func ratchet(_ key: [UInt8]) -> [UInt8] {
         var hasher = SHA256()

@@ -20,6 +20,9 @@ public struct AccessLogVerification: Sendable, Hashable {
     /// The first problem found, or `nil` for an intact log: every line sealed in place, every entry under a
     /// checkpoint, nothing missing by the sealing state's or the given checkpoint's account.
     public let failure: LogFailure?
+    /// Entries after the last checkpoint that verified: sealed by none yet. With `sealedPartOnly` they are counted
+    /// here rather than failing the log; they are never handed to a reader.
+    public let unsealedEntries: UInt64
 
     /// Whether the log verified.
     public var isIntact: Bool { failure == nil }

@@ -25,18 +25,27 @@ public enum AccessLogVerifier {
     public static func verify(
         path: String, key: AccessLogKey, anchor: LogCheckpoint? = nil, useSealingState: Bool = true
     ) throws(ConsentKitError) -> AccessLogVerification {
-        try verify(path: path, key: key, anchor: anchor, useSealingState: useSealingState, keepLeaves: false) { _, _ in
-        }.verification
+        try verify(
+            path: path, key: key, anchor: anchor, useSealingState: useSealingState, sealedPartOnly: false,
+            keepLeaves: false
+        ) { _, _ in }.verification
     }
 
-    /// Verifies the log and hands each entry that verified to `body`, in order — what reports read: entries are
-    /// only ever read from a log as it is verified.
+    /// Verifies the log and hands each entry a checkpoint seals to `body`, in order — what reports read: entries are
+    /// only ever read from a log as it is verified, and only once a checkpoint covers them.
+    ///
+    /// - Parameter sealedPartOnly: verify up to the last checkpoint and report the entries after it in
+    ///   ``AccessLogVerification/unsealedEntries`` instead of failing as `unanchored` (a log being written always
+    ///   has some); a line cut short at the very end (a write in progress) is then among them. Everything up to the
+    ///   last checkpoint is verified as strictly as ever.
     public static func verify(
         path: String, key: AccessLogKey, anchor: LogCheckpoint? = nil, useSealingState: Bool = true,
-        forEach body: (LoggedEntry) -> Void
+        sealedPartOnly: Bool = false, forEach body: (LoggedEntry) -> Void
     ) throws(ConsentKitError) -> AccessLogVerification {
-        try verify(path: path, key: key, anchor: anchor, useSealingState: useSealingState, keepLeaves: false) {
-            _, line in
+        try verify(
+            path: path, key: key, anchor: anchor, useSealingState: useSealingState, sealedPartOnly: sealedPartOnly,
+            keepLeaves: false
+        ) { _, line in
             if let entry = LoggedEntry(line: line) { body(entry) }
         }.verification
     }
@@ -44,12 +53,16 @@ public enum AccessLogVerifier {
     /// Verifies and hands each entry that verified to `visit` (its sequence number and its line's bytes, without
     /// the newline), in order; keeps the leaf hashes when asked (for proofs).
     package static func verify(
-        path: String, key: AccessLogKey, anchor: LogCheckpoint?, useSealingState: Bool, keepLeaves: Bool,
-        visit: (UInt64, UnsafeRawBufferPointer) -> Void
+        path: String, key: AccessLogKey, anchor: LogCheckpoint?, useSealingState: Bool, sealedPartOnly: Bool,
+        keepLeaves: Bool, visit: (UInt64, UnsafeRawBufferPointer) -> Void
     ) throws(ConsentKitError) -> (verification: AccessLogVerification, leaves: [LogHash]) {
+        // The sealing state first: the writer updates it only after the log holds what it says, so a log read after
+        // it holds at least that much, even while a writer appends. The log is read, not mapped: a writer cutting a
+        // failed write back must not pull pages from under the verifier.
+        let state = useSealingState ? try SealingState.read(log: path) : nil
         let data: Data
         do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
+            data = try Data(contentsOf: URL(fileURLWithPath: path))
         } catch {
             if !FileManager.default.fileExists(atPath: path) {
                 throw ConsentKitError(
@@ -57,12 +70,22 @@ public enum AccessLogVerifier {
             }
             throw .io("cannot read access log `\(path)`: \(error.localizedDescription)", file: path)
         }
-        let state = useSealingState ? try SealingState.read(log: path) : nil
         let result = data.withUnsafeBytes { bytes -> Result<(AccessLogVerification, [LogHash]), ConsentKitError> in
             do throws(ConsentKitError) {
                 var walk = try LogWalk(bytes: bytes, path: path, key: key, keepLeaves: keepLeaves)
+                walk.sealedPartOnly = sealedPartOnly
                 walk.run(visit: visit)
-                if walk.failure == nil { walk.checkEnd(state: state) }
+                if walk.failure == nil {
+                    if useSealingState && state == nil && anchor == nil {
+                        walk.failure = LogFailure(
+                            .truncated, line: walk.line - 1,
+                            "the writer's sealing state `\(SealingState.path(for: path))` is missing, and no checkpoint "
+                                + "kept elsewhere was given: a log cut back to an earlier checkpoint would look intact. "
+                                + "Verify with a checkpoint note (--checkpoint), or restore the sealing state")
+                    } else {
+                        walk.checkEnd(state: state)
+                    }
+                }
                 if walk.failure == nil, let anchor { try walk.check(anchor: anchor) }
                 return .success((walk.verification, walk.leaves))
             } catch {
@@ -96,6 +119,10 @@ struct LogWalk {
     var line = 2
     /// Whether the file ends inside a line.
     var tornTail = false
+    /// Whether to verify up to the last checkpoint only, counting what follows as unsealed.
+    var sealedPartOnly = false
+    /// Entries verified since the last checkpoint (sequence, byte range): handed on once a checkpoint seals them.
+    var awaitingCheckpoint: [(UInt64, Range<Int>)] = []
 
     init(bytes: UnsafeRawBufferPointer, path: String, key: AccessLogKey, keepLeaves: Bool) throws(ConsentKitError) {
         self.bytes = bytes
@@ -133,8 +160,8 @@ struct LogWalk {
             failure = LogFailure(.modified, line: 1, "the header's seal does not match its bytes")
             return
         }
-        epochKey = rootKey
-        schedule = HMACKeySchedule(secret: rootKey)
+        epochKey = key.key(ofEpoch: 0)
+        schedule = HMACKeySchedule(secret: epochKey)
         var genesis = SHA256()
         genesis.update(UnsafeRawBufferPointer(rebasing: header[0..<(header.count - AccessLogEncoder.sealSuffixLength)]))
         genesis.update(byte: UInt8(ascii: "}"))
@@ -145,7 +172,8 @@ struct LogWalk {
     var verification: AccessLogVerification {
         AccessLogVerification(
             logID: logID, keyID: keyID, created: created, entries: frontier.size, checkpoints: checkpoints.count,
-            lastCheckpoint: checkpoints.last, dropped: dropped, failure: failure)
+            lastCheckpoint: checkpoints.last, dropped: dropped, failure: failure,
+            unsealedEntries: frontier.size - (checkpoints.last?.size ?? 0))
     }
 
     // MARK: Lines
@@ -154,6 +182,7 @@ struct LogWalk {
         while failure == nil, offset < bytes.count {
             guard let end = Self.lineEnd(bytes, from: offset) else {
                 tornTail = true
+                if sealedPartOnly { return }
                 failure = LogFailure(
                     .truncated, line: line, sequence: frontier.size,
                     "the log ends inside line \(line) (\(bytes.count - offset) bytes without a newline): cut short")
@@ -163,7 +192,7 @@ struct LogWalk {
             if Self.starts(text, with: #"{"seq":"#) {
                 entry(text, visit: visit)
             } else if Self.starts(text, with: #"{"checkpoint":"#) {
-                checkpoint(text)
+                checkpoint(text, visit: visit)
             } else {
                 failure = LogFailure(
                     .modified, line: line, sequence: frontier.size, "not a line an access log writes")
@@ -206,10 +235,11 @@ struct LogWalk {
         chain = link
         frontier.append(leafHash)
         if keepLeaves { leaves.append(leafHash) }
-        visit(sequence, text)
+        let start = text.baseAddress! - bytes.baseAddress!
+        awaitingCheckpoint.append((sequence, start..<(start + text.count)))
     }
 
-    private mutating func checkpoint(_ text: UnsafeRawBufferPointer) {
+    private mutating func checkpoint(_ text: UnsafeRawBufferPointer, visit: (UInt64, UnsafeRawBufferPointer) -> Void) {
         guard let parsed = Self.checkpointFields(text, logID: logID) else {
             failure = LogFailure(
                 .modified, line: line, sequence: frontier.size, "not a checkpoint line as the log writes it")
@@ -246,6 +276,8 @@ struct LogWalk {
             instant: parsed.instant, dropped: parsed.dropped, mac: parsed.mac)
         checkpoints.append(checkpoint)
         dropped = dropped + parsed.dropped
+        for (sequence, range) in awaitingCheckpoint { visit(sequence, UnsafeRawBufferPointer(rebasing: bytes[range])) }
+        awaitingCheckpoint.removeAll(keepingCapacity: true)
         epoch += 1
         epochKey = AccessLogKey.ratchet(epochKey)
         schedule = HMACKeySchedule(secret: epochKey)
@@ -255,7 +287,7 @@ struct LogWalk {
     /// were deleted) or behind it (repeated or moved); by a later key than its own (re-sealed); or by none (changed).
     private func checkpointSealFailure(claimed: UInt64, sealed: ([UInt8]) -> Bool) -> LogFailure {
         if claimed != epoch, claimed < epoch + 1 << 20 {
-            var key = rootKey
+            var key = AccessLogKey.ratchet(rootKey)
             for _ in 0..<claimed { key = AccessLogKey.ratchet(key) }
             if sealed(key) {
                 return claimed > epoch
@@ -361,7 +393,7 @@ struct LogWalk {
                     .modified, line: line - 1, "the sealing state beside the log belongs to another log")
                 return
             }
-            var expectedKey = rootKey
+            var expectedKey = AccessLogKey.ratchet(rootKey)
             for _ in 0..<min(state.epoch, 1 << 20) { expectedKey = AccessLogKey.ratchet(expectedKey) }
             guard state.epoch < 1 << 20, HMACSHA256.constantTimeEquals(expectedKey, state.key) else {
                 failure = LogFailure(
@@ -387,7 +419,7 @@ struct LogWalk {
                 }
             }
         }
-        if tornTail { return }
+        if tornTail || sealedPartOnly { return }
         if unanchored > 0 {
             failure = LogFailure(
                 .unanchored, line: line - 1, sequence: checkpoints.last?.size ?? 0,
@@ -404,7 +436,7 @@ struct LogWalk {
                 message: "the checkpoint is of log \(anchor.logID.escapingControlCharacters), not of `\(path)` "
                     + "(\(logID))")
         }
-        var key = rootKey
+        var key = AccessLogKey.ratchet(rootKey)
         for _ in 0..<min(anchor.epoch, 1 << 20) { key = AccessLogKey.ratchet(key) }
         let code = LogHash(bytes: HMACSHA256.authenticationCode(for: anchor.canonicalLine, key: key))
         guard anchor.epoch < 1 << 20, code == anchor.mac else {

@@ -25,8 +25,9 @@ public struct LoggedEntry: Sendable, Hashable {
     public var classes: [String]
     /// The decision's reason (its effect is the entry's effect).
     public var reason: ReasonCode
-    /// The grant the decision rested on, if any.
-    public var grant: GrantID?
+    /// The keyed reference of the grant the decision rested on, if any (under the customer's key, so that a grant id
+    /// naming the customer never reaches the log; the operator, holding the key, can match it to the grant).
+    public var grantReference: String?
     /// The recipient, if any.
     public var recipient: RecipientID?
     /// The destination abroad, if any.
@@ -66,7 +67,7 @@ public struct LoggedEntry: Sendable, Hashable {
         self.fields = fields.map(FieldID.init)
         self.classes = classes
         self.reason = reason
-        grant = cursor.expect(#","grant":"#) ? cursor.string().map(GrantID.init) : nil
+        grantReference = cursor.expect(#","grant":"#) ? cursor.string() : nil
         recipient = cursor.expect(#","recipient":"#) ? cursor.string().map(RecipientID.init) : nil
         destination = cursor.expect(#","destination":"#) ? cursor.string().map(Destination.init) : nil
         guard cursor.expect(#","flags":"#), let flagNames = cursor.strings(), cursor.expect(#","policy":"#),

@@ -71,7 +71,7 @@ extension AccessLogVerifier {
                     + "never logged, or forgotten by an erasure")
         }
         let (verification, leaves) = try verify(
-            path: path, key: key, anchor: nil, useSealingState: true, keepLeaves: true
+            path: path, key: key, anchor: nil, useSealingState: true, sealedPartOnly: true, keepLeaves: true
         ) { sequence, line in
             guard LoggedEntry(line: line)?.subjectReference == reference else { return }
             sequences.append(sequence)

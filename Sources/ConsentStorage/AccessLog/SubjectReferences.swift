@@ -13,6 +13,9 @@ struct SubjectReferences {
     let logID: String
     /// Each customer's key and reference.
     private(set) var entries: [SubjectID: (key: [UInt8], reference: String)] = [:]
+    /// The length of the file's complete lines: a last line a crash cut short is not counted, and the writer cuts it
+    /// before appending (it names a customer whose entries were never acknowledged).
+    private(set) var completeLength = 0
 
     static func path(for log: String) -> String { log + ".subjects" }
 
@@ -27,6 +30,7 @@ struct SubjectReferences {
         path = Self.path(for: log)
         self.logID = logID
         guard let data = FileManager.default.contents(atPath: path) else { return }
+        completeLength = (data.lastIndex(of: 0x0A).map { $0 + 1 }) ?? 0
         var lineNumber = 0
         for line in data.split(separator: 0x0A, omittingEmptySubsequences: false) {
             lineNumber += 1
@@ -67,15 +71,28 @@ struct SubjectReferences {
         return reference
     }
 
+    /// The reference of a grant of `subject`: HMAC(customer key, "consentkit.access-log.grant/1" ‖ log id ‖ grant
+    /// id), cut to 16 bytes — so that a grant id that happens to name the customer (`alice-mkt-email`) never reaches
+    /// the log, and forgetting the customer unlinks their grants too. Call after ``reference(of:newLines:)``.
+    func grantReference(_ grant: GrantID, of subject: SubjectID) -> String? {
+        guard let key = entries[subject]?.key else { return nil }
+        var message = Array("consentkit.access-log.grant/1".utf8) + [0]
+        message += Array(logID.utf8) + [0]
+        message += Array(grant.rawValue.utf8)
+        return Base64URL.encode(Array(HMACSHA256.authenticationCode(for: message, key: key).prefix(16)))
+    }
+
     /// Removes `subject`'s key from memory and from the file (rewritten atomically); returns whether it was there.
     mutating func forget(_ subject: SubjectID) throws(ConsentKitError) -> Bool {
-        guard entries.removeValue(forKey: subject) != nil else { return false }
+        guard entries[subject] != nil else { return false }
         var bytes: [UInt8] = []
-        for (id, entry) in entries.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
+        // The file first: if it cannot be rewritten, the key stays, in memory and on disk alike.
+        for (id, entry) in entries.sorted(by: { $0.key.rawValue < $1.key.rawValue }) where id != subject {
             let object: JSONObject = ["subject": .string(id.rawValue), "key": .string(Base64URL.encode(entry.key))]
             bytes += Array((JSONValue.object(object).serialized() + "\n").utf8)
         }
         try JournalFile.replace(path, with: bytes, modeOf: path)
+        entries[subject] = nil
         return true
     }
 }

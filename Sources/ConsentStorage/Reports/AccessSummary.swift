@@ -50,7 +50,9 @@ public struct AccessSummary: Sendable {
     /// - Throws: what ``AccessLogVerifier/verify(path:key:anchor:useSealingState:)`` throws.
     public init(path: String, key: AccessLogKey, anchor: LogCheckpoint? = nil) throws(ConsentKitError) {
         var summary = Counting()
-        verification = try AccessLogVerifier.verify(path: path, key: key, anchor: anchor) { summary.count($0) }
+        verification = try AccessLogVerifier.verify(path: path, key: key, anchor: anchor, sealedPartOnly: true) {
+            summary.count($0)
+        }
         byRolePurposeView = summary.byRolePurposeView
         sensitive = summary.sensitive
         denyReasons = summary.denyReasons
@@ -68,7 +70,7 @@ public struct AccessSummary: Sendable {
     /// The sentence a report states about the log's completeness.
     public var completeness: String {
         let verified = verification.isIntact
-            ? "verified intact: \(verification.entries) entries under \(verification.checkpoints) "
+            ? "verified intact: \(verification.entries - verification.unsealedEntries) entries under \(verification.checkpoints) "
                 + (verification.checkpoints == 1 ? "checkpoint" : "checkpoints")
                 + (verification.lastCheckpoint.map { ", last root \($0.root.hex)" } ?? "")
             : "NOT verified: \(verification.failure.map(\.description) ?? "")"
@@ -78,8 +80,13 @@ public struct AccessSummary: Sendable {
             ? "complete for denies, sensitive fields, minors, privileged views and disclosures (none dropped)"
             : "INCOMPLETE: \(dropped.overflowNeverDropped) entries of classes that are never dropped were lost to "
                 + "a full buffer"
+        let unsealed =
+            verification.unsealedEntries == 0
+            ? ""
+            : "; \(verification.unsealedEntries) entries written after the last checkpoint are not counted (no "
+                + "checkpoint seals them yet)"
         return "\(verified); \(dropped.sampled) entries sampled away and \(dropped.overflow) dropped on overflow "
-            + "(only allowed, ordinary, standard-view accesses); \(classes)"
+            + "(only allowed, ordinary, standard-view accesses); \(classes)\(unsealed)"
     }
 
     /// The counting as entries stream by.

@@ -27,10 +27,11 @@ import Testing
             reason: .allowed.consent, grant: GrantID("g\(number)"))
     }
 
+    /// The entries' numbers (`g<n>`, n the seconds after the tests' base instant), read back from a verified log.
     func grants(in path: String) throws -> Set<String> {
         var grants: Set<String> = []
         _ = try AccessLogVerifier.verify(path: path, key: key) { entry in
-            if let grant = entry.grant { grants.insert(grant.rawValue) }
+            grants.insert("g\(Int(entry.instant.timeIntervalSince1970 - 1_767_225_600))")
         }
         return grants
     }
@@ -92,9 +93,9 @@ import Testing
             try FileManager.default.copyItem(atPath: path + suffix, toPath: crashed + suffix)
         }
         log.close()
-        var text = try String(contentsOfFile: crashed, encoding: .utf8)
-        text = text.replacingOccurrences(of: #""grant":"g4""#, with: #""grant":"g9""#)
-        try text.write(toFile: crashed, atomically: false, encoding: .utf8)
+        var lines = try String(contentsOfFile: crashed, encoding: .utf8).split(separator: "\n").map(String.init)
+        lines[lines.count - 1] = lines[lines.count - 1].replacingOccurrences(of: #""role":"crm""#, with: #""role":"crx""#)
+        try (lines.joined(separator: "\n") + "\n").write(toFile: crashed, atomically: false, encoding: .utf8)
         let error = try #require(throws: ConsentKitError.self) { try AccessLog(path: crashed, policy: policy) }
         #expect(error.code == .corruptedData)
     }
@@ -159,6 +160,87 @@ import Testing
         let found = try grants(in: path)
         #expect(acknowledged.isSubset(of: found), "lost: \(acknowledged.subtracting(found).sorted().prefix(5))")
         #expect(!acknowledged.isEmpty)
+    }
+
+    /// A crash after the header was written and before the first sealing state: opening with the creator's key
+    /// rebuilds the state; a torn last line in the customers' key file is cut, not continued.
+    @Test func aLogCutBeforeItsFirstStateOrMidCustomerLineOpens() throws {
+        let path = path()
+        let log = try AccessLog(path: path, policy: policy, creatingWith: key)
+        log.close()
+        try FileManager.default.removeItem(atPath: path + ".seal")
+        #expect(throws: ConsentKitError.self) { try AccessLog(path: path, policy: policy) }
+        let reopened = try AccessLog(path: path, policy: policy, creatingWith: key)
+        try reopened.append(entry(0))
+        reopened.close()
+        let handle = try #require(FileHandle(forWritingAtPath: path + ".subjects"))
+        handle.seekToEndOfFile()
+        handle.write(Data(#"{"subject":"c9","ke"#.utf8))
+        handle.closeFile()
+        let again = try AccessLog(path: path, policy: policy)
+        try again.append([entry(1), entry(2)])
+        again.close()
+        let reopenedOnceMore = try AccessLog(path: path, policy: policy)
+        reopenedOnceMore.close()
+        #expect(try grants(in: path) == ["g0", "g1", "g2"])
+        let mode = try FileManager.default.attributesOfItem(atPath: path + ".subjects")[.posixPermissions] as? Int
+        #expect(mode == 0o600)
+    }
+
+    /// Deleting the sealing state does not hide a cut: without it (and without a checkpoint note) the log is not
+    /// reported intact. Verifying only the sealed part of a log being written counts its unsealed tail instead of
+    /// failing, and hands none of it on.
+    @Test func aMissingStateIsNoAlibiAndTheSealedPartCanBeRead() throws {
+        let path = path()
+        var options = AccessLog.Options()
+        options.checkpointInterval = 3_600
+        let log = try AccessLog(path: path, policy: policy, creatingWith: key, options: options)
+        try log.append([entry(0), entry(1)])
+        try log.checkpoint()
+        try log.append([entry(2)])
+        var read: [Int] = []
+        let sealed = try AccessLogVerifier.verify(path: path, key: key, sealedPartOnly: true) { entry in
+            read.append(Int(entry.instant.timeIntervalSince1970 - 1_767_225_600))
+        }
+        #expect(sealed.isIntact)
+        #expect(sealed.unsealedEntries == 1)
+        #expect(read == [0, 1])
+        #expect(try AccessLogVerifier.verify(path: path, key: key).failure?.kind == .unanchored)
+        log.close()
+        let note = try #require(try AccessLogVerifier.verify(path: path, key: key).lastCheckpoint)
+        try FileManager.default.removeItem(atPath: path + ".seal")
+        #expect(try AccessLogVerifier.verify(path: path, key: key).failure?.kind == .truncated)
+        #expect(try AccessLogVerifier.verify(path: path, key: key, anchor: note).isIntact)
+    }
+
+    /// The writer never keeps K₀: its sealing state holds an epoch key from which K₀ cannot be derived.
+    @Test func theVerificationKeyNeverReachesTheWritersDisk() throws {
+        let path = path()
+        let log = try AccessLog(path: path, policy: policy, creatingWith: key)
+        let state = try String(contentsOfFile: path + ".seal", encoding: .utf8)
+        #expect(!state.contains(key.text))
+        try log.append(entry(0))
+        log.close()
+        #expect(try !String(contentsOfFile: path + ".seal", encoding: .utf8).contains(key.text))
+    }
+
+    /// Grant ids can name the customer (`alice-mkt-email`): the log keeps only a keyed reference, and refuses
+    /// recipients and destinations the policy does not declare.
+    @Test func grantsRecipientsAndDestinationsCarryNoFreeText() throws {
+        let path = path()
+        let log = try AccessLog(path: path, policy: policy, creatingWith: key)
+        defer { log.close() }
+        var entry = entry(0)
+        entry.grant = "alice-SENTINEL-grant"
+        try log.append(entry)
+        entry.recipient = "SENTINEL-13800138000"
+        let error = try #require(throws: ConsentKitError.self) { try log.append(entry) }
+        #expect(error.diagnostics.map(\.location.path) == ["recipient"])
+        entry.recipient = nil
+        entry.destination = "SENTINEL-place"
+        #expect(throws: ConsentKitError.self) { try log.append(entry) }
+        try log.flush()
+        #expect(try !String(contentsOfFile: path, encoding: .utf8).contains("SENTINEL"))
     }
 }
 
