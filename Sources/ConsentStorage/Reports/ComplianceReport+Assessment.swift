@@ -24,7 +24,12 @@ extension ComplianceReport {
             let (entrusted, provided) = recipients(of: purpose)
             let impact = policy.processing.purposes[purpose.id]?.majorImpact
             var reasons: [String] = []
-            if !kinds.isEmpty { reasons.append("sensitive personal information (Art. 55(1))") }
+            // Personal information of children under 14 is sensitive in itself (Art. 28).
+            let children =
+                policy.processing.purposes[purpose.id]?.dataSubjects.contains {
+                    ["children", "minors", "child", "minor"].contains($0.lowercased())
+                } ?? false
+            if !kinds.isEmpty || children { reasons.append("sensitive personal information (Art. 55(1))") }
             if purpose.automatedDecision { reasons.append("automated decision-making (Art. 55(2))") }
             if !entrusted.isEmpty { reasons.append("entrusted processing (Art. 55(3))") }
             if !provided.isEmpty { reasons.append("provision to other processors (Art. 55(3))") }
@@ -40,7 +45,9 @@ extension ComplianceReport {
             if !reasons.isEmpty { triggered.append((purpose, reasons, path)) }
             matrix.append([
                 Cell(purpose.id.rawValue, source: path),
-                Cell(yesNo(!kinds.isEmpty, kinds), citation: "PIPL Art. 55(1), Art. 28", source: path + ".fields"),
+                Cell(
+                    yesNo(!kinds.isEmpty || children, kinds + (children ? ["minors' personal information"] : [])),
+                    citation: "PIPL Art. 55(1), Art. 28", source: path + ".fields"),
                 Cell(yesNo(purpose.automatedDecision), citation: "PIPL Art. 55(2), Art. 24", source: path + ".automatedDecision"),
                 Cell(yesNo(!entrusted.isEmpty, entrusted), citation: "PIPL Art. 55(3), Art. 21", source: path + ".thirdParty"),
                 Cell(yesNo(!provided.isEmpty, provided), citation: "PIPL Art. 55(3), Art. 23", source: path + ".thirdParty"),
@@ -51,7 +58,9 @@ extension ComplianceReport {
                 impact.map {
                     Cell(yesNo($0), citation: "PIPL Art. 55(5)", source: "processing.purposes.\(purpose.id.rawValue).majorImpact")
                 } ?? Cell("not assessed", citation: "PIPL Art. 55(5)", missing: true),
-                Cell(reasons.isEmpty ? "no" : "YES", citation: "PIPL Art. 55"),
+                Cell(
+                    !reasons.isEmpty ? "YES" : impact == nil ? "undetermined: Art. 55(5) not assessed" : "no",
+                    citation: "PIPL Art. 55", missing: reasons.isEmpty && impact == nil),
             ])
         }
         let triggerTable = Table(
@@ -80,7 +89,7 @@ extension ComplianceReport {
             let strength =
                 purpose.writtenConsent || fields.contains { policy.requiresWrittenConsent($0.id) }
                 ? "written" : kinds.isEmpty && purpose.thirdParty == nil && purpose.crossBorder == nil
-                    && !purpose.publicDisclosure ? "ordinary" : "separate"
+                    && !purpose.publicDisclosure && !purpose.surveillanceImages ? "ordinary" : "separate"
             let rows: [[Cell]] = [
                 [
                     Cell("(1) Lawful, legitimate and necessary purpose and method", citation: "PIPL Art. 56(1); Art. 5–6"),
@@ -147,7 +156,6 @@ extension ComplianceReport {
                 if !sensitiveKinds(of: purpose, in: policy).isEmpty { criteria.append("sensitive or highly personal data") }
                 if purpose.automatedDecision { criteria.append("automated decision with legal or similar effect") }
                 if purpose.surveillanceImages { criteria.append("systematic monitoring") }
-                if purpose.thirdParty != nil || purpose.crossBorder != nil { criteria.append("matching or combining datasets") }
                 if policy.processing.purposes[purpose.id]?.dataSubjects.contains(where: {
                     ["children", "minors", "patients", "employees"].contains($0.lowercased())
                 }) == true {

@@ -73,12 +73,13 @@ extension ComplianceReport {
                 H("In force", "有效"), H("Active", "未撤回未过期"), H("Withdrawn", "已撤回"), H("Expired", "已过期"),
                 H("By a guardian", "监护人同意"),
             ],
-            rows: cells.sorted { $0.key < $1.key }.map { key, counts in
+            rows: cells.sorted { $0.key < $1.key }.filter { $0.value.contains { $0 >= minimumCell } }.map { key, counts in
                 [
                     ComplianceReport.Cell(key.purpose), ComplianceReport.Cell(String(key.notice)),
                     ComplianceReport.Cell(key.channel),
                     ComplianceReport.Cell(
-                        key.strength, citation: key.strength == "separate" ? "PIPL Art. 29" : key.strength == "written" ? "PIPL Art. 29, 31" : "PIPL Art. 14"),
+                        key.strength, citation: key.strength == "separate"
+                            ? "PIPL Art. 23, 25, 26, 29, 39" : key.strength == "written" ? "PIPL Art. 14, 29" : "PIPL Art. 14"),
                 ] + counts.map { ComplianceReport.Cell(shown($0)) }
             })
         let optOutTable = Table(
@@ -95,7 +96,14 @@ extension ComplianceReport {
             })
         var facts = commonFacts(ledger.policy, at: instant)
         facts.append(("customers", "\(subjects) with a grant or an opt-out as of the instant, of \(ledger.subjects.count) in the ledger"))
-        facts.append(("small cells", "counts of 1 to \(minimumCell - 1) customers are shown as <\(minimumCell)"))
+        let hidden = cells.values.filter { !$0.contains { $0 >= minimumCell } }.count
+        facts.append(
+            (
+                "small cells",
+                "counts of 1 to \(minimumCell - 1) customers are shown as <\(minimumCell); \(hidden) combinations of "
+                    + "purpose, notice version, channel and strength with fewer than \(minimumCell) customers in every "
+                    + "measure are not shown at all"
+            ))
         return ComplianceReport(
             kind: .consent, title: H("Consent statistics", "同意情况统计"),
             basis: "PIPL Art. 14–17, 29, 31 (consent, separate and written consent, guardians); GDPR Art. 7(1)",
@@ -103,8 +111,12 @@ extension ComplianceReport {
             sections: [
                 Section(
                     H("Consent standing", "同意状态"),
-                    paragraphs: ["\"In force\" counts grants a decision rests on; \"active\" those neither withdrawn nor expired."],
-                    tables: [standing]),
+                    paragraphs: [
+                        "\"In force\" counts grants a decision rests on; \"active\" those neither withdrawn nor expired."
+                    ]
+                        + (standing.rows.isEmpty
+                            ? ["No combination reaches \(minimumCell) customers in any measure: nothing can be shown."] : []),
+                    tables: standing.rows.isEmpty ? [] : [standing]),
                 Section(
                     H("Opt-outs", "拒绝"), paragraphs: optOuts.isEmpty ? ["No opt-out in force."] : [],
                     tables: optOuts.isEmpty ? [] : [optOutTable]),
