@@ -37,7 +37,9 @@ package enum ConsentCommand {
     package static let version = "0.13.0-dev"
 
     /// The commands, for suggestions.
-    static let commands = ["demo", "test", "check", "evaluate", "view", "bench", "token", "journal", "log", "report", "help", "version"]
+    static let commands = [
+        "demo", "test", "check", "evaluate", "view", "bench", "token", "journal", "log", "report", "help", "version",
+    ]
 
     package static func run(_ arguments: [String], output: CommandOutput) -> ExitCode {
         guard let command = arguments.first else {

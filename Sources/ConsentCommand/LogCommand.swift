@@ -149,7 +149,8 @@ enum LogCommand {
                 let descriptor = open(keyPath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
                 guard descriptor >= 0 else {
                     throw ConsentKitError(
-                        code: .io, message: "cannot create the key file `\(keyPath)`: \(String(cString: strerror(errno)))")
+                        code: .io,
+                        message: "cannot create the key file `\(keyPath)`: \(String(cString: strerror(errno)))")
                 }
                 let text = Array((key.text + "\n").utf8)
                 let written = text.withUnsafeBytes { Foundation.write(descriptor, $0.baseAddress, $0.count) }

@@ -116,7 +116,8 @@ import Testing
         let entries = try #require(object["entries"] as? [[String: Any]])
         #expect(entries.count == 8)
         let receipt = try AccessLogVerifier.receipt(
-            for: "alice", path: log, key: try LogCommand.decodeKey(Array(try Data(contentsOf: URL(fileURLWithPath: log + ".key")).dropLast())))
+            for: "alice", path: log,
+            key: try LogCommand.decodeKey(Array(try Data(contentsOf: URL(fileURLWithPath: log + ".key")).dropLast())))
         #expect(receipt.items.count == 8)
         #expect(receipt.verify())
         #expect(!run.out.contains("\"alice\""))
@@ -126,20 +127,20 @@ import Testing
     @Test func questionsNamingUndeclaredThingsAreRefusedBeforeAnythingIsWritten() throws {
         let queries = path("queries.jsonl")
         try """
-            {"subject":"alice","purpose":"marketing.email","field":"email","at":"2026-03-01T00:00:00Z"}
-            {"subject":"alice","purpose":"no.such","field":"13800138000","at":"2026-03-01T00:00:00Z"}
-            {"subject":"alice","purpose":"marketing.email","field":"email","at":"yesterday"}
+        {"subject":"alice","purpose":"marketing.email","field":"email","at":"2026-03-01T00:00:00Z"}
+        {"subject":"alice","purpose":"no.such","field":"13800138000","at":"2026-03-01T00:00:00Z"}
+        {"subject":"alice","purpose":"marketing.email","field":"email","at":"yesterday"}
 
-            """.write(toFile: queries, atomically: true, encoding: .utf8)
+        """.write(toFile: queries, atomically: true, encoding: .utf8)
         let log = path()
         let run = record(log, queries: queries)
         #expect(run.status == .invalidInput)
         #expect(run.err.contains("queries.jsonl:3:"), "\(run.err)")
         #expect(!FileManager.default.fileExists(atPath: log))
         try """
-            {"subject":"alice","purpose":"no.such","field":"13800138000","at":"2026-03-01T00:00:00Z"}
+        {"subject":"alice","purpose":"no.such","field":"13800138000","at":"2026-03-01T00:00:00Z"}
 
-            """.write(toFile: queries, atomically: true, encoding: .utf8)
+        """.write(toFile: queries, atomically: true, encoding: .utf8)
         let undeclared = record(log, queries: queries)
         #expect(undeclared.status == .invalidInput)
         #expect(undeclared.err.contains("no purpose `no.such`") && undeclared.err.contains("no field `13800138000`"))

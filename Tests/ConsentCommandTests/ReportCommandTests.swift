@@ -82,8 +82,9 @@ import Testing
         #expect(report("ropaa").err.contains("ropa"))
         #expect(report("ropa", ["--format", "pdf"]).status == .invalidInput)
         #expect(report("consent", ["--ledger", "/nonexistent.jsonl"]).status == .invalidInput)
-        #expect(report("consent", ["--ledger", Self.retail + "/retail.ledger.jsonl", "--minimum-cell", "0"]).status
-            == .invalidInput)
+        #expect(
+            report("consent", ["--ledger", Self.retail + "/retail.ledger.jsonl", "--minimum-cell", "0"]).status
+                == .invalidInput)
     }
 
     @Test func itemsThePolicyDoesNotDeclareAreNamedNotHidden() throws {
@@ -124,7 +125,8 @@ import Testing
                 #expect(!html.contains(forbidden), "\(kind): \(forbidden)")
             }
             #expect(
-                html.replacingOccurrences(of: "xmlns=\"http://www.w3.org/2000/svg\"", with: "").range(of: "http") == nil)
+                html.replacingOccurrences(of: "xmlns=\"http://www.w3.org/2000/svg\"", with: "").range(of: "http") == nil
+            )
             try expectBalancedTags(html, kind)
         }
     }
@@ -180,7 +182,8 @@ import Testing
         }
         let dom = try chromium(["--dump-dom", "--virtual-time-budget=2000"])
         #expect(dom.contains("<h1>Personal information protection impact assessment"), "\(dom.prefix(300))")
-        #expect(dom.components(separatedBy: "<table>").count - 1 == run.out.components(separatedBy: "<table>").count - 1)
+        #expect(
+            dom.components(separatedBy: "<table>").count - 1 == run.out.components(separatedBy: "<table>").count - 1)
         #expect(dom.contains("个人信息保护影响评估"))
         #expect(!dom.contains("<script"))
         let screenshot = scratch.url.appendingPathComponent("pipia.png")

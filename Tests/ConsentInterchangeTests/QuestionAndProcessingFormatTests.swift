@@ -51,12 +51,13 @@ import Testing
 
         var object = try #require(
             try JSONSerialization.jsonObject(with: policy.jsonData()) as? [String: Any])
-        object["processing"] = [
-            "controller": ["name": "", "contact": "x"],
-            "securityMeasures": "line\u{7}bell",
-            "purposes": ["no.such.purpose": ["retention": "1 year"], "marketing.email": ["majorImpact": "yes"]],
-            "unknown": true,
-        ] as [String: Any]
+        object["processing"] =
+            [
+                "controller": ["name": "", "contact": "x"],
+                "securityMeasures": "line\u{7}bell",
+                "purposes": ["no.such.purpose": ["retention": "1 year"], "marketing.email": ["majorImpact": "yes"]],
+                "unknown": true,
+            ] as [String: Any]
         let data = try JSONSerialization.data(withJSONObject: object)
         let error = try #require(throws: ConsentKitError.self) { try Policy(jsonData: data) }
         let paths = Set(error.diagnostics.map(\.location.path))

@@ -39,7 +39,8 @@ import Testing
     /// AccessLogAndReports.md: record a decision, checkpoint, verify; a changed log fails.
     @Test func theAccessLogArticleVerifies() throws {
         let policy = try TestSupport.retailPolicy()
-        let engine = ConsentEngine(ledger: try ConsentLedger(policy: policy, contentsOfFile: TestSupport.retailLedgerPath))
+        let engine = ConsentEngine(
+            ledger: try ConsentLedger(policy: policy, contentsOfFile: TestSupport.retailLedgerPath))
         let path = scratch.path("access.log")
 
         let key = AccessLogKey.random()  // K₀: keep a copy away from this machine

@@ -21,9 +21,12 @@ extension Policy {
             controller: party("controller"), representative: party("representative"),
             protectionOfficer: party("protectionOfficer"),
             securityMeasures: reader.optional(object, "securityMeasures", at: path) { $0.string($1, at: $2) })
-        if let purposes = reader.optional(object, "purposes", at: path, { reader, value, purposesPath in
-            reader.object(value, at: purposesPath, allowed: nil)
-        }) {
+        if let purposes = reader.optional(
+            object, "purposes", at: path,
+            { reader, value, purposesPath in
+                reader.object(value, at: purposesPath, allowed: nil)
+            })
+        {
             for (key, item) in purposes.members {
                 let itemPath = path + "purposes" + key
                 guard

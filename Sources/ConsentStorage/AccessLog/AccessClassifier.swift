@@ -33,7 +33,8 @@ struct AccessClassifier: Sendable {
         disclosingPurposes = Set(
             policy.purposes.filter { $0.providesToOthers || $0.crossBorder != nil || $0.sellsOrShares }.map(\.id))
         views = Dictionary(policy.views.map { ($0.id, $0.kind) }, uniquingKeysWith: { first, _ in first })
-        recipients = Set(policy.purposes.flatMap { $0.thirdParty?.recipients ?? [] } + policy.views.compactMap(\.recipient))
+        recipients = Set(
+            policy.purposes.flatMap { $0.thirdParty?.recipients ?? [] } + policy.views.compactMap(\.recipient))
         destinations = Set(
             policy.purposes.flatMap { $0.crossBorder?.destinations ?? [] } + policy.views.compactMap(\.destination))
     }

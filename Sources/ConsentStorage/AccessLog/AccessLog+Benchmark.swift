@@ -12,7 +12,8 @@ extension AccessLog {
         let classifier = AccessClassifier(policy: policy)
         var references = SubjectReferences(inMemoryFor: "benchmark")
         var encoder = AccessLogEncoder(
-            logID: "benchmark", policyHash: "0123456789abcdef", epoch: 0, key: key.key(ofEpoch: 0), chain: MerkleHash.empty,
+            logID: "benchmark", policyHash: "0123456789abcdef", epoch: 0, key: key.key(ofEpoch: 0),
+            chain: MerkleHash.empty,
             frontier: MerkleFrontier())
         var buffer: [UInt8] = []
         buffer.reserveCapacity(1 << 20)

@@ -12,7 +12,7 @@ internal import Foundation
 ///   writer's machine cannot re-seal the past. ``AccessLogVerifier`` checks it all; ``LogCheckpoint/note(signers:)``
 ///   exports a checkpoint to keep elsewhere.
 /// - **Two ways in.** ``record(_:)`` is for the decision path: it checks the entry, copies it into a buffer and
-///   returns — it never waits for the disk; a writer thread encodes, seals and writes behind it. ``append(_:)`` and
+///   returns — it never waits for the disk; a writer thread encodes, seals and writes behind it. `append(_:)` and
 ///   ``flush()`` wait until the entries are on disk (`fsync`ed): acknowledged means durable, and many callers waiting
 ///   at once share one `fsync` (group commit: one per ``Options/groupCommitEntries`` entries or
 ///   ``Options/groupCommitInterval``).
@@ -170,7 +170,8 @@ public final class AccessLog: @unchecked Sendable {
             throw .io("cannot open `\(subjectsPath)`: \(JournalFile.describe(code))", file: path, systemError: code)
         }
         if !subjectsExisted { JournalFile.synchronizeDirectory(of: subjectsPath) }
-        if case .success(let status) = JournalFile.statusOrError(descriptor), status.length > references.completeLength {
+        if case .success(let status) = JournalFile.statusOrError(descriptor), status.length > references.completeLength
+        {
             guard ftruncate(descriptor, off_t(references.completeLength)) == 0, fsync(descriptor) == 0 else {
                 let code = errno
                 Foundation.close(descriptor)
@@ -214,7 +215,8 @@ public final class AccessLog: @unchecked Sendable {
             let descriptor = open(path, O_RDWR | O_APPEND | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
             guard descriptor >= 0 else {
                 let code = errno
-                throw .io("cannot create access log `\(path)`: \(JournalFile.describe(code))", file: path, systemError: code)
+                throw .io(
+                    "cannot create access log `\(path)`: \(JournalFile.describe(code))", file: path, systemError: code)
             }
             var file = DurableFile(descriptor: descriptor, length: 0, operations: operations)
             do {
@@ -226,7 +228,8 @@ public final class AccessLog: @unchecked Sendable {
             }
             JournalFile.synchronizeDirectory(of: path)
             let state = SealingState(
-                logID: id, epoch: 0, key: key.key(ofEpoch: 0), referenceKey: key.referenceKey, length: header.line.count,
+                logID: id, epoch: 0, key: key.key(ofEpoch: 0), referenceKey: key.referenceKey,
+                length: header.line.count,
                 chain: header.genesis, frontier: MerkleFrontier())
             JournalFile.remove(SubjectReferences.path(for: path))
             do {
@@ -412,7 +415,8 @@ public final class AccessLog: @unchecked Sendable {
         var problems: [Diagnostic] = []
         for (index, entry) in entries.enumerated() {
             do {
-                flags.append(try classifier.flags(of: entry, path: entries.count == 1 ? JSONPath() : JSONPath() + index))
+                flags.append(
+                    try classifier.flags(of: entry, path: entries.count == 1 ? JSONPath() : JSONPath() + index))
             } catch {
                 problems += error.diagnostics
             }
@@ -674,7 +678,8 @@ public final class AccessLog: @unchecked Sendable {
             return .failure(
                 ConsentKitError(
                     code: error.code,
-                    message: "the checkpoint is on disk, but the sealing state could not be updated (\(error.message)); "
+                    message:
+                        "the checkpoint is on disk, but the sealing state could not be updated (\(error.message)); "
                         + "the log refuses entries until reopened", location: error.location,
                     systemError: error.systemError))
         }
@@ -686,7 +691,8 @@ public final class AccessLog: @unchecked Sendable {
     private func principalReference(_ principal: String) -> String {
         if let known = principals[principal] { return known }
         let message = Array("consentkit.access-log.principal/1".utf8) + [0] + Array(principal.utf8)
-        let reference = Base64URL.encode(Array(HMACSHA256.authenticationCode(for: message, key: referenceKey).prefix(16)))
+        let reference = Base64URL.encode(
+            Array(HMACSHA256.authenticationCode(for: message, key: referenceKey).prefix(16)))
         if principals.count < 100_000 { principals[principal] = reference }
         return reference
     }

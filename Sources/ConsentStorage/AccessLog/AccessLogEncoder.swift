@@ -201,7 +201,8 @@ package struct AccessLogEncoder {
         var cursor = LineCursor(bytes: text)
         guard cursor.expect(#"{"seq":"#), cursor.number() == frontier.size, cursor.expect(","),
             text.count > Self.entrySuffixLength + 10,
-            LogWalk.starts(UnsafeRawBufferPointer(rebasing: text[(text.count - Self.entrySuffixLength)...]), with: #","mac":""#),
+            LogWalk.starts(
+                UnsafeRawBufferPointer(rebasing: text[(text.count - Self.entrySuffixLength)...]), with: #","mac":""#),
             text[text.count - 2] == UInt8(ascii: "\""), text[text.count - 1] == UInt8(ascii: "}"),
             let stored = LogWalk.entrySeal(text)
         else { return false }

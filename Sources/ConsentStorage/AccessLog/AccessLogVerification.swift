@@ -1,4 +1,4 @@
-public import ConsentCore
+internal import ConsentCore
 public import Foundation
 
 /// What verifying an access log found.

@@ -1,6 +1,6 @@
 public import ConsentCore
-public import Foundation
 internal import ConsentInterchange
+internal import Foundation
 
 /// Verifies an access log from its first byte to its last: the header's seal, every entry's place in the sequence
 /// and its seal under its epoch's key, every checkpoint's counts, root, chain and seal, then the end of the log
@@ -209,7 +209,8 @@ struct LogWalk {
             text.count > AccessLogEncoder.entrySuffixLength + 10,
             Self.starts(
                 UnsafeRawBufferPointer(rebasing: text[(text.count - AccessLogEncoder.entrySuffixLength)...]),
-                with: #","mac":""#), text[text.count - 2] == UInt8(ascii: "\""), text[text.count - 1] == UInt8(ascii: "}"),
+                with: #","mac":""#), text[text.count - 2] == UInt8(ascii: "\""),
+            text[text.count - 1] == UInt8(ascii: "}"),
             let stored = Self.entrySeal(text)
         else {
             failure = LogFailure(.modified, line: line, sequence: expected, "not an entry line as the log writes it")
@@ -342,7 +343,8 @@ struct LogWalk {
         return LogFailure(
             .deleted, line: line, sequence: expected,
             "entry \(found) where entry \(expected) was due: "
-                + (found - expected == 1 ? "entry \(expected) is missing" : "entries \(expected)–\(found - 1) are missing"))
+                + (found - expected == 1
+                    ? "entry \(expected) is missing" : "entries \(expected)–\(found - 1) are missing"))
     }
 
     /// Why a seal failed: a later epoch's key that makes it match means the line was re-sealed, or — when the next
@@ -487,7 +489,8 @@ struct LogWalk {
         guard text.count > 24 else { return nil }
         var words: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
         let decoded = withUnsafeMutableBytes(of: &words) { output in
-            Base64URL.decode16(UnsafeRawBufferPointer(rebasing: text[(text.count - 24)..<(text.count - 2)]), into: output)
+            Base64URL.decode16(
+                UnsafeRawBufferPointer(rebasing: text[(text.count - 24)..<(text.count - 2)]), into: output)
         }
         guard decoded else { return nil }
         var hash = MerkleHash.empty
@@ -523,7 +526,8 @@ struct LogWalk {
     )? {
         var cursor = LineCursor(bytes: text)
         guard cursor.expect(#"{"checkpoint":"#), let epoch = cursor.number(), cursor.expect(#","size":"#),
-            let size = cursor.number(), cursor.expect(#","root":"#), let root = cursor.string().flatMap(LogHash.init(base64URL:)),
+            let size = cursor.number(), cursor.expect(#","root":"#),
+            let root = cursor.string().flatMap(LogHash.init(base64URL:)),
             cursor.expect(#","chain":"#), let chain = cursor.string().flatMap(LogHash.init(base64URL:)),
             cursor.expect(#","at":"#), let at = cursor.string(), let instant = try? Date(rfc3339: at),
             cursor.expect(#","dropped":{"sampled":"#), let sampled = cursor.number(),

@@ -1,6 +1,6 @@
 public import ConsentCore
-public import Foundation
 internal import ConsentInterchange
+public import Foundation
 
 /// A checkpoint: the state of an access log at the end of one epoch, sealed with that epoch's key. It commits to
 /// every entry before it twice — by the Merkle root (for proofs) and by the hash chain's last link — and says how
@@ -80,8 +80,8 @@ public struct LogCheckpoint: Sendable, Hashable {
         """
     }
 
-    /// Reads a note ``note(signers:)`` wrote. Signature lines other than the epoch's are kept for
-    /// ``verifyNote(_:verifiers:)``-style checks by the caller; the epoch key's line gives ``mac``.
+    /// Reads a note ``note(signers:)`` wrote; the epoch key's signature line gives ``mac``. Further signature lines
+    /// (a ``CheckpointSigner``'s) are the caller's to check with a ``CheckpointSignatureVerifier``.
     ///
     /// - Throws: ``ConsentKitError/Code/invalidValue`` naming the line that is not what a note holds.
     public init(note: String) throws(ConsentKitError) {
@@ -118,6 +118,38 @@ public struct LogCheckpoint: Sendable, Hashable {
             logID: logID, epoch: epoch, size: size, root: root, chain: chain, instant: instant,
             dropped: LogDropCounts(sampled: counts[0], overflow: counts[1], overflowNeverDropped: counts[2]),
             mac: mac)
+    }
+}
+
+extension LogCheckpoint {
+    /// Checks a note's further signatures: each verifier's line must be present and valid over the note's body.
+    ///
+    /// - Throws: ``ConsentKitError/Code/badSignature`` naming the first signer whose line is missing or does not
+    ///   verify; ``ConsentKitError/Code/invalidValue`` for text that is not a note.
+    public static func verifySignatures(
+        of note: String, with verifiers: [any CheckpointSignatureVerifier]
+    ) throws(ConsentKitError) {
+        let checkpoint = try LogCheckpoint(note: note)
+        let body = Array(checkpoint.noteBody.utf8)
+        guard note.utf8.starts(with: body) else {
+            throw ConsentKitError(code: .invalidValue, message: "the note's body is not as ConsentKit writes it")
+        }
+        let lines = note.split(separator: "\n").dropFirst(8)
+        for verifier in verifiers {
+            let signature = lines.lazy.compactMap { line -> [UInt8]? in
+                let parts = line.split(separator: " ")
+                guard parts.count == 3, parts[0] == "—", parts[1] == verifier.name,
+                    let bytes = Data(base64Encoded: String(parts[2]))
+                else { return nil }
+                return Array(bytes)
+            }.first
+            guard let signature, verifier.isValid(signature, for: body) else {
+                throw ConsentKitError(
+                    code: .badSignature,
+                    message:
+                        "the checkpoint note has no valid signature of `\(verifier.name.escapingControlCharacters)`")
+            }
+        }
     }
 }
 

@@ -1,4 +1,4 @@
-public import ConsentCore
+internal import ConsentCore
 
 /// Why an access log failed verification: the kind of change, where it was found, and the first bad entry.
 public struct LogFailure: Error, Sendable, Hashable, CustomStringConvertible {

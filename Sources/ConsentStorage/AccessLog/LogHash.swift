@@ -1,4 +1,4 @@
-public import ConsentCore
+package import ConsentCore
 internal import Foundation
 
 /// A SHA-256 value in the access log: a leaf or node of its Merkle tree, a link of its hash chain, a tree root.

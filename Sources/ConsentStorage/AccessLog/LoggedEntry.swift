@@ -1,6 +1,6 @@
 public import ConsentCore
-public import Foundation
 internal import ConsentInterchange
+public import Foundation
 
 /// An entry as it stands in an access log: the ``AccessEntry`` that was recorded, as the log keeps it — the customer
 /// and the principal as keyed references, each field with its class, and the decision.
@@ -61,7 +61,8 @@ public struct LoggedEntry: Sendable, Hashable {
         view = cursor.expect(#","view":"#) ? cursor.string() : nil
         guard cursor.expect(#","fields":"#), let fields = cursor.strings(), cursor.expect(#","classes":"#),
             let classes = cursor.strings(), cursor.expect(#","effect":"#), let effect = cursor.string(),
-            cursor.expect(#","reason":"#), let reasonText = cursor.string(), let reason = ReasonCode(rawValue: reasonText),
+            cursor.expect(#","reason":"#), let reasonText = cursor.string(),
+            let reason = ReasonCode(rawValue: reasonText),
             (effect == "allow") == (reason.effect == .allow), effect == "allow" || effect == "deny"
         else { return nil }
         self.fields = fields.map(FieldID.init)

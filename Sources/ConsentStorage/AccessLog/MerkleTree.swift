@@ -1,4 +1,4 @@
-public import ConsentCore
+internal import ConsentCore
 
 /// The Merkle tree hashing of RFC 6962 §2.1 (kept by RFC 9162 §2.1): what an access log's roots, inclusion proofs
 /// and consistency proofs are made of.

@@ -1,6 +1,6 @@
 public import ConsentCore
-public import Foundation
 internal import ConsentInterchange
+public import Foundation
 
 /// The proof, for one customer, of every access to their data the log holds (PIPL Art. 45: the right to know how
 /// one's data was handled): their entries, each with an inclusion proof against a sealed checkpoint. Only the
@@ -67,7 +67,8 @@ extension AccessLogVerifier {
         guard let reference = references.entries[subject]?.reference else {
             throw ConsentKitError(
                 code: .unknownIdentifier,
-                message: "access log `\(path)` holds no key for customer `\(subject.rawValue.escapingControlCharacters)`: "
+                message:
+                    "access log `\(path)` holds no key for customer `\(subject.rawValue.escapingControlCharacters)`: "
                     + "never logged, or forgotten by an erasure")
         }
         let (verification, leaves) = try verify(
@@ -88,7 +89,8 @@ extension AccessLogVerifier {
         }
         let tree = MerkleTree(leafHashes: leaves)
         let items = zip(sequences, texts).map { sequence, text in
-            SubjectReceipt.Item(entry: text, proof: tree.inclusionProof(leaf: Int(sequence), size: Int(checkpoint.size)))
+            SubjectReceipt.Item(
+                entry: text, proof: tree.inclusionProof(leaf: Int(sequence), size: Int(checkpoint.size)))
         }
         return SubjectReceipt(subjectReference: reference, checkpoint: checkpoint, items: items)
     }
@@ -105,7 +107,8 @@ extension AccessLogVerifier {
             let header = head[..<end].withUnsafeBytes({ LogWalk.header($0) })
         else {
             throw ConsentKitError(
-                code: .unsupportedFormat, message: "`\(path)` is not an access log", location: InputLocation(file: path))
+                code: .unsupportedFormat, message: "`\(path)` is not an access log", location: InputLocation(file: path)
+            )
         }
         return header.id
     }

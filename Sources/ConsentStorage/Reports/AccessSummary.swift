@@ -69,7 +69,8 @@ public struct AccessSummary: Sendable {
 
     /// The sentence a report states about the log's completeness.
     public var completeness: String {
-        let verified = verification.isIntact
+        let verified =
+            verification.isIntact
             ? "verified intact: \(verification.entries - verification.unsealedEntries) entries under \(verification.checkpoints) "
                 + (verification.checkpoints == 1 ? "checkpoint" : "checkpoints")
                 + (verification.lastCheckpoint.map { ", last root \($0.root.hex)" } ?? "")

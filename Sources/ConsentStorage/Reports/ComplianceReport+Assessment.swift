@@ -1,6 +1,6 @@
 public import ConsentCore
-public import Foundation
 internal import ConsentInterchange
+public import Foundation
 
 /// The impact assessment (PIPL Art. 55–56, GB/T 39335-2020) and the reports built from evidence: who accessed what
 /// (a verified log) and how consent stands (the ledger).
@@ -48,15 +48,25 @@ extension ComplianceReport {
                 Cell(
                     yesNo(!kinds.isEmpty || children, kinds + (children ? ["minors' personal information"] : [])),
                     citation: "PIPL Art. 55(1), Art. 28", source: path + ".fields"),
-                Cell(yesNo(purpose.automatedDecision), citation: "PIPL Art. 55(2), Art. 24", source: path + ".automatedDecision"),
-                Cell(yesNo(!entrusted.isEmpty, entrusted), citation: "PIPL Art. 55(3), Art. 21", source: path + ".thirdParty"),
-                Cell(yesNo(!provided.isEmpty, provided), citation: "PIPL Art. 55(3), Art. 23", source: path + ".thirdParty"),
-                Cell(yesNo(purpose.publicDisclosure), citation: "PIPL Art. 55(3), Art. 25", source: path + ".publicDisclosure"),
+                Cell(
+                    yesNo(purpose.automatedDecision), citation: "PIPL Art. 55(2), Art. 24",
+                    source: path + ".automatedDecision"),
+                Cell(
+                    yesNo(!entrusted.isEmpty, entrusted), citation: "PIPL Art. 55(3), Art. 21",
+                    source: path + ".thirdParty"),
+                Cell(
+                    yesNo(!provided.isEmpty, provided), citation: "PIPL Art. 55(3), Art. 23",
+                    source: path + ".thirdParty"),
+                Cell(
+                    yesNo(purpose.publicDisclosure), citation: "PIPL Art. 55(3), Art. 25",
+                    source: path + ".publicDisclosure"),
                 Cell(
                     yesNo(purpose.crossBorder != nil, purpose.crossBorder?.destinations.map(\.rawValue) ?? []),
                     citation: "PIPL Art. 55(4), Art. 38", source: path + ".crossBorder"),
                 impact.map {
-                    Cell(yesNo($0), citation: "PIPL Art. 55(5)", source: "processing.purposes.\(purpose.id.rawValue).majorImpact")
+                    Cell(
+                        yesNo($0), citation: "PIPL Art. 55(5)",
+                        source: "processing.purposes.\(purpose.id.rawValue).majorImpact")
                 } ?? Cell("not assessed", citation: "PIPL Art. 55(5)", missing: true),
                 Cell(
                     !reasons.isEmpty ? "YES" : impact == nil ? "undetermined: Art. 55(5) not assessed" : "no",
@@ -88,15 +98,19 @@ extension ComplianceReport {
             }
             let strength =
                 purpose.writtenConsent || fields.contains { policy.requiresWrittenConsent($0.id) }
-                ? "written" : kinds.isEmpty && purpose.thirdParty == nil && purpose.crossBorder == nil
+                ? "written"
+                : kinds.isEmpty && purpose.thirdParty == nil && purpose.crossBorder == nil
                     && !purpose.publicDisclosure && !purpose.surveillanceImages ? "ordinary" : "separate"
             let rows: [[Cell]] = [
                 [
-                    Cell("(1) Lawful, legitimate and necessary purpose and method", citation: "PIPL Art. 56(1); Art. 5–6"),
+                    Cell(
+                        "(1) Lawful, legitimate and necessary purpose and method", citation: "PIPL Art. 56(1); Art. 5–6"
+                    ),
                     Cell(
                         "basis \(purpose.basis.rawValue) (\(purpose.basis.citation)); \(fields.count) fields: "
                             + fields.map(\.id.rawValue).joined(separator: ", ")
-                            + (purpose.basis == .consent ? "; consent required: \(strength), notice version \(purpose.consentVersion)" : ""),
+                            + (purpose.basis == .consent
+                                ? "; consent required: \(strength), notice version \(purpose.consentVersion)" : ""),
                         source: purposePath),
                     Cell(forTheAssessor),
                 ],
@@ -110,7 +124,9 @@ extension ComplianceReport {
                     Cell(forTheAssessor),
                 ],
                 [
-                    Cell("(3) Protective measures: lawful, effective, proportionate", citation: "PIPL Art. 56(3); Art. 51"),
+                    Cell(
+                        "(3) Protective measures: lawful, effective, proportionate",
+                        citation: "PIPL Art. 56(3); Art. 51"),
                     Cell(
                         "each use decided per customer, field and instant with a reason code; "
                             + (views.isEmpty
@@ -126,8 +142,10 @@ extension ComplianceReport {
                     H("Assessment of \(purpose.id.rawValue)", "评估：\(purpose.id.rawValue)"),
                     tables: [
                         Table(
-                            columns: [H("Content", "评估内容"), H("Pre-filled from the policy and the log", "依据政策与日志预填"),
-                                H("Assessment", "评估结论")], rows: rows)
+                            columns: [
+                                H("Content", "评估内容"), H("Pre-filled from the policy and the log", "依据政策与日志预填"),
+                                H("Assessment", "评估结论"),
+                            ], rows: rows)
                     ]))
         }
 
@@ -141,7 +159,8 @@ extension ComplianceReport {
                 let (entrusted, provided) = recipients(of: purpose)
                 let retention = policy.processing.purposes[purpose.id]?.retention
                 return [
-                    Cell(purpose.id.rawValue), Cell(fields(of: purpose, in: policy).map(\.id.rawValue).joined(separator: ", ")),
+                    Cell(purpose.id.rawValue),
+                    Cell(fields(of: purpose, in: policy).map(\.id.rawValue).joined(separator: ", ")),
                     Cell((entrusted + provided).joined(separator: ", ").nonEmpty ?? "none"),
                     Cell(purpose.crossBorder?.destinations.map(\.rawValue).joined(separator: ", ") ?? "none"),
                     retention.map { Cell($0) } ?? Cell("not declared", missing: true),
@@ -153,7 +172,9 @@ extension ComplianceReport {
             columns: [H("Purpose", "处理目的"), H("Criteria met (WP248)", "满足的标准"), H("DPIA", "数据保护影响评估")],
             rows: policy.purposes.map { purpose in
                 var criteria: [String] = []
-                if !sensitiveKinds(of: purpose, in: policy).isEmpty { criteria.append("sensitive or highly personal data") }
+                if !sensitiveKinds(of: purpose, in: policy).isEmpty {
+                    criteria.append("sensitive or highly personal data")
+                }
                 if purpose.automatedDecision { criteria.append("automated decision with legal or similar effect") }
                 if purpose.surveillanceImages { criteria.append("systematic monitoring") }
                 if policy.processing.purposes[purpose.id]?.dataSubjects.contains(where: {
@@ -171,7 +192,8 @@ extension ComplianceReport {
         var facts = commonFacts(policy, at: instant)
         facts.append(("purposes needing an assessment", "\(triggered.count) of \(policy.purposes.count)"))
         if let log { facts.append(("access log", log.completeness)) }
-        facts.append(("retention", "keep this assessment and the processing records at least three years (PIPL Art. 56)"))
+        facts.append(
+            ("retention", "keep this assessment and the processing records at least three years (PIPL Art. 56)"))
         return ComplianceReport(
             kind: .pipia, title: H("Personal information protection impact assessment", "个人信息保护影响评估"),
             basis: "PIPL Art. 55–56; GB/T 39335-2020 §5.3–5.7; GDPR Art. 35",
@@ -221,13 +243,18 @@ extension ComplianceReport {
                 [
                     Cell(key.parts[0]), Cell(key.parts[1].isEmpty ? "—" : key.parts[1]), Cell(key.parts[2]),
                     Cell(view(key.parts[3])),
-                    policy.view(key.parts[3])?.justification.map { Cell($0, source: "views.\(key.parts[3]).justification") }
+                    policy.view(key.parts[3])?.justification.map {
+                        Cell($0, source: "views.\(key.parts[3]).justification")
+                    }
                         ?? Cell("not declared", missing: true),
                     Cell(String(tally.total)),
                 ]
             })
         let disclosures = Table(
-            columns: [H("Purpose", "处理目的"), H("Recipient", "接收方"), H("Destination", "境外接收地"), H("Allowed", "允许"), H("Denied", "拒绝")],
+            columns: [
+                H("Purpose", "处理目的"), H("Recipient", "接收方"), H("Destination", "境外接收地"), H("Allowed", "允许"),
+                H("Denied", "拒绝"),
+            ],
             rows: log.disclosures.sorted { $0.key < $1.key }.map { key, tally in
                 [
                     Cell(key.parts[0]), Cell(key.parts[1].nonEmpty ?? "—"), Cell(key.parts[2].nonEmpty ?? "—"),
@@ -246,7 +273,11 @@ extension ComplianceReport {
         let ownHash = policyHash(policy)
         let others = log.policyHashes.keys.filter { $0 != ownHash }.sorted()
         if !others.isEmpty {
-            facts.append(("policy versions", "entries decided under other policy versions too: \(others.joined(separator: ", "))"))
+            facts.append(
+                (
+                    "policy versions",
+                    "entries decided under other policy versions too: \(others.joined(separator: ", "))"
+                ))
         }
         func section(_ heading: Heading, _ table: Table, empty: String) -> Section {
             Section(heading, paragraphs: table.rows.isEmpty ? [empty] : [], tables: table.rows.isEmpty ? [] : [table])
@@ -256,7 +287,8 @@ extension ComplianceReport {
             basis: "PIPL Art. 28–29, 51, 54 (compliance audits); GB/T 39335-2020 §5.7; from a verified access log",
             facts: facts,
             sections: [
-                section(H("Sensitive fields reached", "访问的敏感字段"), sensitive, empty: "No entry touched a sensitive field."),
+                section(
+                    H("Sensitive fields reached", "访问的敏感字段"), sensitive, empty: "No entry touched a sensitive field."),
                 section(H("Privileged accesses", "特权访问"), privileged, empty: "No access through a privileged view."),
                 section(H("Disclosures", "对外提供"), disclosures, empty: "No entry disclosed data."),
                 section(H("Denies by reason", "拒绝原因"), denies, empty: "No access was denied."),
@@ -265,7 +297,9 @@ extension ComplianceReport {
                     charts: [
                         Chart(
                             title: "entries per purpose",
-                            bars: perPurpose.sorted { $0.key < $1.key }.map { (label: $0.key, value: Optional($0.value)) })
+                            bars: perPurpose.sorted { $0.key < $1.key }.map {
+                                (label: $0.key, value: Optional($0.value))
+                            })
                     ]),
             ])
     }

@@ -1,6 +1,6 @@
 public import ConsentCore
-public import Foundation
 internal import ConsentInterchange
+public import Foundation
 
 extension ComplianceReport {
     /// How consent stands as of `instant`: per purpose, notice version, channel and strength, the customers with a
@@ -17,7 +17,9 @@ extension ComplianceReport {
             var channel: String
             var strength: String
             static func < (lhs: Cell4, rhs: Cell4) -> Bool {
-                (lhs.purpose, lhs.notice, lhs.channel, lhs.strength) < (rhs.purpose, rhs.notice, rhs.channel, rhs.strength)
+                (lhs.purpose, lhs.notice, lhs.channel, lhs.strength) < (
+                    rhs.purpose, rhs.notice, rhs.channel, rhs.strength
+                )
             }
         }
         enum Measure: Int, CaseIterable { case inForce, active, withdrawn, expired, guardian }
@@ -54,18 +56,24 @@ extension ComplianceReport {
                     if standing.expired { measures.append(.expired) }
                     if grant.grantor == .guardian { measures.append(.guardian) }
                     for measure in measures
-                    where seen.insert([key.purpose, String(key.notice), key.channel, key.strength, "\(measure)"]).inserted {
+                    where seen.insert([key.purpose, String(key.notice), key.channel, key.strength, "\(measure)"])
+                        .inserted
+                    {
                         cells[key, default: Array(repeating: 0, count: Measure.allCases.count)][measure.rawValue] += 1
                     }
                 }
-                if seen.insert(["grant", month(grant.at)]).inserted { grantsPerMonth[month(grant.at), default: 0] += 1 }
+                if seen.insert(["grant", month(grant.at)]).inserted {
+                    grantsPerMonth[month(grant.at), default: 0] += 1
+                }
                 for withdrawal in standing.withdrawn where seen.insert(["withdraw", month(withdrawal.at)]).inserted {
                     withdrawalsPerMonth[month(withdrawal.at), default: 0] += 1
                 }
             }
             for kind in Set(state.optedOut) { optOuts[kind.rawValue, default: 0] += 1 }
         }
-        func shown(_ count: Int) -> String { count == 0 ? "0" : count < minimumCell ? "<\(minimumCell)" : String(count) }
+        func shown(_ count: Int) -> String {
+            count == 0 ? "0" : count < minimumCell ? "<\(minimumCell)" : String(count)
+        }
         func bar(_ count: Int) -> Int? { count > 0 && count < minimumCell ? nil : count }
         let standing = Table(
             columns: [
@@ -73,18 +81,23 @@ extension ComplianceReport {
                 H("In force", "有效"), H("Active", "未撤回未过期"), H("Withdrawn", "已撤回"), H("Expired", "已过期"),
                 H("By a guardian", "监护人同意"),
             ],
-            rows: cells.sorted { $0.key < $1.key }.filter { $0.value.contains { $0 >= minimumCell } }.map { key, counts in
+            rows: cells.sorted { $0.key < $1.key }.filter { $0.value.contains { $0 >= minimumCell } }.map {
+                key, counts in
                 [
                     ComplianceReport.Cell(key.purpose), ComplianceReport.Cell(String(key.notice)),
                     ComplianceReport.Cell(key.channel),
                     ComplianceReport.Cell(
-                        key.strength, citation: key.strength == "separate"
-                            ? "PIPL Art. 23, 25, 26, 29, 39" : key.strength == "written" ? "PIPL Art. 14, 29" : "PIPL Art. 14"),
+                        key.strength,
+                        citation: key.strength == "separate"
+                            ? "PIPL Art. 23, 25, 26, 29, 39"
+                            : key.strength == "written" ? "PIPL Art. 14, 29" : "PIPL Art. 14"),
                 ] + counts.map { ComplianceReport.Cell(shown($0)) }
             })
         let optOutTable = Table(
             columns: [H("Opt-out", "拒绝类型"), H("Customers", "人数")],
-            rows: optOuts.sorted { $0.key < $1.key }.map { [ComplianceReport.Cell($0.key), ComplianceReport.Cell(shown($0.value))] })
+            rows: optOuts.sorted { $0.key < $1.key }.map {
+                [ComplianceReport.Cell($0.key), ComplianceReport.Cell(shown($0.value))]
+            })
         let months = Set(grantsPerMonth.keys).union(withdrawalsPerMonth.keys).sorted()
         let trend = Table(
             columns: [H("Month", "月份"), H("Customers granting", "给予同意人数"), H("Customers withdrawing", "撤回同意人数")],
@@ -95,7 +108,11 @@ extension ComplianceReport {
                 ]
             })
         var facts = commonFacts(ledger.policy, at: instant)
-        facts.append(("customers", "\(subjects) with a grant or an opt-out as of the instant, of \(ledger.subjects.count) in the ledger"))
+        facts.append(
+            (
+                "customers",
+                "\(subjects) with a grant or an opt-out as of the instant, of \(ledger.subjects.count) in the ledger"
+            ))
         let hidden = cells.values.filter { !$0.contains { $0 >= minimumCell } }.count
         facts.append(
             (
@@ -115,7 +132,8 @@ extension ComplianceReport {
                         "\"In force\" counts grants a decision rests on; \"active\" those neither withdrawn nor expired."
                     ]
                         + (standing.rows.isEmpty
-                            ? ["No combination reaches \(minimumCell) customers in any measure: nothing can be shown."] : []),
+                            ? ["No combination reaches \(minimumCell) customers in any measure: nothing can be shown."]
+                            : []),
                     tables: standing.rows.isEmpty ? [] : [standing]),
                 Section(
                     H("Opt-outs", "拒绝"), paragraphs: optOuts.isEmpty ? ["No opt-out in force."] : [],
@@ -123,7 +141,9 @@ extension ComplianceReport {
                 Section(
                     H("Trend", "趋势"), tables: [trend],
                     charts: [
-                        Chart(title: "customers granting per month", bars: months.map { (label: $0, value: bar(grantsPerMonth[$0] ?? 0)) }),
+                        Chart(
+                            title: "customers granting per month",
+                            bars: months.map { (label: $0, value: bar(grantsPerMonth[$0] ?? 0)) }),
                         Chart(
                             title: "customers withdrawing per month",
                             bars: months.map { (label: $0, value: bar(withdrawalsPerMonth[$0] ?? 0)) }),

@@ -1,6 +1,6 @@
 public import ConsentCore
-public import Foundation
 internal import ConsentInterchange
+public import Foundation
 
 /// The reports derived from the policy itself (and, where given, from a verified access log): the inventory, the
 /// record of processing activities, and the impact assessment.
@@ -74,7 +74,9 @@ extension ComplianceReport {
                         sensitivity.isSensitive ? "sensitive (\(sensitivity.kindName))" : "not sensitive",
                         citation: citation),
                     Cell(yesNo(policy.requiresWrittenConsent(field.id))),
-                    Cell(policy.purposes.filter { policy.purpose($0, declares: field) }.map(\.id.rawValue).joined(separator: ", ")),
+                    Cell(
+                        policy.purposes.filter { policy.purpose($0, declares: field) }.map(\.id.rawValue).joined(
+                            separator: ", ")),
                 ]
             })
         let purposesTable = Table(
@@ -88,7 +90,8 @@ extension ComplianceReport {
                     Cell(purpose.id.rawValue, source: "purposes[\(index)]"),
                     Cell(purpose.basis.rawValue, citation: purpose.basis.citation),
                     Cell(String(fields(of: purpose, in: policy).count)), Cell(yesNo(purpose.marketing)),
-                    Cell(yesNo(purpose.automatedDecision)), Cell(yesNo(!(entrusted + provided).isEmpty, entrusted + provided)),
+                    Cell(yesNo(purpose.automatedDecision)),
+                    Cell(yesNo(!(entrusted + provided).isEmpty, entrusted + provided)),
                     Cell(yesNo(purpose.crossBorder != nil, purpose.crossBorder?.destinations.map(\.rawValue) ?? [])),
                 ]
             })
@@ -102,7 +105,8 @@ extension ComplianceReport {
                     Cell(view.id, source: "views[\(index)]"), Cell(view.kind.rawValue), Cell(view.purpose.rawValue),
                     Cell(view.recipient?.rawValue ?? view.destination?.rawValue ?? "—"),
                     Cell(
-                        view.kind == .anonymised ? "anonymised" : view.kind.deidentifies ? "deidentified" : "identified",
+                        view.kind == .anonymised
+                            ? "anonymised" : view.kind.deidentifies ? "deidentified" : "identified",
                         citation: "PIPL Art. 73"),
                     Cell(view.justification ?? "—"),
                 ]
@@ -170,8 +174,11 @@ extension ComplianceReport {
                     citation: "GDPR Art. 30(1)(g), Art. 32; PIPL Art. 51", source: "processing.securityMeasures"))
         }
         let controller =
-            [party(records.controller).map { "controller: \($0)" }, party(records.protectionOfficer).map { "DPO: \($0)" },
-             party(records.representative).map { "representative: \($0)" }].compactMap { $0 }.joined(separator: "; ")
+            [
+                party(records.controller).map { "controller: \($0)" },
+                party(records.protectionOfficer).map { "DPO: \($0)" },
+                party(records.representative).map { "representative: \($0)" },
+            ].compactMap { $0 }.joined(separator: "; ")
         var rows: [[Cell]] = []
         for (index, purpose) in policy.purposes.enumerated() {
             let purposePath = "purposes[\(index)]"
@@ -200,14 +207,18 @@ extension ComplianceReport {
             }
             rows.append([
                 Cell(
-                    purpose.id.rawValue + (purpose.title.flatMap { $0.text(for: ["en", "zh"]) }.map { " — \($0)" } ?? ""), citation: "GDPR Art. 30(1)(b)",
+                    purpose.id.rawValue
+                        + (purpose.title.flatMap { $0.text(for: ["en", "zh"]) }.map { " — \($0)" } ?? ""),
+                    citation: "GDPR Art. 30(1)(b)",
                     source: purposePath),
                 controller.isEmpty
-                    ? Cell("not declared", citation: "GDPR Art. 30(1)(a)", source: "processing.controller", missing: true)
+                    ? Cell(
+                        "not declared", citation: "GDPR Art. 30(1)(a)", source: "processing.controller", missing: true)
                     : Cell(controller, citation: "GDPR Art. 30(1)(a)", source: "processing"),
                 Cell(purpose.basis.rawValue, citation: purpose.basis.citation, source: purposePath + ".basis"),
                 (record?.dataSubjects.isEmpty ?? true)
-                    ? Cell("not declared", citation: "GDPR Art. 30(1)(c)", source: path + ".dataSubjects", missing: true)
+                    ? Cell(
+                        "not declared", citation: "GDPR Art. 30(1)(c)", source: path + ".dataSubjects", missing: true)
                     : Cell(record!.dataSubjects.joined(separator: ", "), citation: "GDPR Art. 30(1)(c)", source: path),
                 Cell(
                     fields.map(\.id.rawValue).joined(separator: ", "), citation: "GDPR Art. 30(1)(c)",
@@ -217,7 +228,9 @@ extension ComplianceReport {
                     (entrusted.map { "\($0) (entrusted)" } + provided).joined(separator: ", ").nonEmpty ?? "none",
                     citation: "GDPR Art. 30(1)(d); PIPL Art. 21, 23"),
                 Cell(transfers, citation: "GDPR Art. 30(1)(e); PIPL Art. 38–39"),
-                record?.retention.map { Cell($0, citation: "GDPR Art. 30(1)(f); PIPL Art. 19", source: path + ".retention") }
+                record?.retention.map {
+                    Cell($0, citation: "GDPR Art. 30(1)(f); PIPL Art. 19", source: path + ".retention")
+                }
                     ?? Cell(
                         "not declared", citation: "GDPR Art. 30(1)(f); PIPL Art. 19", source: path + ".retention",
                         missing: true),

@@ -1,6 +1,6 @@
-public import Foundation
 internal import ConsentCore
 internal import ConsentInterchange
+internal import Foundation
 
 extension ComplianceReport {
     /// The report written in `format`: the same inputs always give the same bytes.
@@ -145,7 +145,9 @@ extension ComplianceReport {
             }
             for chart in section.charts {
                 out += "**\(escape(chart.title))**\n\n| | count |\n| --- | --- |\n"
-                for bar in chart.bars { out += "| \(escape(bar.label)) | \(bar.value.map(String.init) ?? "suppressed") |\n" }
+                for bar in chart.bars {
+                    out += "| \(escape(bar.label)) | \(bar.value.map(String.init) ?? "suppressed") |\n"
+                }
                 out += "\n"
             }
         }
@@ -157,7 +159,8 @@ extension ComplianceReport {
     var html: String {
         func escape(_ text: String) -> String {
             if !text.utf8.contains(where: {
-                $0 == UInt8(ascii: "&") || $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: ">") || $0 == UInt8(ascii: "\"")
+                $0 == UInt8(ascii: "&") || $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: ">")
+                    || $0 == UInt8(ascii: "\"")
                     || $0 == UInt8(ascii: "'") || $0 < 0x20 || $0 == 0x7F || $0 == 0xC2 || $0 == 0xE2
             }) {
                 return text
@@ -223,7 +226,9 @@ extension ComplianceReport {
                         out += cell.missing ? "<td class=\"missing\">" : "<td>"
                         out += (cell.missing ? "<strong>MISSING</strong> " : "") + escape(cell.text)
                         if let citation = cell.citation { out += "<span class=\"cite\">\(escape(citation))</span>" }
-                        if let source = cell.source { out += "<span class=\"cite\"><code>\(escape(source))</code></span>" }
+                        if let source = cell.source {
+                            out += "<span class=\"cite\"><code>\(escape(source))</code></span>"
+                        }
                         out += "</td>"
                     }
                     out += "</tr>\n"
@@ -251,8 +256,10 @@ extension ComplianceReport {
             let y = 24 + index * (barHeight + 6)
             let length = bar.value.map { max(1, $0 * (width - labelWidth - 70) / maximum) } ?? 0
             out += "<text x=\"0\" y=\"\(y + 13)\">\(escape(String(bar.label.prefix(40))))</text>\n"
-            out += "<rect x=\"\(labelWidth)\" y=\"\(y)\" width=\"\(length)\" height=\"\(barHeight)\" fill=\"#3b82f6\"/>\n"
-            out += "<text x=\"\(labelWidth + length + 6)\" y=\"\(y + 13)\">\(bar.value.map(String.init) ?? "suppressed")</text>\n"
+            out +=
+                "<rect x=\"\(labelWidth)\" y=\"\(y)\" width=\"\(length)\" height=\"\(barHeight)\" fill=\"#3b82f6\"/>\n"
+            out +=
+                "<text x=\"\(labelWidth + length + 6)\" y=\"\(y + 13)\">\(bar.value.map(String.init) ?? "suppressed")</text>\n"
         }
         out += "</svg>\n<figcaption>\(escape(chart.title))</figcaption>\n</figure>\n"
         return out

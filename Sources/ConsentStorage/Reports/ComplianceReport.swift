@@ -1,5 +1,5 @@
-public import ConsentCore
-public import Foundation
+internal import ConsentCore
+internal import Foundation
 
 /// A compliance report as data: a title, the law it answers to, the facts it was built from, sections of paragraphs,
 /// tables and charts, and the items a regulator expects that the policy does not declare. Rendered as JSON,

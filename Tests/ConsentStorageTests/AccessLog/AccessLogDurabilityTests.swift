@@ -15,8 +15,11 @@ import Testing
 @Suite struct AccessLogDurabilityTests {
     let scratch = ScratchDirectory()
     let policy: Policy
-    let key = try! AccessLogKey(secret: Array(repeating: UInt8(7), count: 32))
-    init() throws { policy = try TestSupport.retailPolicy() }
+    let key: AccessLogKey
+    init() throws {
+        policy = try TestSupport.retailPolicy()
+        key = try AccessLogKey(secret: Array(repeating: UInt8(7), count: 32))
+    }
 
     func path() -> String { scratch.url.appendingPathComponent("access-\(UUID()).log").path }
 
@@ -94,7 +97,8 @@ import Testing
         }
         log.close()
         var lines = try String(contentsOfFile: crashed, encoding: .utf8).split(separator: "\n").map(String.init)
-        lines[lines.count - 1] = lines[lines.count - 1].replacingOccurrences(of: #""role":"crm""#, with: #""role":"crx""#)
+        lines[lines.count - 1] = lines[lines.count - 1].replacingOccurrences(
+            of: #""role":"crm""#, with: #""role":"crx""#)
         try (lines.joined(separator: "\n") + "\n").write(toFile: crashed, atomically: false, encoding: .utf8)
         let error = try #require(throws: ConsentKitError.self) { try AccessLog(path: crashed, policy: policy) }
         #expect(error.code == .corruptedData)

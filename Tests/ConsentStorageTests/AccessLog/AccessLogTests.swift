@@ -15,8 +15,11 @@ import Testing
 @Suite struct AccessLogTests {
     let scratch = ScratchDirectory()
     let policy: Policy
-    let key = try! AccessLogKey(secret: Array(repeating: UInt8(7), count: 32))
-    init() throws { policy = try TestSupport.retailPolicy() }
+    let key: AccessLogKey
+    init() throws {
+        policy = try TestSupport.retailPolicy()
+        key = try AccessLogKey(secret: Array(repeating: UInt8(7), count: 32))
+    }
 
     var options: AccessLog.Options {
         var options = AccessLog.Options()
@@ -233,6 +236,32 @@ import Testing
         #expect([.resealed, .deleted].contains(failure.kind))
     }
 
+    /// A signer an integration plugs in (here an HMAC standing in for Ed25519) adds a line to the note that its
+    /// verifier checks; a changed note or a missing line fails.
+    @Test func checkpointNotesCarryFurtherSignatures() throws {
+        struct TestSigner: CheckpointSigner, CheckpointSignatureVerifier {
+            let name = "witness-1"
+            let secret = Array("a witness's secret key, 32 bytes".utf8)
+            func signature(for body: [UInt8]) throws -> [UInt8] {
+                HMACSHA256.authenticationCode(for: body, key: secret)
+            }
+            func isValid(_ signature: [UInt8], for body: [UInt8]) -> Bool {
+                HMACSHA256.constantTimeEquals(signature, HMACSHA256.authenticationCode(for: body, key: secret))
+            }
+        }
+        let path = path()
+        try writeLog(6, at: path)
+        let checkpoint = try #require(try verify(path).lastCheckpoint)
+        let note = try checkpoint.note(signers: [TestSigner()])
+        #expect(note.contains("— witness-1 "))
+        try LogCheckpoint.verifySignatures(of: note, with: [TestSigner()])
+        #expect(throws: ConsentKitError.self) {
+            try LogCheckpoint.verifySignatures(of: try checkpoint.note(), with: [TestSigner()])
+        }
+        let changed = note.replacingOccurrences(of: "\n\(checkpoint.size)\n", with: "\n\(checkpoint.size + 1)\n")
+        #expect(throws: ConsentKitError.self) { try LogCheckpoint.verifySignatures(of: changed, with: [TestSigner()]) }
+    }
+
     @Test func theWrongKeyIsRefusedNeverPassed() throws {
         let path = path()
         try writeLog(6, at: path)
@@ -259,7 +288,8 @@ import Testing
         let sentinels = ["SENTINEL-CUSTOMER-13800138000", "SENTINEL-AGENT-张三"]
         try log.append(
             AccessEntry(
-                at: Date(timeIntervalSince1970: 1_767_225_600), actor: AccessActor(role: "crm", principal: sentinels[1]),
+                at: Date(timeIntervalSince1970: 1_767_225_600),
+                actor: AccessActor(role: "crm", principal: sentinels[1]),
                 subject: SubjectID(sentinels[0]), purpose: "marketing.email", fields: ["email"],
                 reason: .allowed.consent))
         log.close()
@@ -325,7 +355,8 @@ enum AccessLogForgery {
             guard line.hasPrefix(#"{"seq":"#) else { continue }
             let body = Array(line.utf8).dropLast(32)
             chain = link(chain, MerkleHash.leaf(body + [UInt8(ascii: "}")]))
-            let mac = Base64URL.encode(Array(HMACSHA256.authenticationCode(for: chain.bytes, key: key.secret).prefix(16)))
+            let mac = Base64URL.encode(
+                Array(HMACSHA256.authenticationCode(for: chain.bytes, key: key.secret).prefix(16)))
             result.append(String(decoding: body, as: UTF8.self) + #","mac":""# + mac + #""}"#)
         }
         return result
