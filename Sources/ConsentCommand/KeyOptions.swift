@@ -19,7 +19,7 @@ enum KeyOptions {
         var secret: [UInt8]
         switch (parsed.option("key-file"), parsed.option("key-env")) {
         case (let path?, nil):
-            secret = Array(try FileInput.read(path))
+            secret = Array(try FileInput.read(path, maximumBytes: 65_536))
         case (nil, let name?):
             guard let value = output.environment[name] else {
                 throw .argument("the environment variable `\(name)` named by --key-env is not set")

@@ -87,7 +87,7 @@ enum LogCommand {
         guard FileManager.default.fileExists(atPath: path) else {
             throw .argument("no key for access log `\(log)`: give --key-file PATH or --key-env NAME (no `\(path)`)")
         }
-        var bytes = Array(try FileInput.read(path))
+        var bytes = Array(try FileInput.read(path, maximumBytes: 65_536))
         while bytes.last == UInt8(ascii: "\n") || bytes.last == UInt8(ascii: "\r") { bytes.removeLast() }
         return try decodeKey(bytes)
     }
@@ -139,8 +139,30 @@ enum LogCommand {
             if problems.count >= 100 { break }
         }
         if !problems.isEmpty { throw ConsentKitError(reporting: problems) }
+        if let view, policy.view(view) == nil {
+            throw .argument(
+                "`--view`: the policy declares no view `\(view.escapingControlCharacters)`"
+                    + Suggestion.hint(for: view, in: policy.views.map(\.id)))
+        }
         var created: AccessLogKey?
-        if !FileManager.default.fileExists(atPath: path) {
+        if FileManager.default.fileExists(atPath: path) {
+            // Appending seals new epochs on top of what is there: never on top of a log that does not verify. With
+            // no key here (none given, no LOG.key), the writer checks only the unsealed tail.
+            let keyGiven = parsed.option("key-file") != nil || parsed.option("key-env") != nil
+            if keyGiven || FileManager.default.fileExists(atPath: defaultKeyPath(for: path)) {
+                let result = try AccessLogVerifier.verify(
+                    path: path, key: try key(parsed, log: path, output: output), sealedPartOnly: true
+                ) { _ in }
+                if let failure = result.failure {
+                    output.err("error: not appending to a log that does not verify\n")
+                    return tampered(path, failure, output: output)
+                }
+            } else {
+                output.err(
+                    "note: no key to verify `\(path.escapingControlCharacters)` before appending (no --key-file, "
+                        + "--key-env or \(defaultKeyPath(for: path).escapingControlCharacters))\n")
+            }
+        } else {
             if parsed.option("key-file") != nil || parsed.option("key-env") != nil {
                 created = try key(parsed, log: path, output: output)
             } else {
@@ -202,7 +224,7 @@ enum LogCommand {
         let key = try key(parsed, log: path, output: output)
         var anchor: LogCheckpoint?
         if let notePath = parsed.option("checkpoint") {
-            let data = try FileInput.read(notePath)
+            let data = try FileInput.read(notePath, maximumBytes: 65_536)
             guard let text = String(data: data, encoding: .utf8) else {
                 throw .argument("the checkpoint note `\(notePath)` is not UTF-8 text")
             }

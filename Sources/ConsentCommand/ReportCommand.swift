@@ -67,7 +67,8 @@ enum ReportCommand {
         if let logPath = parsed.option("log") {
             var anchor: LogCheckpoint?
             if let notePath = parsed.option("checkpoint") {
-                guard let text = String(data: try FileInput.read(notePath), encoding: .utf8) else {
+                guard let text = String(data: try FileInput.read(notePath, maximumBytes: 65_536), encoding: .utf8)
+                else {
                     throw .argument("the checkpoint note `\(notePath)` is not UTF-8 text")
                 }
                 anchor = try LogCheckpoint(note: text)

@@ -147,4 +147,53 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: log))
         #expect(record(log, ["--actor", "bad role"]).status == .invalidInput)
     }
+
+    /// What the attack on the command found, closed: appending on top of a log that does not verify, a key that is
+    /// not the log's, a changed header beside its sealing state, swapped customer keys, an unknown view.
+    @Test func recordRefusesAChangedLogAndVerifyNamesChangedSideFiles() throws {
+        let log = path()
+        #expect(record(log).status == .success)
+        let original = try String(contentsOfFile: log, encoding: .utf8)
+        // A seal changed in the sealed part, same length: recording refuses to build on it.
+        var lines = original.split(separator: "\n").map(String.init)
+        let mac = try #require(lines[5].range(of: #""mac":""#))
+        let at = lines[5].index(mac.upperBound, offsetBy: 0)
+        lines[5].replaceSubrange(at...at, with: lines[5][at] == "A" ? "B" : "A")
+        try (lines.joined(separator: "\n") + "\n").write(toFile: log, atomically: false, encoding: .utf8)
+        let refused = record(log)
+        #expect(refused.status == .failure, "\(refused.err)")
+        #expect(refused.out.contains("TAMPERED"))
+        try original.write(toFile: log, atomically: false, encoding: .utf8)
+        // Another log's key on an existing log.
+        let other = path("other.key")
+        try AccessLogKey.random().text.write(toFile: other, atomically: true, encoding: .utf8)
+        #expect(record(log, ["--key-file", other]).status == .invalidInput)
+        // A changed header beside the sealing state is tampering, not unreadable input.
+        try original.replacingOccurrences(of: #"{"accessLog":1,"#, with: #"{"accessLog":2,"#)
+            .write(toFile: log, atomically: false, encoding: .utf8)
+        let header = Captured(["log", "verify", log])
+        #expect(header.status == .failure, "\(header.out)\(header.err)")
+        #expect(header.out.contains("line 1: modified"))
+        try original.write(toFile: log, atomically: false, encoding: .utf8)
+        // Two customers' keys swapped: the key file's seals no longer match, and a receipt is refused.
+        let subjects = try String(contentsOfFile: log + ".subjects", encoding: .utf8).split(separator: "\n")
+        func key(_ line: Substring) -> String {
+            String(line.split(separator: "\"")[7])
+        }
+        let swapped =
+            [
+                subjects[0].replacingOccurrences(of: key(subjects[0]), with: key(subjects[1])),
+                subjects[1].replacingOccurrences(of: key(subjects[1]), with: key(subjects[0])),
+            ] + subjects.dropFirst(2).map(String.init)
+        try (swapped.joined(separator: "\n") + "\n").write(
+            toFile: log + ".subjects", atomically: false, encoding: .utf8)
+        let receipt = Captured(["log", "receipt", log, "--subject", "alice"])
+        #expect(receipt.status == .invalidInput)
+        #expect(receipt.err.contains("was changed"), "\(receipt.err)")
+        // An unknown view: refused before a key or a log is created.
+        let fresh = path()
+        #expect(record(fresh, ["--view", "no.such.view"]).status == .invalidInput)
+        #expect(
+            !FileManager.default.fileExists(atPath: fresh) && !FileManager.default.fileExists(atPath: fresh + ".key"))
+    }
 }

@@ -3,12 +3,16 @@ package import Foundation
 
 /// Reads input files, turning every failure into an error that names the file and the operating system's reason.
 package enum FileInput {
-    /// The whole file at `path`.
+    /// The most an input file may hold by default: 2 GiB (a device that never ends, such as `/dev/zero`, stops here).
+    package static let defaultMaximumBytes = 1 << 31
+
+    /// The whole file at `path`, at most `maximumBytes` of it.
     ///
     /// - Throws: ``ConsentKitError/Code/fileNotFound`` when it (or a directory on its path) does not exist;
     ///   ``ConsentKitError/Code/io`` when it cannot be opened or read for another reason (a directory, no
-    ///   permission, an I/O error), with ``ConsentKitError/systemError`` set.
-    package static func read(_ path: String) throws(ConsentKitError) -> Data {
+    ///   permission, an I/O error), with ``ConsentKitError/systemError`` set; ``ConsentKitError/Code/invalidValue``
+    ///   when it holds more than `maximumBytes`.
+    package static func read(_ path: String, maximumBytes: Int = defaultMaximumBytes) throws(ConsentKitError) -> Data {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { throw failure("cannot open", path, errno) }
         defer { close(descriptor) }
@@ -26,6 +30,11 @@ package enum FileInput {
                 throw failure("cannot read", path, errno)
             }
             if count == 0 { return data }
+            guard data.count + count <= maximumBytes else {
+                throw ConsentKitError(
+                    code: .invalidValue, message: "`\(path)` holds more than \(maximumBytes) bytes",
+                    location: InputLocation(file: path))
+            }
             data.append(contentsOf: buffer[..<count])
         }
     }

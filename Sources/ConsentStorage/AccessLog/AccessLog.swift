@@ -147,13 +147,22 @@ public final class AccessLog: @unchecked Sendable {
             logID: state.logID, policyHash: String(policyHash), epoch: state.epoch, key: state.key,
             chain: state.chain, frontier: state.frontier)
         // The entries after the last checkpoint, verified under the epoch key, continue the chain and the tree.
-        do {
+        do throws(ConsentKitError) {
             let tail = try Self.catchUp(
                 path: path, descriptor: opened.descriptor, length: opened.length, state: &state, encoder: &encoder)
             if tail.sealedCheckpoint { try state.write(log: path) }
             recovery = tail.cut > 0 ? Recovery(droppedBytes: tail.cut) : nil
             file = DurableFile(descriptor: opened.descriptor, length: opened.length - tail.cut, operations: operations)
-            references = try SubjectReferences(log: path, logID: state.logID)
+            // Entries without the file that links them to customers: refuse rather than start a second, unlinked
+            // reference for each customer seen again.
+            if encoder.frontier.size > 0 && !FileManager.default.fileExists(atPath: SubjectReferences.path(for: path)) {
+                throw ConsentKitError(
+                    code: .corruptedData,
+                    message: "access log `\(path)` holds entries but its customers' key file "
+                        + "`\(SubjectReferences.path(for: path))` is missing; restore it (or start a new log)",
+                    location: InputLocation(file: path))
+            }
+            references = try SubjectReferences(log: path, logID: state.logID, referenceKey: state.referenceKey)
         } catch {
             Foundation.close(opened.descriptor)
             throw error

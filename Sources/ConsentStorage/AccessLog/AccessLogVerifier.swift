@@ -64,15 +64,39 @@ public enum AccessLogVerifier {
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
         } catch {
-            if !FileManager.default.fileExists(atPath: path) {
+            var isDirectory: ObjCBool = false
+            if !FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
                 throw ConsentKitError(
                     code: .fileNotFound, message: "no access log at `\(path)`", location: InputLocation(file: path))
+            }
+            if isDirectory.boolValue {
+                throw .io("`\(path)` is a directory, not an access log", file: path)
             }
             throw .io("cannot read access log `\(path)`: \(error.localizedDescription)", file: path)
         }
         let result = data.withUnsafeBytes { bytes -> Result<(AccessLogVerification, [LogHash]), ConsentKitError> in
             do throws(ConsentKitError) {
-                var walk = try LogWalk(bytes: bytes, path: path, key: key, keepLeaves: keepLeaves)
+                var walk: LogWalk
+                do throws(ConsentKitError) {
+                    walk = try LogWalk(bytes: bytes, path: path, key: key, keepLeaves: keepLeaves)
+                } catch {
+                    // A header that does not read, or names another key, beside a sealing state this key derives:
+                    // the log is this key's, and its header was changed — tampering, not unreadable input.
+                    guard let state, error.code == .unsupportedFormat || error.code == .badSignature,
+                        state.epoch < 1 << 20,
+                        HMACSHA256.constantTimeEquals(key.key(ofEpoch: state.epoch), state.key)
+                    else { throw error }
+                    return .success(
+                        (
+                            AccessLogVerification(
+                                logID: state.logID, keyID: key.id, created: Date(timeIntervalSince1970: 0), entries: 0,
+                                checkpoints: 0, lastCheckpoint: nil, dropped: LogDropCounts(),
+                                failure: LogFailure(
+                                    .modified, line: 1,
+                                    "the header is not the one this log was created with (\(error.message))"),
+                                unsealedEntries: 0), []
+                        ))
+                }
                 walk.sealedPartOnly = sealedPartOnly
                 walk.run(visit: visit)
                 if walk.failure == nil {
@@ -123,6 +147,8 @@ struct LogWalk {
     var sealedPartOnly = false
     /// Entries verified since the last checkpoint (sequence, byte range): handed on once a checkpoint seals them.
     var awaitingCheckpoint: [(UInt64, Range<Int>)] = []
+    /// The line of the first entry no checkpoint has sealed yet.
+    var firstUnsealedLine = 0
 
     init(bytes: UnsafeRawBufferPointer, path: String, key: AccessLogKey, keepLeaves: Bool) throws(ConsentKitError) {
         self.bytes = bytes
@@ -237,6 +263,7 @@ struct LogWalk {
         frontier.append(leafHash)
         if keepLeaves { leaves.append(leafHash) }
         let start = text.baseAddress! - bytes.baseAddress!
+        if awaitingCheckpoint.isEmpty { firstUnsealedLine = line }
         awaitingCheckpoint.append((sequence, start..<(start + text.count)))
     }
 
@@ -390,6 +417,13 @@ struct LogWalk {
     mutating func checkEnd(state: SealingState?) {
         let unanchored = frontier.size - (checkpoints.last?.size ?? 0)
         if let state {
+            guard HMACSHA256.constantTimeEquals(state.referenceKey, AccessLogKey(uncheckedSecret: rootKey).referenceKey)
+            else {
+                failure = LogFailure(
+                    .modified, line: line - 1,
+                    "the sealing state's reference key is not this log's: the state was changed")
+                return
+            }
             guard state.logID == logID else {
                 failure = LogFailure(
                     .modified, line: line - 1, "the sealing state beside the log belongs to another log")
@@ -424,7 +458,7 @@ struct LogWalk {
         if tornTail || sealedPartOnly { return }
         if unanchored > 0 {
             failure = LogFailure(
-                .unanchored, line: line - 1, sequence: checkpoints.last?.size ?? 0,
+                .unanchored, line: firstUnsealedLine, sequence: checkpoints.last?.size ?? 0,
                 "\(unanchored) entries after the last checkpoint are not sealed by one yet (a writer still running, "
                     + "a crash, or a cut): verify again after the next checkpoint")
         }

@@ -63,7 +63,7 @@ extension AccessLogVerifier {
     {
         var sequences: [UInt64] = []
         var texts: [String] = []
-        let references = try SubjectReferences(log: path, logID: try logID(of: path))
+        let references = try SubjectReferences(log: path, logID: try logID(of: path), referenceKey: key.referenceKey)
         guard let reference = references.entries[subject]?.reference else {
             throw ConsentKitError(
                 code: .unknownIdentifier,

@@ -11,6 +11,9 @@ internal import Foundation
 struct SubjectReferences {
     let path: String
     let logID: String
+    /// The log's reference key: each line carries an HMAC under it, so that a changed or swapped customer key is
+    /// refused rather than silently linking entries to the wrong customer (or to none).
+    let referenceKey: [UInt8]
     /// Each customer's key and reference.
     private(set) var entries: [SubjectID: (key: [UInt8], reference: String)] = [:]
     /// The length of the file's complete lines: a last line a crash cut short is not counted, and the writer cuts it
@@ -23,12 +26,31 @@ struct SubjectReferences {
     init(inMemoryFor logID: String) {
         path = ""
         self.logID = logID
+        referenceKey = [UInt8](repeating: 0, count: 32)
     }
 
-    /// Reads the table beside `log` (an absent file is an empty table).
-    init(log: String, logID: String) throws(ConsentKitError) {
+    /// The HMAC a line of the table carries: of the customer id and their key, under the reference key.
+    static func lineCode(subject: String, key: [UInt8], referenceKey: [UInt8]) -> String {
+        var message = Array("consentkit.access-log.subject-key/1".utf8) + [0]
+        message += Array(subject.utf8) + [0]
+        message += key
+        return Base64URL.encode(Array(HMACSHA256.authenticationCode(for: message, key: referenceKey).prefix(16)))
+    }
+
+    /// A line of the table.
+    func line(subject: SubjectID, key: [UInt8]) -> [UInt8] {
+        let object: JSONObject = [
+            "subject": .string(subject.rawValue), "key": .string(Base64URL.encode(key)),
+            "mac": .string(Self.lineCode(subject: subject.rawValue, key: key, referenceKey: referenceKey)),
+        ]
+        return Array((JSONValue.object(object).serialized() + "\n").utf8)
+    }
+
+    /// Reads the table beside `log` (an absent file is an empty table), checking each line's HMAC.
+    init(log: String, logID: String, referenceKey: [UInt8]) throws(ConsentKitError) {
         path = Self.path(for: log)
         self.logID = logID
+        self.referenceKey = referenceKey
         guard let data = FileManager.default.contents(atPath: path) else { return }
         completeLength = (data.lastIndex(of: 0x0A).map { $0 + 1 }) ?? 0
         var lineNumber = 0
@@ -37,12 +59,17 @@ struct SubjectReferences {
             if line.isEmpty { continue }
             guard case .object(let object)? = try? JSONParser.parse(Array(line)),
                 case .string(let subject)? = object["subject"], case .string(let keyText)? = object["key"],
-                let key = Base64URL.decode(Array(keyText.utf8)), key.count == 16
+                let key = Base64URL.decode(Array(keyText.utf8)), key.count == 16,
+                case .string(let code)? = object["mac"],
+                HMACSHA256.constantTimeEquals(
+                    Array(code.utf8), Array(Self.lineCode(subject: subject, key: key, referenceKey: referenceKey).utf8))
             else {
                 // A line a crash cut short is the last one and names a customer whose entries were not acknowledged.
                 if lineNumber == data.split(separator: 0x0A, omittingEmptySubsequences: false).count { break }
                 throw ConsentKitError(
-                    code: .corruptedData, message: "line \(lineNumber) of `\(path)` is not a customer's key",
+                    code: .corruptedData,
+                    message: "line \(lineNumber) of `\(path)` is not a customer's key sealed for this log: the "
+                        + "file was changed",
                     location: InputLocation(file: path, line: lineNumber))
             }
             let id = SubjectID(subject)
@@ -66,8 +93,7 @@ struct SubjectReferences {
         let key = (0..<16).map { _ in UInt8.random(in: 0...255, using: &generator) }
         let reference = Self.reference(of: subject, key: key, logID: logID)
         entries[subject] = (key, reference)
-        let object: JSONObject = ["subject": .string(subject.rawValue), "key": .string(Base64URL.encode(key))]
-        newLines += Array((JSONValue.object(object).serialized() + "\n").utf8)
+        newLines += line(subject: subject, key: key)
         return reference
     }
 
@@ -88,8 +114,7 @@ struct SubjectReferences {
         var bytes: [UInt8] = []
         // The file first: if it cannot be rewritten, the key stays, in memory and on disk alike.
         for (id, entry) in entries.sorted(by: { $0.key.rawValue < $1.key.rawValue }) where id != subject {
-            let object: JSONObject = ["subject": .string(id.rawValue), "key": .string(Base64URL.encode(entry.key))]
-            bytes += Array((JSONValue.object(object).serialized() + "\n").utf8)
+            bytes += line(subject: id, key: entry.key)
         }
         try JournalFile.replace(path, with: bytes, modeOf: path)
         entries[subject] = nil
