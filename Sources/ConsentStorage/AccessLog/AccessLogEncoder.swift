@@ -278,20 +278,15 @@ package struct AccessLogEncoder {
         out.append(UInt8(ascii: "\""))
     }
 
-    /// `YYYY-MM-DDTHH:MM:SS` in UTC for a second since 1970 (years 1–9999, which the classifier guarantees), by
-    /// the civil-from-days algorithm — no calendar, no string formatting on the writer's path.
+    /// `YYYY-MM-DDTHH:MM:SS` in UTC for a second since 1970 (years 1–9999, which the classifier guarantees), from
+    /// the calendar date's own civil-from-days arithmetic — no calendar object, no string formatting on the writer's
+    /// path.
     package static func civilText(secondsSince1970 seconds: Int64) -> [UInt8] {
         let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
         let secondOfDay = seconds - days * 86_400
-        let shifted = days + 719_468
-        let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
-        let dayOfEra = shifted - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1_460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let monthPrime = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * monthPrime + 2) / 5 + 1
-        let month = monthPrime < 10 ? monthPrime + 3 : monthPrime - 9
-        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+        // The classifier refuses instants outside years 1–9999, so every second here has a calendar date.
+        guard let date = CalendarDate(daysSinceEpoch: Int(days)) else { return Array("0001-01-01T00:00:00".utf8) }
+        let (year, month, day) = (Int64(date.year), Int64(date.month), Int64(date.day))
         var text: [UInt8] = []
         text.reserveCapacity(19)
         func digits(_ value: Int64, _ count: Int) {
