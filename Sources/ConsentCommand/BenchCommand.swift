@@ -33,14 +33,22 @@ enum BenchCommand {
     struct Report {
         var subjects = 0
         var queries = 0
-        var seed: UInt64 = 0
+        var seed: UInt64?
+        var workload: String?
+        var fields = 0
         var hot = 0.0
         var cold = 0.0
         var recordView = 0.0
+        var byName = 0.0
+        var byNameFull = 0.0
         var ledgerCompile = 0.0
         var policyCompileMs = 0.0
         var bytesPerSubject = 0
         var allocationsPerDecision: Double?
+        var byNameAllocationsPerDecision: Double?
+        var peakResidentBytes: Int?
+        var sampled = 0
+        var agreement = 0.0
         var allowed = 0
         var denied = 0
         var checksum = ""
@@ -48,7 +56,8 @@ enum BenchCommand {
 
     static func run(_ arguments: [String], output: CommandOutput) throws(ConsentKitError) -> ExitCode {
         let parsed = try Arguments(
-            arguments, options: ["subjects", "queries", "seed", "export"], flags: ["json", "tokens", "views", "log"])
+            arguments, options: ["subjects", "queries", "seed", "export", "workload"],
+            flags: ["json", "tokens", "views", "log"])
         if let directory = parsed.option("export") {
             try ConsentKitError.checkWritable(directory, what: "the workload", isDirectory: true)
         }
@@ -74,51 +83,104 @@ enum BenchCommand {
                 subjects: try number("subjects", 10_000, 1...10_000_000),
                 entries: try number("queries", 200_000, 1...100_000_000), json: parsed.flag("json"), output: output)
         }
-        let queries = try number("queries", 1_000_000, 1...100_000_000)
-        guard let seed = UInt64(parsed.option("seed") ?? "42") else {
-            throw .argument("`--seed` must be a whole number")
-        }
         let json = parsed.flag("json")
         let log: (String) -> Void = { line in if !json { output.err(line + "\n") } }
+        var report = Report()
+        let policy: Policy
+        let ledger: ConsentLedger
+        let questions: [ConsentQuestion]
+        var synthetic: SyntheticWorkload?
+        if let directory = parsed.option("workload") {
+            for option in ["subjects", "queries", "seed", "export"] where parsed.option(option) != nil {
+                throw .argument("`--\(option)` does not apply to `--workload`, whose files say what to measure")
+            }
+            log("reading the workload in \(directory)…")
+            let folder = URL(fileURLWithPath: directory)
+            policy = try Policy(contentsOfFile: folder.appendingPathComponent("policy.json").path)
+            ledger = try ConsentLedger(
+                policy: policy, contentsOfFile: folder.appendingPathComponent("ledger.jsonl").path)
+            questions = try ConsentQuestion.questions(
+                contentsOfFile: folder.appendingPathComponent("queries.jsonl").path)
+            guard !questions.isEmpty else {
+                throw .argument("`\(folder.appendingPathComponent("queries.jsonl").path)` holds no question to time")
+            }
+            report.workload = directory
+        } else {
+            let queries = try number("queries", 1_000_000, 1...100_000_000)
+            guard let seed = UInt64(parsed.option("seed") ?? "42") else {
+                throw .argument("`--seed` must be a whole number")
+            }
+            log("generating \(subjects) subjects and \(queries) questions (seed \(seed))…")
+            let workload = try SyntheticWorkload(subjects: subjects, questions: queries, seed: seed)
+            (policy, ledger, questions) = (workload.policy, workload.ledger, workload.questions)
+            synthetic = workload
+            report.seed = seed
+        }
+        let decisions = measure(policy: policy, ledger: ledger, questions: questions, into: &report, output: output)
+        guard let decisions else { return .failure }
+        if let directory = parsed.option("export"), let synthetic {
+            try export(synthetic, decisions: decisions.compiled, engine: decisions.engine, to: directory)
+            log("exported the workload to \(directory)")
+        }
+        output.out((json ? jsonLine(report) : text(report)) + "\n")
+        return report.agreement == 1 ? .success : .failure
+    }
 
-        log("generating \(subjects) subjects and \(queries) questions (seed \(seed))…")
-        let workload = try SyntheticWorkload(subjects: subjects, questions: queries, seed: seed)
-        var report = Report(subjects: subjects, queries: queries, seed: seed)
+    /// Compiles the workload, checks the compiled engine against the reference, and times every figure of the
+    /// report; `nil` (with the disagreement on standard error) when the engines disagree.
+    static func measure(
+        policy: Policy, ledger: ConsentLedger, questions: [ConsentQuestion], into report: inout Report,
+        output: CommandOutput
+    ) -> (compiled: [CompiledDecision], engine: ConsentEngine)? {
+        let queries = questions.count
+        report.subjects = ledger.recordsInAnyOrder.count
+        report.queries = queries
+        report.fields = policy.fields.count
 
         // Policy compile: median of repeated compiles.
         var policyTimes: [Double] = []
-        var compiled = CompiledPolicy(workload.policy)
+        var compiled = CompiledPolicy(policy)
         for _ in 0..<21 {
             let start = DispatchTime.now().uptimeNanoseconds
-            compiled = CompiledPolicy(workload.policy)
+            compiled = CompiledPolicy(policy)
             policyTimes.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
         }
         report.policyCompileMs = median(policyTimes)
 
-        log("compiling the ledger…")
         let compileStart = DispatchTime.now().uptimeNanoseconds
-        let engine = ConsentEngine(compiled: compiled, ledger: workload.ledger)
-        report.ledgerCompile = Double(DispatchTime.now().uptimeNanoseconds - compileStart) / Double(subjects)
-        report.bytesPerSubject = engine.compiledStateBytes / subjects
+        let engine = ConsentEngine(compiled: compiled, ledger: ledger)
+        report.ledgerCompile =
+            Double(DispatchTime.now().uptimeNanoseconds - compileStart) / Double(max(1, report.subjects))
+        report.bytesPerSubject = engine.compiledStateBytes / max(1, report.subjects)
 
-        // The compiled evaluator must agree with the reference before any figure means anything.
-        let reference = ReferenceEvaluator(ledger: workload.ledger)
-        for question in workload.questions.prefix(2_000) {
+        // The compiled evaluator must agree with the reference before any figure means anything: on an evenly
+        // spread sample of up to 10,000 questions, by name, with the grant each names.
+        let reference = ReferenceEvaluator(ledger: ledger)
+        let stride = max(1, queries / 10_000)
+        var agreeing = 0
+        var sampled = 0
+        for index in Swift.stride(from: 0, to: queries, by: stride) {
+            let question = questions[index]
             let expected = reference.decision(for: question)
             let actual = engine.decision(for: question)
-            guard expected == actual else {
+            let compiledAgrees = engine.compiledDecision(for: question).reason == expected.reason
+            sampled += 1
+            if expected == actual && compiledAgrees {
+                agreeing += 1
+            } else if agreeing == sampled - 1 {
                 output.err("consent bench: compiled \(actual) differs from reference \(expected) for \(question)\n")
-                return .failure
             }
         }
+        report.sampled = sampled
+        report.agreement = Double(agreeing) / Double(sampled)
+        guard agreeing == sampled else { return nil }
 
-        let resolved = workload.questions.map { engine.compiled.compile($0) }
-        let handles = workload.questions.map { engine.handle(for: $0.subject) }
+        let resolved = questions.map { engine.compiled.compile($0) }
+        let handles = questions.map { engine.handle(for: $0.subject) }
         var decisions = [CompiledDecision](repeating: CompiledDecision(.noConsent), count: queries)
 
-        log("measuring… (allocations so far: \(output.allocationCount().map(String.init) ?? "not counted"))")
         // Hot: the subject's state in hand, as in a request handler that looks a customer up once and asks its
-        // questions: every question, grouped by subject (about M/N per subject). Best of three passes.
+        // questions: every question, grouped by subject. Best of three passes.
         let slotOfQuestion = handles.map(\.index)
         let order = (0..<queries).sorted { lhs, rhs in (slotOfQuestion[lhs], lhs) < (slotOfQuestion[rhs], rhs) }
         let hotQuestions = order.map { resolved[$0] }
@@ -143,21 +205,40 @@ enum BenchCommand {
         report.hot = hotTimes.min() ?? 0
         report.allocationsPerDecision = allocations.map { Double($0) / Double(queries) }
 
-        // Cold: the subject is looked up by id among all N for every question.
+        // Cold: the subject is looked up by id among all N for every question, names already resolved.
         var coldTimes: [Double] = []
         var sink = 0
         for _ in 0..<3 {
             let start = DispatchTime.now().uptimeNanoseconds
             for index in 0..<queries {
-                let decision = engine.decision(
-                    resolved[index], for: engine.handle(for: workload.questions[index].subject))
+                let decision = engine.decision(resolved[index], for: engine.handle(for: questions[index].subject))
                 sink &+= Int(decision.reason.ordinal)
             }
             coldTimes.append(Double(DispatchTime.now().uptimeNanoseconds - start) / Double(queries))
         }
         report.cold = coldTimes.min() ?? 0
 
-        // Record view: all 40 fields for one purpose, in one call.
+        // By name: strings to a decision, questions in stream order — the call a service makes per request.
+        var byNameTimes: [Double] = []
+        var byNameAllocations: Int64?
+        for pass in 0..<3 {
+            let before = output.allocationCount()
+            let start = DispatchTime.now().uptimeNanoseconds
+            sink &+= byNamePass(engine, questions)
+            byNameTimes.append(Double(DispatchTime.now().uptimeNanoseconds - start) / Double(queries))
+            if pass == 0, let before, let after = output.allocationCount() { byNameAllocations = after - before }
+        }
+        report.byName = byNameTimes.min() ?? 0
+        report.byNameAllocationsPerDecision = byNameAllocations.map { Double($0) / Double(queries) }
+        var fullTimes: [Double] = []
+        for _ in 0..<3 {
+            let start = DispatchTime.now().uptimeNanoseconds
+            sink &+= byNameFullPass(engine, questions)
+            fullTimes.append(Double(DispatchTime.now().uptimeNanoseconds - start) / Double(queries))
+        }
+        report.byNameFull = fullTimes.min() ?? 0
+
+        // Record view: all of a record's fields for one purpose, in one call.
         var fields = FieldSet(fieldCount: compiled.fieldCount)
         let views = min(queries, 200_000)
         var viewTimes: [Double] = []
@@ -175,14 +256,39 @@ enum BenchCommand {
         report.allowed = decisions.reduce(0) { $0 + ($1.isAllowed ? 1 : 0) }
         report.denied = queries - report.allowed
         report.checksum = SyntheticWorkload.checksum(decisions.lazy.map { $0.reason })
-
-        if let directory = parsed.option("export") {
-            try export(workload, decisions: decisions, engine: engine, to: directory)
-            log("exported the workload to \(directory)")
-        }
-        output.out((json ? jsonLine(report) : text(report)) + "\n")
+        report.peakResidentBytes = PeakMemory.residentBytes()
         if sink == Int.min { output.err("") }  // keeps the measured loops from being optimised away
-        return .success
+        return (decisions, engine)
+    }
+
+    // The by-name passes are functions of their own so that `valgrind --tool=callgrind
+    // --toggle-collect='*byNamePass*'` counts their instructions alone.
+
+    /// Every question by name to a `CompiledDecision`, in stream order.
+    @inline(never)
+    static func byNamePass(_ engine: ConsentEngine, _ questions: [ConsentQuestion]) -> Int {
+        // Read in place, as a handler holds its request's strings: copying each question out of the array would time
+        // six reference counts of the harness's own.
+        questions.withUnsafeBufferPointer { questions in
+            var sink = 0
+            for index in questions.indices {
+                sink &+= Int(engine.compiledDecision(for: questions[index]).reason.ordinal)
+            }
+            return sink
+        }
+    }
+
+    /// Every question by name to a `Decision` with its grant id, in stream order.
+    @inline(never)
+    static func byNameFullPass(_ engine: ConsentEngine, _ questions: [ConsentQuestion]) -> Int {
+        questions.withUnsafeBufferPointer { questions in
+            var sink = 0
+            for index in questions.indices {
+                let decision = engine.decision(for: questions[index])
+                sink &+= Int(decision.reason.ordinal) &+ (decision.grant == nil ? 0 : 1)
+            }
+            return sink
+        }
     }
 
     static func median(_ values: [Double]) -> Double {
@@ -196,33 +302,50 @@ enum BenchCommand {
     }
 
     static func jsonLine(_ report: Report) -> String {
-        let object: JSONObject = [
+        var object: JSONObject = [
             "subjects": .number(String(report.subjects)), "queries": .number(String(report.queries)),
-            "seed": .number(String(report.seed)), "hotNsPerDecision": round(report.hot),
-            "coldNsPerDecision": round(report.cold), "recordViewNsPer40Fields": round(report.recordView),
+            "fields": .number(String(report.fields)),
+            "seed": report.seed.map { .number(String($0)) } ?? .null,
+            "workload": report.workload.map(JSONValue.string) ?? .null,
+            "hotNsPerDecision": round(report.hot), "coldNsPerDecision": round(report.cold),
+            "recordViewNsPer40Fields": round(report.recordView),
+            "byNameNsPerDecision": round(report.byName), "byNameFullNsPerDecision": round(report.byNameFull),
             "ledgerCompileNsPerSubject": round(report.ledgerCompile),
             "policyCompileMs": round(report.policyCompileMs, 3),
             "bytesPerSubject": .number(String(report.bytesPerSubject)),
             "allocationsPerDecision": report.allocationsPerDecision.map { round($0, 3) } ?? .null,
+            "byNameAllocationsPerDecision": report.byNameAllocationsPerDecision.map { round($0, 3) } ?? .null,
+            "peakResidentBytes": report.peakResidentBytes.map { .number(String($0)) } ?? .null,
+            "sampled": .number(String(report.sampled)), "agreement": round(report.agreement, 6),
             "allowed": .number(String(report.allowed)), "denied": .number(String(report.denied)),
             "checksum": .string(report.checksum),
         ]
+        object.members.removeAll { $0.value == .null && ($0.key == "seed" || $0.key == "workload") }
         return JSONValue.object(object).serialized()
     }
 
     static func text(_ report: Report) -> String {
         func format(_ value: Double) -> String { String(format: "%.1f", value) }
+        func allocations(_ value: Double?) -> String {
+            value.map { String(format: "%.3f", $0) } ?? "not measured on this platform"
+        }
+        let source = report.workload.map { "workload \($0)" } ?? "seed \(report.seed ?? 0)"
+        let memory = report.peakResidentBytes.map { String(format: "%.1f MB", Double($0) / 1e6) } ?? "not measured"
         return """
-            consent bench — \(report.subjects) subjects, \(report.queries) questions, seed \(report.seed)
-              hot decision              \(format(report.hot)) ns
-              cold decision             \(format(report.cold)) ns  (subject looked up among \(report.subjects))
-              record view (40 fields)   \(format(report.recordView)) ns
-              ledger compile            \(format(report.ledgerCompile)) ns per subject
-              policy compile            \(String(format: "%.3f", report.policyCompileMs)) ms
-              compiled state            \(report.bytesPerSubject) bytes per subject
-              allocations per decision  \(report.allocationsPerDecision.map { String(format: "%.3f", $0) } ?? "not measured on this platform")
-              decisions                 \(report.allowed) allowed, \(report.denied) denied
-              checksum                  \(report.checksum)
+            consent bench — \(report.subjects) subjects, \(report.queries) questions, \(source)
+              by name → CompiledDecision  \(format(report.byName)) ns  (strings in, questions in stream order)
+              by name → Decision          \(format(report.byNameFull)) ns  (with the grant id)
+              hot decision                \(format(report.hot)) ns  (subject and names resolved)
+              cold decision               \(format(report.cold)) ns  (subject looked up among \(report.subjects))
+              record view (\(report.fields) fields)    \(format(report.recordView)) ns
+              ledger compile              \(format(report.ledgerCompile)) ns per subject
+              policy compile              \(String(format: "%.3f", report.policyCompileMs)) ms
+              compiled state              \(report.bytesPerSubject) bytes per subject
+              allocations per decision    \(allocations(report.allocationsPerDecision)) (by name: \(allocations(report.byNameAllocationsPerDecision)))
+              peak resident memory        \(memory)
+              agreement with reference    \(report.agreement == 1 ? "all" : String(format: "%.6f of", report.agreement)) \(report.sampled) sampled questions
+              decisions                   \(report.allowed) allowed, \(report.denied) denied
+              checksum                    \(report.checksum)
             """
     }
 

@@ -25,6 +25,8 @@ public struct CompiledPolicy: Sendable {
     let fieldIndex: NameTable<FieldID>
     let recipientIndex: NameTable<RecipientID>
     let destinationIndex: NameTable<Destination>
+    /// ``Channel/knownChannels`` by name.
+    let channelIndex = NameTable(Channel.knownChannels)
     /// Names by index, to turn a resolved question back into names.
     let recipientNames: [RecipientID]
     let destinationNames: [Destination]
@@ -154,16 +156,25 @@ public struct CompiledPolicy: Sendable {
 
     /// Resolves a question's names to indices once, so that it can be asked of many subjects or many times.
     public func compile(_ question: ConsentQuestion) -> CompiledQuestion {
+        compile(
+            purpose: question.purpose, field: question.field, at: question.instant, recipient: question.recipient,
+            destination: question.destination, channel: question.channel)
+    }
+
+    /// Resolves a question's names, given one by one, to indices: each name is one hash of its UTF-8 bytes and,
+    /// typically, one comparison of bytes in the tables built when the policy was compiled.
+    @inline(__always)
+    public func compile(
+        purpose: PurposeID, field: FieldID, at instant: Date, recipient: RecipientID? = nil,
+        destination: Destination? = nil, channel: Channel? = nil
+    ) -> CompiledQuestion {
         CompiledQuestion(
-            purpose: purposeIndex[question.purpose] ?? CompiledQuestion.unknown,
-            field: fieldIndex[question.field] ?? CompiledQuestion.unknown, at: question.instant,
-            recipient: question.recipient.map { recipientIndex[$0] ?? CompiledQuestion.unknown }
+            purpose: purposeIndex[purpose] ?? CompiledQuestion.unknown,
+            field: fieldIndex[field] ?? CompiledQuestion.unknown, at: instant,
+            recipient: recipient.map { recipientIndex[$0] ?? CompiledQuestion.unknown } ?? CompiledQuestion.none,
+            destination: destination.map { destinationIndex[$0] ?? CompiledQuestion.unknown }
                 ?? CompiledQuestion.none,
-            destination: question.destination.map { destinationIndex[$0] ?? CompiledQuestion.unknown }
-                ?? CompiledQuestion.none,
-            channel: question.channel.map { channel in
-                Channel.knownChannels.firstIndex(of: channel).map(Int32.init) ?? CompiledQuestion.unknown
-            } ?? CompiledQuestion.none)
+            channel: channel.map { channelIndex[$0] ?? CompiledQuestion.unknown } ?? CompiledQuestion.none)
     }
 
     /// The fields a grant covers, by field and by category: the set itself when the policy has at most 64 fields,

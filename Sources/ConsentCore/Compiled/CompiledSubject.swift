@@ -1,13 +1,19 @@
-/// Where one subject's compiled state lives in the engine's flat arrays: 24 bytes.
+/// Where one subject's compiled state lives in the engine's flat arrays: 32 bytes, so that a slot never straddles
+/// two cache lines.
 struct SubjectSlot: Sendable {
     var factsStart: Int32 = 0
     var grantStart: Int32 = 0
     var toggleStart: Int32 = 0
     var referenceStart: Int32 = 0
+    /// Where the subject's grant ids start in the engine's `grantIDs`, one per grant in ledger order, so that a
+    /// decision names its grant without reading the ledger.
+    var grantIDStart: Int32 = 0
     /// 0 means "no facts known" (the shared unknown version).
     var factsCount: UInt16 = 0
     var grantCount: UInt16 = 0
     var toggleCount: UInt16 = 0
+    /// The number of grant ids from `grantIDStart`.
+    var grantIDCount: UInt16 = 0
     var flags: Flags = []
 
     /// How a subject is decided.

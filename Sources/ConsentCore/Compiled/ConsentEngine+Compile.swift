@@ -10,6 +10,7 @@ extension ConsentEngine {
         slot.grantStart = Int32(grants.count)
         slot.toggleStart = Int32(toggles.count)
         slot.referenceStart = Int32(references.count)
+        slot.grantIDStart = Int32(grantIDs.count)
         let wordsStart = words.count
         let noFacts = SubjectFacts()
         var current = record.initialFacts
@@ -37,6 +38,7 @@ extension ConsentEngine {
                 addToggle(at, key: UInt16(index), kind: .channel, on: on)
             case .grant(let grant):
                 compile(grant, ordinal: ordinal, in: record, slot: slot)
+                grantIDs.append(grant.id)
                 ordinal += 1
             case .withdraw, .link, .objection, .objectionRejected, .customer, .reviewRequested:
                 break
@@ -66,6 +68,7 @@ extension ConsentEngine {
             toggles.removeLast(toggleCount)
             toggleTimes.removeLast(toggleCount)
             references.removeLast(referenceCount)
+            grantIDs.removeLast(ordinal)
             // The regimes' layout takes what PIPL's cannot hold; a subject too large for either (more than 65,535
             // grants, or a regime that does not fit) is decided by the reference evaluator.
             words.removeLast(words.count - wordsStart)
@@ -82,6 +85,7 @@ extension ConsentEngine {
         slot.factsCount = UInt16(factsCount)
         slot.grantCount = UInt16(grantCount)
         slot.toggleCount = UInt16(toggleCount)
+        slot.grantIDCount = UInt16(ordinal)
         return slot
     }
 

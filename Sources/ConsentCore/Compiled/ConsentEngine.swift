@@ -38,6 +38,9 @@ public struct ConsentEngine: Sendable {
     /// Field sets of grants, for policies of more than 64 fields.
     var words: [UInt64] = []
     var references: [Int32] = []
+    /// Every PIPL-layout subject's grant ids, in ledger order from its slot's `grantIDStart`: a decision names its
+    /// grant from here, with no walk of the ledger.
+    var grantIDs: [GrantID] = []
     /// Entries no slot refers to any more, reclaimed by compaction.
     var garbage = 0
     /// The majority threshold of each birth date seen, worked out once.
@@ -126,7 +129,8 @@ public struct ConsentEngine: Sendable {
         recompile(subject)
     }
 
-    /// The id of the grant a decision relied on, looked up in the ledger, or `nil`.
+    /// The id of the grant a decision relied on, or `nil`: kept beside the compiled state, so naming it reads no
+    /// ledger.
     public func grantID(of decision: CompiledDecision) -> GrantID? {
         // A decision from another engine may name a slot this one does not have.
         guard decision.citesGrant, decision.subject >= 0, Int(decision.subject) < subjectIDs.count else { return nil }
@@ -135,9 +139,13 @@ public struct ConsentEngine: Sendable {
             let ids = regimeSubjects[Int(slot.factsStart)].grantIDs
             return Int(decision.grantOrdinal) < ids.count ? ids[Int(decision.grantOrdinal)] : nil
         }
-        guard let record = ledger.record(for: subjectIDs[Int(decision.subject)]) else { return nil }
-        let grants = record.grants
-        return Int(decision.grantOrdinal) < grants.count ? grants[Int(decision.grantOrdinal)].id : nil
+        if slot.flags.contains(.usesReference) {
+            guard let record = ledger.record(for: subjectIDs[Int(decision.subject)]) else { return nil }
+            let grants = record.grants
+            return Int(decision.grantOrdinal) < grants.count ? grants[Int(decision.grantOrdinal)].id : nil
+        }
+        guard decision.grantOrdinal < slot.grantIDCount else { return nil }
+        return grantIDs[Int(slot.grantIDStart) + Int(decision.grantOrdinal)]
     }
 
     /// The decision with its names: the value ``ReferenceEvaluator`` returns.
@@ -169,9 +177,10 @@ public struct ConsentEngine: Sendable {
     /// the heap storage of ids longer than 15 bytes.
     public var compiledStateBytes: Int {
         func bytes<T>(_ array: [T]) -> Int { array.capacity * MemoryLayout<T>.stride }
+        let longGrantIDs = grantIDs.reduce(0) { $0 + ($1.rawValue.utf8.count > 15 ? $1.rawValue.utf8.count + 32 : 0) }
         let longIDs = subjectIDs.reduce(0) { $0 + ($1.rawValue.utf8.count > 15 ? $1.rawValue.utf8.count + 32 : 0) }
         return bytes(subjectIDs) + longIDs + bytes(slots) + bytes(facts) + bytes(grants) + bytes(toggleTimes)
-            + bytes(toggles) + bytes(words) + bytes(references) + table.capacityBytes
+            + bytes(toggles) + bytes(words) + bytes(references) + bytes(grantIDs) + longGrantIDs + table.capacityBytes
             + regimeSubjects.reduce(0) { $0 + $1.bytes }
     }
 
@@ -183,7 +192,7 @@ public struct ConsentEngine: Sendable {
         var slot = compile(record)
         if let existing {
             let old = slots[Int(existing)]
-            garbage += Int(old.factsCount) + Int(old.grantCount) + Int(old.toggleCount)
+            garbage += Int(old.factsCount) + Int(old.grantCount) + Int(old.toggleCount) + Int(old.grantIDCount)
             if old.flags.contains(.regimes) {
                 // The subject keeps its place among the regime subjects; the place its new state was written to is
                 // freed for the next subject compiled (or, for a subject back in the PIPL layout, its old place).
@@ -201,7 +210,7 @@ public struct ConsentEngine: Sendable {
             table.insert(subject, slot: Int32(slots.count), ids: subjectIDs)
             slots.append(slot)
         }
-        if garbage > 1024 && garbage * 2 > facts.count + grants.count + toggles.count { compact() }
+        if garbage > 1024 && garbage * 2 > facts.count + grants.count + toggles.count + grantIDs.count { compact() }
     }
 
     /// Releases a regime subject's place for reuse.
@@ -218,6 +227,7 @@ public struct ConsentEngine: Sendable {
         var newToggles: [Toggle] = []
         var newWords: [UInt64] = []
         var newReferences: [Int32] = []
+        var newGrantIDs: [GrantID] = []
         newGrants.reserveCapacity(grants.count - garbage / 2)
         let wide = compiled.wordsPerSet > 1
         for index in slots.indices.dropFirst() {
@@ -243,10 +253,14 @@ public struct ConsentEngine: Sendable {
             let toggleRange = Int(slot.toggleStart)..<Int(slot.toggleStart) + Int(slot.toggleCount)
             newToggles.append(contentsOf: toggles[toggleRange])
             newTimes.append(contentsOf: toggleTimes[toggleRange])
+            let grantIDStart = newGrantIDs.count
+            newGrantIDs.append(
+                contentsOf: grantIDs[Int(slot.grantIDStart)..<Int(slot.grantIDStart) + Int(slot.grantIDCount)])
             slot.factsStart = Int32(factsStart)
             slot.grantStart = Int32(grantStart)
             slot.toggleStart = Int32(toggleStart)
             slot.referenceStart = Int32(referenceStart)
+            slot.grantIDStart = Int32(grantIDStart)
             slots[index] = slot
         }
         facts = newFacts
@@ -255,6 +269,7 @@ public struct ConsentEngine: Sendable {
         toggles = newToggles
         words = newWords
         references = newReferences
+        grantIDs = newGrantIDs
         garbage = 0
     }
 
@@ -288,5 +303,6 @@ public struct ConsentEngine: Sendable {
         toggles = trimmed(toggles)
         words = trimmed(words)
         references = trimmed(references)
+        grantIDs = trimmed(grantIDs)
     }
 }

@@ -6,7 +6,7 @@ public struct Regime: Sendable, Hashable, CustomStringConvertible {
     /// The regime's id in files: `PIPL`, `GDPR`, `GDPR-FR`, `CCPA`, `LGPD`, `PDPA-TH`.
     public var name: String { profile.id }
     /// Everything a decision looks up for this regime.
-    public let profile: RegimeProfile
+    public var profile: RegimeProfile { storage.profile }
     /// The default time zone for computing ages under a policy written for this regime.
     public var defaultTimeZone: String { profile.age.zone ?? "Asia/Shanghai" }
     /// The default age below which a subject is a minor under a policy written for this regime.
@@ -20,10 +20,26 @@ public struct Regime: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The profile's time zone, resolved once (`nil` when the profile leaves it to the policy).
-    package let timeZone: TimeZone?
+    package var timeZone: TimeZone? { storage.timeZone }
 
     /// The overlay a user wrote this regime from, or `nil` for a built-in or one made from a profile directly.
-    public let overlay: RegimeOverlay?
+    public var overlay: RegimeOverlay? { storage.overlay }
+
+    /// The regime's parts, shared by every copy: a profile holds dozens of strings, sets and arrays, and a regime is
+    /// copied into every ``Decision``, so a copy must cost one reference count, not one per part.
+    private final class Storage: Sendable {
+        let profile: RegimeProfile
+        let overlay: RegimeOverlay?
+        let timeZone: TimeZone?
+
+        init(profile: RegimeProfile, overlay: RegimeOverlay?) {
+            self.profile = profile
+            self.overlay = overlay
+            self.timeZone = profile.age.zone.flatMap(TimeZone.init(identifier:))
+        }
+    }
+
+    private let storage: Storage
 
     /// A regime with this profile.
     public init(profile: RegimeProfile) {
@@ -31,9 +47,7 @@ public struct Regime: Sendable, Hashable, CustomStringConvertible {
     }
 
     init(profile: RegimeProfile, overlay: RegimeOverlay?) {
-        self.profile = profile
-        self.overlay = overlay
-        self.timeZone = profile.age.zone.flatMap(TimeZone.init(identifier:))
+        storage = Storage(profile: profile, overlay: overlay)
     }
 
     /// The built-in regime named `name` (`PIPL`, `GDPR`, `GDPR-<country>`, `CCPA`, `LGPD`, `PDPA-TH`), or `nil`.
@@ -46,7 +60,9 @@ public struct Regime: Sendable, Hashable, CustomStringConvertible {
     public var description: String { name }
 
     /// Regimes are identified by id: two regimes with the same id are the same regime.
-    public static func == (lhs: Regime, rhs: Regime) -> Bool { lhs.profile.id == rhs.profile.id }
+    public static func == (lhs: Regime, rhs: Regime) -> Bool {
+        lhs.storage === rhs.storage || lhs.profile.id == rhs.profile.id
+    }
     public func hash(into hasher: inout Hasher) { hasher.combine(profile.id) }
 
     // MARK: Built-in regimes
