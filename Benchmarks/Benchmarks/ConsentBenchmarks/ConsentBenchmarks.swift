@@ -56,6 +56,39 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
+    // By name: strings in, questions in stream order among 10,000 subjects — what a service asks per request.
+    Benchmark("DecisionByName", configuration: .init(scalingFactor: .kilo)) { benchmark in
+        let engine = smallEngine
+        let questions = small.questions
+        benchmark.startMeasurement()
+        for index in benchmark.scaledIterations {
+            blackHole(engine.compiledDecision(for: questions[index % questions.count]))
+        }
+    }
+
+    Benchmark("DecisionByNameFull", configuration: .init(scalingFactor: .kilo)) { benchmark in
+        let engine = smallEngine
+        let questions = small.questions
+        benchmark.startMeasurement()
+        for index in benchmark.scaledIterations {
+            let decision = engine.decision(for: questions[index % questions.count])
+            blackHole(decision.grant)
+        }
+    }
+
+    Benchmark("DecisionsByNameBatch1000", configuration: .init(scalingFactor: .kilo)) { benchmark in
+        let engine = smallEngine
+        let batch = Array(small.questions.prefix(1_000))
+        var results: [CompiledDecision] = []
+        results.reserveCapacity(batch.count)
+        benchmark.startMeasurement()
+        // One batch of 1,000 per kilo-iteration; its two scratch arrays are the only allocations.
+        for _ in 0..<(benchmark.scaledIterations.count / 1_000) {
+            engine.decisions(for: batch, into: &results)
+            blackHole(results.count)
+        }
+    }
+
     Benchmark("ColdDecision1MSubjects", configuration: .init(scalingFactor: .kilo, maxDuration: .seconds(5))) {
         benchmark in
         let engine = largeEngine

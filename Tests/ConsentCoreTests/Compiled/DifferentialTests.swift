@@ -45,25 +45,39 @@ import _ConsentKitWorkload
             let engine = ConsentEngine(ledger: ledger)
             let incremental = try Self.builtEventByEvent(world, seed: seed)
             var random = SplitMix64(seed: seed ^ 0xC0FFEE)
+            var questions: [ConsentQuestion] = []
+            var byName: [CompiledDecision] = []
             for number in 0..<Self.questionsPerWorld {
                 let question = world.question(&random)
                 let expected = reference.decision(for: question)
                 let compiled = engine.decision(for: question)
                 let built = incremental.decision(for: question)
+                // Strings to the eight-byte decision, and its grant named from the compiled state.
+                let fast = incremental.compiledDecision(for: question)
+                let fastAgrees = fast.reason == expected.reason && incremental.grantID(of: fast) == expected.grant
+                questions.append(question)
+                byName.append(fast)
                 compared += 1
                 seen[expected.reason, default: 0] += 1
-                if compiled != expected || built != expected {
+                if compiled != expected || built != expected || !fastAgrees {
                     mismatches += 1
                     if mismatches <= 5 {
                         Issue.record(
                             """
                             seed \(seed) question \(number): reference \(expected), compiled \(compiled), \
-                            incremental \(built)
+                            incremental \(built), by name \(fast.reason) \(String(describing: incremental.grantID(of: fast)))
                             \(question)
                             \(reference.explanation(for: question))
                             """)
                     }
                 }
+            }
+            // The batch by name: grouped by subject inside, answered in the questions' order.
+            var batch: [CompiledDecision] = []
+            incremental.decisions(for: questions, into: &batch)
+            if batch != byName {
+                mismatches += 1
+                Issue.record("seed \(seed): the batch by name differs from the questions asked one by one")
             }
         }
         #expect(
