@@ -201,7 +201,8 @@ final class Captured {
         for key in [
             "subjects", "queries", "seed", "hotNsPerDecision", "coldNsPerDecision", "recordViewNsPer40Fields",
             "ledgerCompileNsPerSubject", "policyCompileMs", "bytesPerSubject", "allocationsPerDecision", "allowed",
-            "denied", "checksum",
+            "denied", "checksum", "byNameNsPerDecision", "byNameFullNsPerDecision", "byNameAllocationsPerDecision",
+            "peakResidentBytes", "agreement", "sampled", "fields",
         ] {
             #expect(object[key] != nil, "missing \(key)")
         }
@@ -245,6 +246,48 @@ final class Captured {
             #expect(exported["reason"] as? String == expected.reason.rawValue)
             #expect(exported["grant"] as? String == expected.grant?.rawValue)
         }
+    }
+
+    /// The exported workload read back with `--workload`: the same decisions (checksum), every figure, agreement 1;
+    /// then the workload's files broken one at a time.
+    @Test func aWorkloadOfYourOwnIsMeasuredWithTheSameFigures() throws {
+        let directory = scratch.url.appendingPathComponent("workload-\(UUID())").path
+        let exported = Captured(["bench", "--subjects", "120", "--queries", "1200", "--export", directory, "--json"])
+        #expect(exported.status == .success, "\(exported.err)")
+        let original = try #require(try JSONSerialization.jsonObject(with: Data(exported.out.utf8)) as? [String: Any])
+        let run = Captured(["bench", "--workload", directory, "--json"])
+        #expect(run.status == .success, "\(run.err)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(run.out.utf8)) as? [String: Any])
+        #expect(object["checksum"] as? String == original["checksum"] as? String)
+        #expect(object["agreement"] as? Double == 1 && object["sampled"] as? Int == 1200)
+        #expect(object["workload"] as? String == directory && object["seed"] == nil)
+        for key in ["byNameNsPerDecision", "byNameFullNsPerDecision", "hotNsPerDecision", "coldNsPerDecision"] {
+            #expect((object[key] as? Double ?? 0) > 0, "\(key)")
+        }
+        let text = Captured(["bench", "--workload", directory])
+        #expect(text.status == .success && text.out.contains("by name → Decision"))
+
+        // Options that belong to the generated workload, or to another measurement, are refused.
+        for extra in [["--seed", "3"], ["--export", directory], ["--views"], ["--log"], ["--tokens"]] {
+            #expect(Captured(["bench", "--workload", directory] + extra).status == .invalidInput, "\(extra)")
+        }
+        #expect(Captured(["bench", "--workload", ""]).status == .invalidInput)
+        #expect(Captured(["bench", "--workload", directory + "/nowhere"]).status == .invalidInput)
+
+        // A bad line in the question file is named with its line; an empty one is refused.
+        let queries = directory + "/queries.jsonl"
+        let lines = try String(contentsOfFile: queries, encoding: .utf8)
+        try (lines + "{\"subject\": \"c1\", \"purpose\": 7}\n").write(toFile: queries, atomically: true, encoding: .utf8)
+        let bad = Captured(["bench", "--workload", directory])
+        #expect(bad.status == .invalidInput)
+        #expect(bad.err.contains("queries.jsonl") && bad.err.contains("1201"), "\(bad.err)")
+        try "".write(toFile: queries, atomically: true, encoding: .utf8)
+        #expect(Captured(["bench", "--workload", directory]).status == .invalidInput)
+
+        // A named pipe nobody writes to reads as empty instead of blocking for ever.
+        try FileManager.default.removeItem(atPath: queries)
+        #expect(mkfifo(queries, 0o600) == 0)
+        #expect(Captured(["bench", "--workload", directory]).status == .invalidInput)
     }
 
     @Test(arguments: [["--subjects", "0"], ["--queries", "many"], ["--seed", "-1"], ["extra"]])

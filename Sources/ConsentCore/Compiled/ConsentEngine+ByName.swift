@@ -33,36 +33,42 @@ extension ConsentEngine {
     /// Decides a batch of questions by name, writing one decision per question into `results` in the questions'
     /// order (cleared first, capacity kept).
     ///
-    /// Questions are grouped by subject internally, so each subject's compiled state is read while it is in cache
-    /// however the batch is ordered: a service that gathers the questions of many requests decides them together.
-    /// The decisions are those of ``compiledDecision(for:)``, one by one.
+    /// Questions are grouped by subject internally, so each subject's compiled state is read once into cache
+    /// however the batch is ordered: a service that gathers the questions of many requests, or all the fields of
+    /// a record, decides them together. The decisions are those of ``compiledDecision(for:)``, one by one.
     ///
     /// - Complexity: O(*n* log *n*) for *n* questions, plus one decision each; one scratch allocation per batch.
-    public func decisions(for questions: some Collection<ConsentQuestion>, into results: inout [CompiledDecision]) {
+    public func decisions(for questions: [ConsentQuestion], into results: inout [CompiledDecision]) {
         results.removeAll(keepingCapacity: true)
         let count = questions.count
         guard count > 0 else { return }
         results.append(contentsOf: repeatElement(CompiledDecision(.noConsent), count: count))
         // Each question's subject slot in the upper half, its position in the lower: sorting the keys groups the
         // questions by subject and keeps each subject's questions in their order.
-        var order = [UInt64](repeating: 0, count: count)
-        var resolved = [CompiledQuestion]()
-        resolved.reserveCapacity(count)
-        subjectIDs.withUnsafeBufferPointer { ids in
-            order.withUnsafeMutableBufferPointer { order in
-                for (position, question) in questions.enumerated() {
-                    let slot = table.find(question.subject, in: ids) ?? 0
-                    order[position] = UInt64(UInt32(bitPattern: slot)) << 32 | UInt64(position)
-                    resolved.append(compiled.compile(question))
+        var order = [UInt64](unsafeUninitializedCapacity: count) { order, initialized in
+            subjectIDs.withUnsafeBufferPointer { ids in
+                questions.withUnsafeBufferPointer { questions in
+                    for position in 0..<count {
+                        let slot = table.find(questions[position].subject, in: ids) ?? 0
+                        order[position] = UInt64(UInt32(bitPattern: slot)) << 32 | UInt64(position)
+                    }
                 }
             }
+            initialized = count
         }
         order.sort()
-        results.withUnsafeMutableBufferPointer { results in
-            for key in order {
-                let position = Int(truncatingIfNeeded: key & 0xFFFF_FFFF)
-                let subject = SubjectHandle(slot: Int32(truncatingIfNeeded: key >> 32))
-                results[position] = decision(resolved[position], for: subject)
+        questions.withUnsafeBufferPointer { questions in
+            results.withUnsafeMutableBufferPointer { results in
+                for key in order {
+                    let position = Int(truncatingIfNeeded: key & 0xFFFF_FFFF)
+                    let question = questions[position]
+                    results[position] = decision(
+                        compiled.compile(
+                            purpose: question.purpose, field: question.field, at: question.instant,
+                            recipient: question.recipient, destination: question.destination,
+                            channel: question.channel),
+                        for: SubjectHandle(slot: Int32(truncatingIfNeeded: key >> 32)))
+                }
             }
         }
     }

@@ -16,8 +16,18 @@ extension ConsentEngine {
         var current = record.initialFacts
         if current != noFacts { facts.append(factsVersion(current, from: -.infinity)) }
         var ordinal = 0
+        // Everything the layout choice below needs, gathered in this one pass rather than by walking the entries
+        // again (or rebuilding the subject's grants) after it.
+        var manyReferences = false
+        var needsRegimes =
+            compiled.usesRegimesBeyondPIPL || record.initialFacts.regimes != nil || record.initialFacts.ageRange != nil
+            || record.initialFacts.emancipated != nil
+        // The withdrawals met so far: a grant compiled after one may still be reached by it (a withdrawal by
+        // purposes reaches grants given at the same instant, whatever their order in the ledger).
+        var withdrawals: [Withdrawal] = []
         for entry in record.entries {
             let event = entry.event
+            if event.needsRegimes { needsRegimes = true }
             switch event {
             case .subjectFacts(_, let change, let at):
                 if facts.count == Int(slot.factsStart) { facts.append(.unknown) }
@@ -37,10 +47,17 @@ extension ConsentEngine {
                 let on = if case .channelOptOut = event { true } else { false }
                 addToggle(at, key: UInt16(index), kind: .channel, on: on)
             case .grant(let grant):
-                compile(grant, ordinal: ordinal, in: record, slot: slot)
+                // A grant an identity link carried is dated at the link, but judged by when the person gave it:
+                // the regimes' layout keeps both instants.
+                if entry.derivation != nil { needsRegimes = true }
+                if grant.recipients.count > 255 || grant.destinations.count > 255 { manyReferences = true }
+                compile(grant, ordinal: ordinal, withdrawals: withdrawals, slot: slot)
                 grantIDs.append(grant.id)
                 ordinal += 1
-            case .withdraw, .link, .objection, .objectionRejected, .customer, .reviewRequested:
+            case .withdraw(let withdrawal):
+                withdraw(withdrawal, slot: slot)
+                withdrawals.append(withdrawal)
+            case .link, .objection, .objectionRejected, .customer, .reviewRequested:
                 break
             }
         }
@@ -49,16 +66,7 @@ extension ConsentEngine {
         let toggleCount = toggles.count - Int(slot.toggleStart)
         let referenceCount = references.count - Int(slot.referenceStart)
         let limit = Int(UInt16.max)
-        let manyReferences = record.grants.contains { $0.recipients.count > 255 || $0.destinations.count > 255 }
         // The PIPL layout implements PIPL v1; a subject the other regimes reach gets the regimes' layout.
-        let needsRegimes =
-            compiled.usesRegimesBeyondPIPL || record.initialFacts.regimes != nil || record.initialFacts.ageRange != nil
-            || record.initialFacts.emancipated != nil || record.entries.contains { $0.event.needsRegimes }
-            // A grant an identity link carried is dated at the link, but judged by when the person gave it: the
-            // regimes' layout keeps both instants.
-            || record.entries.contains { entry in
-                if case .grant = entry.event { entry.derivation != nil } else { false }
-            }
         if factsCount > limit || grantCount > limit || toggleCount > limit || referenceCount > limit || ordinal > limit
             || manyReferences || needsRegimes
         {
@@ -95,7 +103,9 @@ extension ConsentEngine {
     }
 
     /// Appends one grant slot per purpose the grant names (a purpose unknown to the policy can never be asked).
-    private mutating func compile(_ grant: ConsentGrant, ordinal: Int, in record: SubjectRecord, slot: SubjectSlot) {
+    private mutating func compile(
+        _ grant: ConsentGrant, ordinal: Int, withdrawals: [Withdrawal], slot: SubjectSlot
+    ) {
         let fields = compiled.fieldSet(of: grant, appendingTo: &words)
         let referenceOffset = references.count - Int(slot.referenceStart)
         references.append(contentsOf: grant.recipients.compactMap { compiled.recipientIndex[$0] })
@@ -114,7 +124,7 @@ extension ConsentEngine {
                 GrantSlot(
                     at: grant.at.timeIntervalSinceReferenceDate,
                     expiresAt: grant.expiresAt?.timeIntervalSinceReferenceDate ?? .infinity,
-                    withdrawnAt: withdrawal(of: grant, for: purpose, in: record), fields: fields,
+                    withdrawnAt: withdrawal(of: grant, for: purpose, among: withdrawals), fields: fields,
                     noticeVersion: Int32(clamping: grant.noticeVersion),
                     grantOrdinal: UInt16(truncatingIfNeeded: ordinal),
                     purpose: UInt16(index), referenceOffset: UInt16(truncatingIfNeeded: referenceOffset),
@@ -124,10 +134,31 @@ extension ConsentEngine {
         }
     }
 
+    /// Marks the grant slots compiled so far for this subject that `withdrawal` reaches, keeping each slot's
+    /// earliest withdrawal: one pass over the entries instead of one per grant slot.
+    private mutating func withdraw(_ withdrawal: Withdrawal, slot: SubjectSlot) {
+        let at = withdrawal.at.timeIntervalSinceReferenceDate
+        var purposes: [Int32] = []
+        if case .purposes(_, let named) = withdrawal.target {
+            purposes = named.compactMap { compiled.index(ofPurpose: $0) }
+        }
+        for index in Int(slot.grantStart)..<grants.count {
+            let grant = grants[index]
+            let reaches: Bool
+            switch withdrawal.target {
+            case .grant(let id):
+                reaches = grantIDs[Int(slot.grantIDStart) + Int(grant.grantOrdinal)] == id
+            case .purposes:
+                reaches = purposes.contains(Int32(grant.purpose)) && grant.at <= at
+            }
+            if reaches && at < grant.withdrawnAt { grants[index].withdrawnAt = at }
+        }
+    }
+
     /// The earliest withdrawal reaching `grant` for `purpose`: by its id, or by purpose at or after it was given.
-    func withdrawal(of grant: ConsentGrant, for purpose: PurposeID, in record: SubjectRecord) -> Double {
-        for entry in record.entries {
-            guard case .withdraw(let withdrawal) = entry.event else { continue }
+    /// `withdrawals` are the subject's, in ledger order.
+    func withdrawal(of grant: ConsentGrant, for purpose: PurposeID, among withdrawals: [Withdrawal]) -> Double {
+        for withdrawal in withdrawals {
             switch withdrawal.target {
             case .grant(let id) where id == grant.id:
                 return withdrawal.at.timeIntervalSinceReferenceDate

@@ -32,6 +32,9 @@ extension ConsentEngine {
         var references: [Int32] = []
         var words: [UInt64] = []
         var ids: [GrantID] = []
+        let withdrawals = entries.compactMap { entry in
+            if case .withdraw(let withdrawal) = entry.event { withdrawal } else { nil }
+        }
         for entry in entries {
             guard case .grant(let grant) = entry.event else { continue }
             guard ids.count < Int(UInt16.max) else { return nil }
@@ -51,7 +54,7 @@ extension ConsentEngine {
                     RegimeGrantSlot(
                         at: grant.at.timeIntervalSinceReferenceDate, givenAt: givenAt.timeIntervalSinceReferenceDate,
                         expiresAt: grant.expiresAt?.timeIntervalSinceReferenceDate ?? .infinity,
-                        withdrawnAt: withdrawal(of: grant, for: purpose, in: record), fields: fields,
+                        withdrawnAt: withdrawal(of: grant, for: purpose, among: withdrawals), fields: fields,
                         noticeVersion: Int32(clamping: grant.noticeVersion), referenceOffset: referenceOffset,
                         ordinal: ordinal, purpose: UInt16(purposeIndex), recipientCount: UInt16(recipientCount),
                         destinationCount: UInt16(destinationCount), attributes: grant.effectiveAttributes,

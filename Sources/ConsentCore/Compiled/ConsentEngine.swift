@@ -8,7 +8,11 @@ internal import Foundation
 /// var engine = ConsentEngine(ledger: ledger)
 /// try engine.append(.withdraw(Withdrawal(.grant("g1"), at: .now)))   // recompiles only that subject
 ///
-/// // Per request: look the subject up once, resolve the question's names once, then decide.
+/// // Per request, by name: strings in, eight bytes out, no allocation.
+/// let byName = engine.compiledDecision(
+///     subject: "c1", purpose: "marketing.email", field: "email", at: .now)
+///
+/// // Or look the subject up once and resolve the question's names once, then decide many times.
 /// let subject = engine.handle(for: "c1")
 /// let question = engine.compiled.compile(
 ///     ConsentQuestion(subject: "c1", purpose: "marketing.email", field: "email", at: .now))
@@ -16,8 +20,10 @@ internal import Foundation
 /// if decision.isAllowed { send() }
 /// ```
 ///
-/// The engine keeps the ledger it compiled as the source of truth: grant ids and explanations are produced from
-/// it lazily, by the reference evaluator, so they always agree with the decision. Appending an event recompiles
+/// By name, the subject id and every name resolve through hash tables built at compile time, comparing bytes.
+/// The engine keeps the ledger it compiled as the source of truth: explanations are produced from it lazily, by
+/// the reference evaluator, so they always agree with the decision; grant ids are kept beside the compiled state,
+/// so naming a grant reads no ledger. Appending an event recompiles
 /// that subject alone, writing its new state at the end of the arrays; compaction reclaims the old state once it
 /// outweighs the live state. An engine is a value: copies share storage until one is changed, so a copy handed
 /// to readers is never disturbed by a writer.

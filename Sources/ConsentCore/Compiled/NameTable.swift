@@ -3,7 +3,9 @@
 ///
 /// The names' UTF-8 bytes are kept back to back in one buffer; each bucket holds the upper half of the name's
 /// ``IdentifierHash`` as a fingerprint beside its index, so a lookup is one hash of the question's bytes, usually
-/// one bucket read, and one byte comparison — no `String` comparison, no bridging, no allocation. The table is at
+/// one bucket read, and one byte comparison — no `String` comparison, no bridging, no allocation for ASCII names.
+/// Names are compared as Swift compares text (canonically equivalent spellings alike), as the ledger and the
+/// reference evaluator compare them; non-ASCII text goes through Normalization Form C to get there. The table is at
 /// most half full, so an unknown name ends at an empty bucket after a probe or two.
 struct NameTable<ID: ConsentIdentifier>: Sendable {
     /// Every name's bytes, back to back.
@@ -23,9 +25,12 @@ struct NameTable<ID: ConsentIdentifier>: Sendable {
         while size < names.count * 2 { size *= 2 }
         var buckets = [UInt64](repeating: 0, count: size)
         for (index, name) in names.enumerated() {
-            bytes.append(contentsOf: name.rawValue.utf8)
+            // Kept and hashed in the form a lookup compares (see `IdentifierHash.withCanonicalBytes`).
+            let hash = IdentifierHash.withCanonicalBytes(of: name.rawValue, seed: Self.seed) { canonical, hash in
+                bytes.append(contentsOf: canonical)
+                return hash
+            }
             offsets.append(Int32(bytes.count))
-            let hash = IdentifierHash.withBytes(of: name.rawValue) { IdentifierHash.hash($0, seed: Self.seed) }
             var bucket = Int(truncatingIfNeeded: hash) & (size - 1)
             while buckets[bucket] != 0 { bucket = (bucket + 1) & (size - 1) }
             buckets[bucket] = (hash & 0xFFFF_FFFF_0000_0000) | UInt64(index + 1)
@@ -38,13 +43,12 @@ struct NameTable<ID: ConsentIdentifier>: Sendable {
     /// The index of `name`, or `nil`.
     @inline(__always)
     subscript(name: ID) -> Int32? {
-        IdentifierHash.withBytes(of: name.rawValue) { self[bytes: $0] }
+        IdentifierHash.withCanonicalBytes(of: name.rawValue, seed: Self.seed) { self.find($0, hash: $1) }
     }
 
-    /// The index of the name spelled by `query`, or `nil`.
+    /// The index of the name whose canonical bytes are `query`, or `nil`.
     @inline(__always)
-    subscript(bytes query: UnsafeRawBufferPointer) -> Int32? {
-        let hash = IdentifierHash.hash(query, seed: Self.seed)
+    private func find(_ query: UnsafeRawBufferPointer, hash: UInt64) -> Int32? {
         let fingerprint = hash & 0xFFFF_FFFF_0000_0000
         return buckets.withUnsafeBufferPointer { buckets in
             offsets.withUnsafeBufferPointer { offsets in

@@ -17,7 +17,8 @@ struct SubjectTable: Sendable {
 
     @inline(__always)
     private func hash(_ subject: SubjectID) -> UInt64 {
-        IdentifierHash.withBytes(of: subject.rawValue) { IdentifierHash.hash($0, seed: seed) }
+        // Canonically equivalent ids hash alike, as `==` below (and the ledger's dictionary) treats them alike.
+        IdentifierHash.withCanonicalBytes(of: subject.rawValue, seed: seed) { $1 }
     }
 
     @inline(__always)

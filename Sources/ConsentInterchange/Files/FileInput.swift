@@ -13,9 +13,15 @@ package enum FileInput {
     ///   permission, an I/O error), with ``ConsentKitError/systemError`` set; ``ConsentKitError/Code/invalidValue``
     ///   when it holds more than `maximumBytes`.
     package static func read(_ path: String, maximumBytes: Int = defaultMaximumBytes) throws(ConsentKitError) -> Data {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        // Opened without blocking: a named pipe no process writes to would otherwise block `open` for ever. Reads
+        // then block again, so a pipe whose writer is slow is read whole; one with no writer reads as empty.
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard descriptor >= 0 else { throw failure("cannot open", path, errno) }
         defer { close(descriptor) }
+        let flags = fcntl(descriptor, F_GETFL)
+        guard flags >= 0, fcntl(descriptor, F_SETFL, flags & ~O_NONBLOCK) == 0 else {
+            throw failure("cannot read", path, errno)
+        }
         var info = stat()
         guard fstat(descriptor, &info) == 0 else { throw failure("cannot read", path, errno) }
         guard info.st_mode & S_IFMT != S_IFDIR else {

@@ -101,6 +101,38 @@ import Testing
         }
     }
 
+    /// `String ==`, and so the ledger and the reference, treat canonically equivalent spellings as one identifier:
+    /// the tables must too, or an erasure recorded under one spelling would not stop a question asked under the
+    /// other (a deny turned into an allow).
+    @Test func canonicallyEquivalentSpellingsAreOneIdentifier() throws {
+        let policy = try Policy(
+            fields: [FieldDefinition("café", category: "contact.email", type: .string)],
+            purposes: [Purpose("KYC.check", basis: .contract, fields: ["café"])])
+        let at = Date(timeIntervalSince1970: 1_800_000_000)
+        var engine = ConsentEngine(ledger: ConsentLedger(policy: policy))
+        try engine.declare("Kx1", facts: SubjectFacts())
+        // Erased and restricted under the other spellings: KELVIN SIGN for K, a combining acute for é.
+        try engine.append(.erase("\u{212A}x1", at: at.addingTimeInterval(-60)))
+        try engine.append(.restrict("Kx1", "\u{212A}YC.check", at: at.addingTimeInterval(-30)))
+        #expect(engine.subjectCount == 1)
+        for subject in ["Kx1", "\u{212A}x1"] {
+            for purpose in ["KYC.check", "\u{212A}YC.check"] {
+                for field in ["café", "cafe\u{301}"] {
+                    let question = ConsentQuestion(
+                        subject: SubjectID(subject), purpose: PurposeID(purpose), field: FieldID(field), at: at)
+                    let expected = ReferenceEvaluator(ledger: engine.ledger).decision(for: question)
+                    #expect(expected.reason == .erased)
+                    #expect(engine.compiledDecision(for: question).reason == expected.reason, "\(question)")
+                    #expect(engine.decision(for: question) == expected)
+                    #expect(ConsentEngine(ledger: engine.ledger).compiledDecision(for: question).reason == .erased)
+                }
+            }
+        }
+        #expect(engine.handle(for: "\u{212A}x1") == engine.handle(for: "Kx1"))
+        #expect(engine.compiled.index(ofPurpose: "\u{212A}YC.check") == 0)
+        #expect(engine.compiled.index(ofField: "cafe\u{301}") == 0)
+    }
+
     @Test func grantsAreNamedFromTheCompiledStateThroughAppendsAndCompaction() throws {
         let policy = try TestSupport.retailPolicy()
         var engine = ConsentEngine(
