@@ -54,7 +54,7 @@ struct FactsVersion: Sendable {
     var birthIsKnown: Bool { flags.contains(.birthKnown) }
 }
 
-/// One grant for one of its purposes, with everything step 6 needs and its lifetime precomputed: 48 bytes.
+/// One grant for one of its purposes, with everything step 6 needs and its lifetime precomputed: 40 bytes.
 struct GrantSlot: Sendable {
     /// Instants as seconds since the reference date, compared exactly as `Date` compares.
     var at: Double
@@ -63,16 +63,22 @@ struct GrantSlot: Sendable {
     var withdrawnAt: Double
     /// The covered fields when the policy has at most 64; otherwise the offset of the set in the engine's words.
     var fields: UInt64
-    var noticeVersion: Int32
-    /// The grant's position among the subject's grants in the ledger, for naming it lazily.
+    /// The grant's position among the subject's grants in the ledger, for naming it.
     var grantOrdinal: UInt16
     var purpose: UInt16
     /// Recipients, then destinations, from the subject's reference start.
     var referenceOffset: UInt16
-    var recipientCount: UInt8
-    var destinationCount: UInt8
+    /// The number of recipients in the low four bits, of destinations in the high four: a grant naming more than
+    /// 15 of either goes to the regimes' layout, which counts them in 16 bits.
+    var referenceCounts: UInt8
     /// The grant's kind (``ConsentKind/rank``, 0–2) in the low two bits, then the flags.
     var flags: Flags
+
+    /// The most recipients (or destinations) a slot of this layout holds.
+    static let maximumReferences = 15
+
+    var recipientCount: Int { Int(referenceCounts & 0xF) }
+    var destinationCount: Int { Int(referenceCounts &>> 4) }
 
     /// The grant's kind and flags in one byte.
     struct Flags: OptionSet, Sendable {
@@ -85,6 +91,9 @@ struct GrantSlot: Sendable {
         static let namesRecipients = Flags(rawValue: 1 << 3)
         /// The grant names its destinations: a destination it does not name is not covered.
         static let namesDestinations = Flags(rawValue: 1 << 4)
+        /// The grant was given under an older notice than this purpose's consent version (step 6's re-consent
+        /// check, worked out when the slot is compiled: the policy cannot change under an engine).
+        static let staleNotice = Flags(rawValue: 1 << 5)
 
         /// Flags of a grant of this kind (its rank, 0–2), with no flag set yet.
         init(kindRank: UInt8) { rawValue = kindRank & Self.kindBits }

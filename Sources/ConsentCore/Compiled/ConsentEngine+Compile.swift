@@ -50,7 +50,11 @@ extension ConsentEngine {
                 // A grant an identity link carried is dated at the link, but judged by when the person gave it:
                 // the regimes' layout keeps both instants.
                 if entry.derivation != nil { needsRegimes = true }
-                if grant.recipients.count > 255 || grant.destinations.count > 255 { manyReferences = true }
+                if grant.recipients.count > GrantSlot.maximumReferences
+                    || grant.destinations.count > GrantSlot.maximumReferences
+                {
+                    manyReferences = true
+                }
                 compile(grant, ordinal: ordinal, withdrawals: withdrawals, slot: slot)
                 grantIDs.append(grant.id)
                 ordinal += 1
@@ -120,16 +124,18 @@ extension ConsentEngine {
         if !grant.destinations.isEmpty { flags.insert(.namesDestinations) }
         for purpose in grant.purposes {
             guard let index = compiled.index(ofPurpose: purpose) else { continue }
+            var flags = flags
+            if Int32(clamping: grant.noticeVersion) < compiled.tables.purposes[Int(index)].consentVersion {
+                flags.insert(.staleNotice)
+            }
             grants.append(
                 GrantSlot(
                     at: grant.at.timeIntervalSinceReferenceDate,
                     expiresAt: grant.expiresAt?.timeIntervalSinceReferenceDate ?? .infinity,
                     withdrawnAt: withdrawal(of: grant, for: purpose, among: withdrawals), fields: fields,
-                    noticeVersion: Int32(clamping: grant.noticeVersion),
                     grantOrdinal: UInt16(truncatingIfNeeded: ordinal),
                     purpose: UInt16(index), referenceOffset: UInt16(truncatingIfNeeded: referenceOffset),
-                    recipientCount: UInt8(clamping: recipientCount),
-                    destinationCount: UInt8(clamping: destinationCount),
+                    referenceCounts: UInt8(min(recipientCount, 15) | min(destinationCount, 15) << 4),
                     flags: flags))
         }
     }

@@ -285,8 +285,7 @@ public struct ConsentEngine: Sendable {
         for grant in grants[Int(slot.grantStart)..<Int(slot.grantStart) + Int(slot.grantCount)] {
             end = max(
                 end,
-                Int(slot.referenceStart) + Int(grant.referenceOffset) + Int(grant.recipientCount)
-                    + Int(grant.destinationCount))
+                Int(slot.referenceStart) + Int(grant.referenceOffset) + grant.recipientCount + grant.destinationCount)
         }
         return end
     }

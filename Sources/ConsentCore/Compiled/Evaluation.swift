@@ -228,14 +228,14 @@ struct Evaluation {
             let references = Int(slot.referenceStart) &+ Int(grant.referenceOffset)
             if let grantor = grantorFailure(grant, known) {
                 (level, reason) = (1, grantor)
-            } else if grant.noticeVersion < purpose.consentVersion {
+            } else if grant.flags.contains(.staleNotice) {
                 (level, reason) = (2, .reconsentRequired)
             } else if question.recipient >= 0 && grant.flags.contains(.namesRecipients)
-                && !contains(references, Int(grant.recipientCount), question.recipient)
+                && !contains(references, grant.recipientCount, question.recipient)
             {
                 (level, reason) = (3, .recipientNotCovered)
             } else if question.destination >= 0 && grant.flags.contains(.namesDestinations)
-                && !contains(references &+ Int(grant.recipientCount), Int(grant.destinationCount), question.destination)
+                && !contains(references &+ grant.recipientCount, grant.destinationCount, question.destination)
             {
                 (level, reason) = (3, .destinationNotCovered)
             } else if grant.kind < required {
@@ -293,7 +293,7 @@ struct Evaluation {
                 guard Int32(grant.purpose) == purposeIndex, instant < grant.expiresAt, instant < grant.withdrawnAt
                 else { continue }
                 if grantorFailure(grant, known) != nil { continue }
-                if grant.noticeVersion < purpose.consentVersion { continue }
+                if grant.flags.contains(.staleNotice) { continue }
                 let fields = wide ? words[Int(grant.fields) &+ word] : grant.fields
                 allowedWord |=
                     fields

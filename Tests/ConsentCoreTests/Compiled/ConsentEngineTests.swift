@@ -126,6 +126,28 @@ import _ConsentKitWorkload
         #expect(allowed.indices == [try #require(engine.compiled.index(ofField: "name"))])
     }
 
+    /// The PIPL layout counts a grant's recipients and destinations in four bits each: 15 stay there, 16 move the
+    /// subject to the regimes' layout; both decide as the reference, the named recipient first, middle and last.
+    @Test func grantsNamingFifteenOrSixteenRecipientsDecideAsTheReference() throws {
+        for count in [15, 16] {
+            var ledger = ConsentLedger(policy: policy)
+            let named = (0..<(count - 1)).map { RecipientID("r\($0)") } + ["star-airlines"]
+            try ledger.append(
+                .grant(
+                    ConsentGrant(
+                        GrantID("g\(count)"), subject: "c1", purposes: ["partner.coalition"], fields: ["name"],
+                        kind: .separate, at: try instant("2026-01-01T00:00:00Z"), recipients: named.reversed())))
+            let engine = ConsentEngine(ledger: ledger)
+            let reference = ReferenceEvaluator(ledger: ledger)
+            #expect(engine.referenceDecidedSubjects == 0)
+            for recipient: RecipientID? in ["star-airlines", "acme-bank", nil, "r0", "unknown"] {
+                let ask = try question("c1", "partner.coalition", "name", "2026-02-01T00:00:00Z", recipient: recipient)
+                #expect(engine.decision(for: ask) == reference.decision(for: ask), "\(count) \(String(describing: recipient))")
+                #expect(engine.compiledDecision(for: ask).reason == reference.decision(for: ask).reason)
+            }
+        }
+    }
+
     @Test func policiesOfMoreThan64FieldsUseWideSets() throws {
         let fields = (0..<130).map { FieldDefinition(FieldID("f\($0)"), category: "contact", type: .string) }
         let wide = try Policy(fields: fields, purposes: [Purpose("p", basis: .consent, categories: ["contact"])])
