@@ -277,7 +277,8 @@ final class Captured {
         // A bad line in the question file is named with its line; an empty one is refused.
         let queries = directory + "/queries.jsonl"
         let lines = try String(contentsOfFile: queries, encoding: .utf8)
-        try (lines + "{\"subject\": \"c1\", \"purpose\": 7}\n").write(toFile: queries, atomically: true, encoding: .utf8)
+        try (lines + "{\"subject\": \"c1\", \"purpose\": 7}\n").write(
+            toFile: queries, atomically: true, encoding: .utf8)
         let bad = Captured(["bench", "--workload", directory])
         #expect(bad.status == .invalidInput)
         #expect(bad.err.contains("queries.jsonl") && bad.err.contains("1201"), "\(bad.err)")

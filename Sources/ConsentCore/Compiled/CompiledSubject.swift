@@ -1,5 +1,4 @@
-/// Where one subject's compiled state lives in the engine's flat arrays: 32 bytes, so that a slot never straddles
-/// two cache lines.
+/// Where one subject's compiled state lives in the engine's flat arrays: 32 bytes.
 struct SubjectSlot: Sendable {
     var factsStart: Int32 = 0
     var grantStart: Int32 = 0

@@ -2,7 +2,9 @@ public import Foundation
 
 extension ConsentEngine {
     /// The decision for a question given by name, in the compiled engine's eight-byte form: the subject's id looked
-    /// up in the engine's table and each name in the compiled policy's tables, with no allocation and no lock.
+    /// up in the engine's table and each name in the compiled policy's tables, with no lock and, for ASCII ids and
+    /// names, no allocation (other text is compared in Normalization Form C, as `String ==` compares it; a subject
+    /// too large for either compiled layout is decided by the reference evaluator, which allocates).
     ///
     /// This is the call for a service whose request carries a customer id, a purpose and a field as strings.
     /// ``grantID(of:)`` names the grant a consent allow relied on (read from the compiled state, not the ledger);
@@ -37,7 +39,8 @@ extension ConsentEngine {
     /// however the batch is ordered: a service that gathers the questions of many requests, or all the fields of
     /// a record, decides them together. The decisions are those of ``compiledDecision(for:)``, one by one.
     ///
-    /// - Complexity: O(*n* log *n*) for *n* questions, plus one decision each; one scratch allocation per batch.
+    /// - Complexity: O(*n* log *n*) for *n* questions, plus one decision each; a scratch array (and the sort's
+    ///   buffer) per batch, none per question.
     public func decisions(for questions: [ConsentQuestion], into results: inout [CompiledDecision]) {
         results.removeAll(keepingCapacity: true)
         let count = questions.count

@@ -119,7 +119,8 @@ enum IdentifierHash {
         guard count > 0, let left = lhs.baseAddress, let right = rhs.baseAddress else { return true }
         if count < 4 {
             for offset in 0..<count
-            where left.load(fromByteOffset: offset, as: UInt8.self) != right.load(fromByteOffset: offset, as: UInt8.self)
+            where left.load(fromByteOffset: offset, as: UInt8.self)
+                != right.load(fromByteOffset: offset, as: UInt8.self)
             {
                 return false
             }

@@ -10,8 +10,13 @@ import Testing
     /// length, or one byte in the middle: what a table comparing hashes or prefixes would confuse.
     static let awkwardNames: [String] = {
         var names: [String] = []
-        for length in 1...40 { names.append(String((0..<length).map { index in "abcdefghij".randomElementOrFirst(index) })) }
-        names += ["a.b", "a.c", "ab.", "营销.短信", "营销.邮件", "x" + String(repeating: "y", count: 200), "x" + String(repeating: "y", count: 199) + "z"]
+        for length in 1...40 {
+            names.append(String((0..<length).map { index in "abcdefghij".randomElementOrFirst(index) }))
+        }
+        names += [
+            "a.b", "a.c", "ab.", "营销.短信", "营销.邮件", "x" + String(repeating: "y", count: 200),
+            "x" + String(repeating: "y", count: 199) + "z",
+        ]
         names += ["abcdefgh", "abcdefgi", "abcdefghabcdefgh", "abcdefghabcdefgi", "bbcdefghabcdefgh"]
         return Array(Set(names)).sorted()
     }()
@@ -20,7 +25,8 @@ import Testing
         let fields = awkwardNames.map { FieldDefinition(FieldID($0), category: "contact.email", type: .string) }
         let purposes = awkwardNames.map { name in
             Purpose(
-                PurposeID(name), basis: .consent, fields: Array(Set([FieldID(name), FieldID(awkwardNames[0])])).sorted(),
+                PurposeID(name), basis: .consent,
+                fields: Array(Set([FieldID(name), FieldID(awkwardNames[0])])).sorted(),
                 thirdParty: ThirdPartyProvision(recipients: [RecipientID("r-" + name)]),
                 crossBorder: CrossBorderTransfer(destinations: ["SG", "DE"], mechanism: .standardContract),
                 channels: [.email, .sms])
@@ -34,7 +40,9 @@ import Testing
         for (offset, name) in Self.awkwardNames.enumerated() {
             #expect(compiled.index(ofPurpose: PurposeID(name)) == Int32(offset), "\(name)")
             #expect(compiled.index(ofField: FieldID(name)) == Int32(offset), "\(name)")
-            let nearMisses = [name + "a", String(name.dropLast()), String(name.dropLast()) + "\u{0}", " " + name, name.uppercased()]
+            let nearMisses = [
+                name + "a", String(name.dropLast()), String(name.dropLast()) + "\u{0}", " " + name, name.uppercased(),
+            ]
             for miss in nearMisses where !Self.awkwardNames.contains(miss) {
                 #expect(compiled.index(ofPurpose: PurposeID(miss)) == nil, "\(miss.debugDescription)")
                 #expect(compiled.index(ofField: FieldID(miss)) == nil, "\(miss.debugDescription)")
@@ -59,7 +67,11 @@ import Testing
         #expect(unknown.channel == CompiledQuestion.unknown)
         let absent = compiled.compile(purpose: PurposeID(name), field: FieldID(name), at: at)
         #expect(absent.recipient == CompiledQuestion.none && absent.channel == CompiledQuestion.none)
-        #expect(compiled.compile(ConsentQuestion(subject: "s", purpose: PurposeID(name), field: FieldID(name), at: at, recipient: RecipientID("r-" + name), destination: "DE", channel: .sms)) == question)
+        #expect(
+            compiled.compile(
+                ConsentQuestion(
+                    subject: "s", purpose: PurposeID(name), field: FieldID(name), at: at,
+                    recipient: RecipientID("r-" + name), destination: "DE", channel: .sms)) == question)
     }
 
     @Test func subjectIdsOfEveryShapeFindTheirOwnSlot() throws {
@@ -148,7 +160,10 @@ import Testing
                         GrantID("c9-g\(round)"), subject: "c9", purposes: ["marketing.email"], fields: ["email"],
                         kind: .ordinary, at: at.addingTimeInterval(Double(round) * 60 - 86_400), noticeVersion: 2)))
             if round % 3 == 0 {
-                try engine.append(.withdraw(Withdrawal(.grant(GrantID("c9-g\(round)")), at: at.addingTimeInterval(Double(round) * 60 - 86_000))))
+                try engine.append(
+                    .withdraw(
+                        Withdrawal(
+                            .grant(GrantID("c9-g\(round)")), at: at.addingTimeInterval(Double(round) * 60 - 86_000))))
             }
             if round % 100 == 50 { engine.compact() }
             let question = ConsentQuestion(subject: "c9", purpose: "marketing.email", field: "email", at: at)
@@ -160,7 +175,10 @@ import Testing
         }
         #expect(engine.grantID(of: engine.compiledDecision(for: ask)) == "bob-rx-written")
         // A decision that cites no grant names none; so does one for a slot this engine does not have.
-        #expect(engine.grantID(of: engine.compiledDecision(for: ConsentQuestion(subject: "ghost", purpose: "marketing.email", field: "email", at: at))) == nil)
+        #expect(
+            engine.grantID(
+                of: engine.compiledDecision(
+                    for: ConsentQuestion(subject: "ghost", purpose: "marketing.email", field: "email", at: at))) == nil)
     }
 
     @Test func aBatchByNameAnswersInTheQuestionsOrder() throws {
@@ -179,7 +197,8 @@ import Testing
             }
         }
         questions.reverse()
-        var batch: [CompiledDecision] = [CompiledDecision](repeating: engine.compiledDecision(for: questions[0]), count: 3)
+        var batch: [CompiledDecision] = [CompiledDecision](
+            repeating: engine.compiledDecision(for: questions[0]), count: 3)
         engine.decisions(for: questions, into: &batch)
         #expect(batch == questions.map { engine.compiledDecision(for: $0) })
         let reference = ReferenceEvaluator(ledger: ledger)

@@ -142,7 +142,9 @@ import _ConsentKitWorkload
             #expect(engine.referenceDecidedSubjects == 0)
             for recipient: RecipientID? in ["star-airlines", "acme-bank", nil, "r0", "unknown"] {
                 let ask = try question("c1", "partner.coalition", "name", "2026-02-01T00:00:00Z", recipient: recipient)
-                #expect(engine.decision(for: ask) == reference.decision(for: ask), "\(count) \(String(describing: recipient))")
+                #expect(
+                    engine.decision(for: ask) == reference.decision(for: ask),
+                    "\(count) \(String(describing: recipient))")
                 #expect(engine.compiledDecision(for: ask).reason == reference.decision(for: ask).reason)
             }
         }
