@@ -24,6 +24,14 @@ import Testing
         let evaluator = ReferenceEvaluator(ledger: ledger)
         let decision = evaluator.decision(subject: "c1", purpose: "marketing.email", field: email, at: .now)
         #expect(decision.description == "allow allowed.consent (grant g1)")
+
+        // The README's by-name line, on the same ledger; the engine names the grant it relied on.
+        let byName = ConsentEngine(ledger: ledger).compiledDecision(
+            subject: "c1", purpose: "marketing.email", field: email.id, at: .now)
+        #expect(byName.reason == decision.reason)
+        let engine = ConsentEngine(ledger: ledger)
+        let named = engine.compiledDecision(subject: "c1", purpose: "marketing.email", field: email.id, at: .now)
+        #expect(engine.grantID(of: named) == "g1")
     }
 
     /// The README's scenario file, saved where it says, passes with `consent test`'s runner.

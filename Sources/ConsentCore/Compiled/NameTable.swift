@@ -20,7 +20,9 @@ struct NameTable<ID: ConsentIdentifier>: Sendable {
 
     init(_ names: [ID]) {
         var bytes: [UInt8] = []
+        bytes.reserveCapacity(names.reduce(0) { $0 + $1.rawValue.utf8.count })
         var offsets: [Int32] = [0]
+        offsets.reserveCapacity(names.count + 1)
         var size = 8
         while size < names.count * 2 { size *= 2 }
         var buckets = [UInt64](repeating: 0, count: size)
