@@ -33,6 +33,27 @@ import Testing
         #expect(error.diagnostics.contains { $0.location.line == 4 })
     }
 
+    /// A named pipe is read whole from a writer that opens it late and writes slowly; one nobody opens for writing
+    /// is refused with a typed error after a few seconds, instead of blocking for ever or reading as empty.
+    @Test func namedPipesWaitForTheirWriterAndRefuseAPipeWithout() throws {
+        let scratch = ScratchDirectory()
+        let pipe = scratch.url.appendingPathComponent("questions.jsonl").path
+        #expect(mkfifo(pipe, 0o600) == 0)
+        let line = #"{"subject":"alice","purpose":"marketing.email","field":"email","at":"2026-03-01T00:00:00Z"}"#
+        let writer = Process()
+        writer.executableURL = URL(fileURLWithPath: "/bin/sh")
+        // Opens the pipe half a second late, then writes two lines a moment apart.
+        writer.arguments = ["-c", "sleep 0.5; { echo '\(line)'; sleep 0.3; echo '\(line)'; } > '\(pipe)'"]
+        try writer.run()
+        let questions = try ConsentQuestion.questions(contentsOfFile: pipe)
+        writer.waitUntilExit()
+        #expect(questions.count == 2)
+
+        let started = Date()
+        #expect(throws: ConsentKitError.self) { try ConsentQuestion.questions(contentsOfFile: pipe) }
+        #expect(Date().timeIntervalSince(started) < 30)
+    }
+
     @Test func aMillionBadLinesReportAHundredProblems() throws {
         let line = #"{"subject":"a"}"# + "\n"
         let data = Data(String(repeating: line, count: 20_000).utf8)
