@@ -17,7 +17,7 @@ package enum ConsentCommand {
           view                       a records file through a privacy view: --policy P --ledger L
                                      --records R --view V [--at T], JSON Lines out
           bench                      the standard benchmark workload [--subjects N] [--queries M] [--seed S]
-                                     [--json] [--export DIR]
+                                     [--json] [--export DIR], or your own: --workload DIR
           token issue|verify         signed consent tokens: issue one for a grant or a subject's snapshot,
                                      or verify one (key from --key-file or --key-env, never an argument)
           journal verify|repair      check a journal without writing it, or drop its corrupted lines,

@@ -135,7 +135,9 @@ extension ConsentEngine {
                     withdrawnAt: withdrawal(of: grant, for: purpose, among: withdrawals), fields: fields,
                     grantOrdinal: UInt16(truncatingIfNeeded: ordinal),
                     purpose: UInt16(index), referenceOffset: UInt16(truncatingIfNeeded: referenceOffset),
-                    referenceCounts: UInt8(min(recipientCount, 15) | min(destinationCount, 15) << 4),
+                    referenceCounts: UInt8(
+                        min(recipientCount, GrantSlot.maximumReferences)
+                            | min(destinationCount, GrantSlot.maximumReferences) << 4),
                     flags: flags))
         }
     }
