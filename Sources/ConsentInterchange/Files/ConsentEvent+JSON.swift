@@ -379,4 +379,32 @@ extension ConsentEvent {
 
     /// The event as one line of JSON.
     public var jsonLine: String { jsonValue.serialized() }
+
+    /// The CRC-32 of ``jsonLine``, as a journal line carries it: `crc32:` and eight lower-case hex digits. A store
+    /// that keeps events as JSON elsewhere (a database column) keeps it beside them, and reads them back with
+    /// ``init(storedJSON:checksum:policy:)``, which checks it.
+    public var checksum: String { "crc32:" + CRC32.hex(CRC32.checksum(jsonLine.utf8)) }
+
+    /// Reads an event kept as JSON by a store, checking it against the ``checksum`` kept beside it.
+    ///
+    /// The JSON need not be byte for byte what ``jsonLine`` wrote (a database may reorder members or respace it): the
+    /// event read is written again and its checksum compared, so a changed value, a lost member or a flipped bit is
+    /// found. Regimes the policy defines (its `profiles`) may be named.
+    ///
+    /// - Throws: ``ConsentKitError/Code/malformedJSON`` when the checksum does not match; the reader's error for
+    ///   JSON that is not an event.
+    public init(storedJSON json: String, checksum: String, policy: Policy) throws(ConsentKitError) {
+        let value = try JSONParser.parse(Array(json.utf8), file: nil, line: 1)
+        var reader = JSONReader(file: nil, line: nil)
+        reader.customRegimes = policy.customRegimeTable
+        let event = Self.read(value, at: JSONPath(), reader: &reader)
+        try reader.throwIfErrors()
+        guard let event else { throw ConsentKitError(code: .invalidValue, message: "unreadable event") }
+        guard event.checksum == checksum else {
+            throw ConsentKitError(
+                code: .malformedJSON,
+                message: "the event's checksum `\(event.checksum)` does not match the stored `\(checksum)` (corrupted)")
+        }
+        self = event
+    }
 }

@@ -1,4 +1,4 @@
-package import ConsentCore
+public import ConsentCore
 package import Foundation
 
 extension ConsentLedger {
@@ -47,8 +47,9 @@ extension ConsentLedger {
 
 extension ConsentEvent {
     /// The event with the personal data it carries removed, or `nil` when it carries none. Only a `subject` event's
-    /// birth date is personal data here; ids are the pseudonymous keys consent proof needs.
-    package var withoutPersonalData: ConsentEvent? {
+    /// birth date is personal data here; ids are the pseudonymous keys consent proof needs. What a store writes in
+    /// place of such an event when its subject is erased (see ``LedgerReplica/PreparedAppend/erasedIdentities``).
+    public var withoutPersonalData: ConsentEvent? {
         guard case .subjectFacts(let subject, var change, let at) = self, case .set = change.birthDate else {
             return nil
         }

@@ -8,9 +8,11 @@ internal import Foundation
 /// holding your store's write lock — so that observers see changes in order and a ``LiveConsentEngine`` makes a
 /// withdrawal visible to the very next decision. Call ``fail(_:)`` when the store can no longer vouch for what it
 /// published (its data turned out corrupted, its connection to the source of truth was lost): followers then fail
-/// closed.
+/// closed. Call ``interrupt(_:)`` when the store cannot vouch *for now* that it has published everything (its
+/// connection to a shared database dropped, a change is missing from what it read) and ``resume()`` once it has
+/// caught up: followers fail closed in between, and carry on after.
 ///
-/// ``observe(_:failure:)`` registers a synchronous observer, called inside ``publish(_:)`` before it returns.
+/// ``observe(_:failure:interruption:)`` registers a synchronous observer, called inside ``publish(_:)`` before it returns.
 /// ``subscribe()`` gives an asynchronous sequence of the changes published from then on.
 public final class ChangeFeed: @unchecked Sendable {
     private let lock = NSLock()
@@ -19,10 +21,12 @@ public final class ChangeFeed: @unchecked Sendable {
     private var observers: [Int: Observer] = [:]
     private var nextToken = 0
     private var failure: ConsentKitError?
+    private var interrupted: ConsentKitError?
 
     private struct Observer {
         let changes: @Sendable ([LedgerChange]) -> Void
         let failure: @Sendable (ConsentKitError) -> Void
+        let interruption: @Sendable (ConsentKitError?) -> Void
     }
 
     /// Creates a feed with no followers.
@@ -63,13 +67,15 @@ public final class ChangeFeed: @unchecked Sendable {
         return LedgerChanges(stream)
     }
 
-    /// Registers an observer called synchronously with each batch of changes, and `failure` called once if the feed
-    /// fails or finishes (at once, if it already has). Neither may call back into the store. Returns a token for
-    /// ``removeObserver(_:)``.
+    /// Registers an observer called synchronously with each batch of changes, `failure` called once if the feed
+    /// fails or finishes (at once, if it already has), and `interruption` called with the reason when the store is
+    /// interrupted (at once, if it is) and with `nil` when it resumes. None may call back into the store. Returns a
+    /// token for ``removeObserver(_:)``.
     @discardableResult
     public func observe(
         _ observer: @escaping @Sendable ([LedgerChange]) -> Void,
-        failure: @escaping @Sendable (ConsentKitError) -> Void = { _ in }
+        failure: @escaping @Sendable (ConsentKitError) -> Void = { _ in },
+        interruption: @escaping @Sendable (ConsentKitError?) -> Void = { _ in }
     ) -> Int {
         lock.lock()
         if let failed = self.failure {
@@ -77,10 +83,48 @@ public final class ChangeFeed: @unchecked Sendable {
             failure(failed)
             return -1
         }
-        defer { lock.unlock() }
         nextToken += 1
-        observers[nextToken] = Observer(changes: observer, failure: failure)
-        return nextToken
+        let token = nextToken
+        observers[token] = Observer(changes: observer, failure: failure, interruption: interruption)
+        // Told while the lock is held, so that an `interrupt` or `resume` racing with registration is seen after it.
+        if let interrupted { interruption(interrupted) }
+        lock.unlock()
+        return token
+    }
+
+    /// Why the store is interrupted, or `nil` when it is not (see ``interrupt(_:)``).
+    public var interruption: ConsentKitError? {
+        lock.lock()
+        defer { lock.unlock() }
+        return interrupted
+    }
+
+    /// Tells observers that the store cannot vouch, for now, that it has published every change (its connection to
+    /// the source of truth dropped, or a change is missing from what it read): a ``LiveConsentEngine`` then fails
+    /// closed until ``resume()``. Publish what you catch up with, then resume. Repeated calls keep the first reason.
+    public func interrupt(_ error: ConsentKitError) {
+        lock.lock()
+        guard failure == nil, interrupted == nil else {
+            lock.unlock()
+            return
+        }
+        interrupted = error
+        let observers = Array(self.observers.values)
+        // Called under the lock, so that observers see interruptions and resumptions in the order they happened.
+        for observer in observers { observer.interruption(error) }
+        lock.unlock()
+    }
+
+    /// Tells observers that the store has published every change it holds again, after ``interrupt(_:)``.
+    public func resume() {
+        lock.lock()
+        guard interrupted != nil else {
+            lock.unlock()
+            return
+        }
+        interrupted = nil
+        for observer in self.observers.values { observer.interruption(nil) }
+        lock.unlock()
     }
 
     /// Stops calling an observer.

@@ -14,7 +14,9 @@ internal import Foundation
 ///   ``ConsentStore`` publishes to its ``ConsentStore/changeFeed`` there. A store that learns of changes from
 ///   elsewhere (another process) publishes them when it learns of them; ``waitUntilCurrent(of:)`` waits for that.
 /// - **Fails closed.** When the store fails its feed (a journal whose snapshot turned out not to match it, a closed
-///   store), or a change is missing, ``failure`` is set and ``checkedDecision(for:)`` throws.
+///   store), or a change is missing, ``failure`` is set and ``checkedDecision(for:)`` throws. While the store is
+///   interrupted (``ChangeFeed/interrupt(_:)``: a database store that lost its connection, or found a change missing)
+///   ``checkedDecision(for:)`` throws too, until the store has caught up and resumed.
 /// - **Readers never wait for writers.** Updates are built aside and published by swapping one reference, under a
 ///   lock held for that swap alone; ``current`` returns a ``LayeredConsentEngine`` value to decide with, lock-free.
 /// - **Cost of an update.** The changed subjects are recompiled into a small overlay (copied per update: O(*k*) for
@@ -34,6 +36,8 @@ public final class LiveConsentEngine: @unchecked Sendable {
     private var ready = false
     private var pending: [LedgerChange] = []
     private var problem: ConsentKitError?
+    /// Why the store is interrupted, or `nil`: decisions fail closed until it resumes.
+    private var interrupted: ConsentKitError?
     private var observation: (feed: ChangeFeed, token: Int)?
 
     /// Compiles the store's ledger and starts following its changes.
@@ -51,7 +55,8 @@ public final class LiveConsentEngine: @unchecked Sendable {
         let feed = store.changeFeed
         let token = feed.observe(
             { [weak self] changes in self?.receive(changes) },
-            failure: { [weak self] error in self?.fail(error) })
+            failure: { [weak self] error in self?.fail(error) },
+            interruption: { [weak self] error in self?.interrupt(error) })
         observation = (feed, token)
         start(with: try await store.ledger)
     }
@@ -103,10 +108,11 @@ public final class LiveConsentEngine: @unchecked Sendable {
     /// Explains one question's decision with ``current``.
     public func explanation(for question: ConsentQuestion) -> Explanation { current.explanation(for: question) }
 
-    /// Why the engine stopped following its store, or `nil`: a change that could not be applied (the store
+    /// Why the engine is not following its store, or `nil`: a change that could not be applied (the store
     /// accepted it but it does not fit the ledger this engine followed), a change missing from the sequence, or the
-    /// end of a store's change sequence. Each means the store broke its contract; from then on ``current`` stays at
-    /// the last state the engine could follow.
+    /// end of a store's change sequence — each means the store broke its contract, and from then on ``current``
+    /// stays at the last state the engine could follow — or, while the store is interrupted
+    /// (``ChangeFeed/interrupt(_:)``), why; that clears when the store resumes.
     public var failure: ConsentKitError? { latest().failure }
 
     /// Waits until every change the store had accepted when called has been applied (needed only for stores
@@ -139,6 +145,13 @@ public final class LiveConsentEngine: @unchecked Sendable {
         updateLock.lock()
         defer { updateLock.unlock() }
         if problem == nil { problem = error }
+        publish()
+    }
+
+    private func interrupt(_ error: ConsentKitError?) {
+        updateLock.lock()
+        defer { updateLock.unlock() }
+        interrupted = error
         publish()
     }
 
@@ -181,7 +194,7 @@ public final class LiveConsentEngine: @unchecked Sendable {
         let next = LayeredConsentEngine(base: base, overlay: overlay, sequence: applied)
         publishLock.lock()
         published = next
-        publishedFailure = problem
+        publishedFailure = problem ?? interrupted
         publishLock.unlock()
     }
 }
