@@ -30,6 +30,7 @@ let package = Package(
                 .product(name: "ConsentKit", package: "ConsentKit"),
                 .product(name: "ConsentKitTesting", package: "ConsentKit"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // The figures (append throughput, cold start, propagation) and the fleet's writer and follower processes,

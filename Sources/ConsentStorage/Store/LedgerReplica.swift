@@ -29,8 +29,9 @@ public import Foundation
 public struct LedgerReplica: Sendable {
     /// Every event applied, as a ledger (a snapshot when copied).
     public private(set) var ledger: ConsentLedger
-    /// The batch prepared and not yet committed or rolled back.
+    /// The batch prepared and not yet committed or rolled back, and what takes it back.
     private var pending: Int?
+    private var pendingUndo: ConsentLedger.Undo?
     private var generation = 0
 
     /// An empty replica for a policy.
@@ -77,6 +78,7 @@ public struct LedgerReplica: Sendable {
         var erased: Set<SubjectID> = []
         for case .erase(let subject, _) in kept { erased.formUnion(ledger.identities(linkedWith: subject)) }
         pending = generation
+        pendingUndo = undo
         return PreparedAppend(
             events: kept, firstSequence: first, erasedIdentities: erased, subjects: changed, undo: undo,
             generation: generation)
@@ -97,6 +99,7 @@ public struct LedgerReplica: Sendable {
     public mutating func commit(_ prepared: PreparedAppend) -> [LedgerChange] {
         guard pending == prepared.generation else { return [] }
         pending = nil
+        pendingUndo = nil
         var changes: [LedgerChange] = []
         changes.reserveCapacity(prepared.events.count)
         for (offset, event) in prepared.events.enumerated() {
@@ -112,7 +115,18 @@ public struct LedgerReplica: Sendable {
     public mutating func rollBack(_ prepared: PreparedAppend) {
         guard pending == prepared.generation else { return }
         pending = nil
+        pendingUndo = nil
         if let undo = prepared.undo { ledger.undo(undo) }
+    }
+
+    /// Takes back the batch prepared and neither committed nor rolled back, if there is one: for a store that gave
+    /// up waiting on a write whose caller will never return (a connection that died without a word). Its
+    /// ``PreparedAppend`` is ignored from then on.
+    public mutating func rollBackPending() {
+        guard pending != nil else { return }
+        pending = nil
+        if let undo = pendingUndo { ledger.undo(undo) }
+        pendingUndo = nil
     }
 
     /// Applies an event read back from storage at `sequence` — one another process wrote — and returns the change

@@ -14,8 +14,9 @@ extension ConsentKitError {
             if let server = error.serverInfo {
                 let message = server[.message] ?? "an error"
                 let state = server[.sqlState] ?? "?"
-                // 22P05: jsonb holds no U+0000, which JSON text may (an event naming one cannot be stored).
-                let code: ConsentKitError.Code = state == "22P05" ? .invalidValue : .storageFailure
+                // 22P05 and 22021: PostgreSQL's text and jsonb hold no U+0000, which an event's text may (such an
+                // event cannot be stored): the event is refused, as the ledger refuses a bad value.
+                let code: ConsentKitError.Code = ["22P05", "22021"].contains(state) ? .invalidValue : .storageFailure
                 return ConsentKitError(
                     code: code, message: "PostgreSQL refused \(what): \(message) (SQLSTATE \(state))")
             }
@@ -25,29 +26,5 @@ extension ConsentKitError {
                     + (error.underlying.map { ": \(String(describing: $0))" } ?? ""))
         }
         return ConsentKitError(code: .storageFailure, message: "PostgreSQL: \(what) failed: \(error)")
-    }
-}
-
-/// Runs `body`, failing with `storageFailure` when it takes longer than `limit`. The body is cancelled then (a
-/// connection lease or a query waiting for the server gives up); a body that ignores cancellation is waited for.
-func withTimeout<Result: Sendable>(
-    _ limit: Duration, doing what: String, _ body: @escaping @Sendable () async throws(ConsentKitError) -> Result
-) async throws(ConsentKitError) -> Result {
-    do {
-        return try await withThrowingTaskGroup(of: Result?.self) { group in
-            group.addTask { try await body() }
-            group.addTask {
-                try? await Task.sleep(for: limit)
-                return nil
-            }
-            defer { group.cancelAll() }
-            guard let first = try await group.next(), let result = first else {
-                throw ConsentKitError(
-                    code: .storageFailure, message: "PostgreSQL: \(what) took longer than \(limit); gave up")
-            }
-            return result
-        }
-    } catch {
-        throw ConsentKitError.postgres(error, doing: what)
     }
 }

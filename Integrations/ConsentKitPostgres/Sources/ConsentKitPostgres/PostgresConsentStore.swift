@@ -1,6 +1,5 @@
 public import ConsentKit
 public import Foundation
-internal import Logging
 internal import PostgresNIO
 
 /// A ``ConsentKit/ConsentStore`` kept in PostgreSQL and shared by every process that opens it: each keeps a
@@ -30,7 +29,6 @@ public final class PostgresConsentStore: ConsentStore, @unchecked Sendable {
     /// The policy events are checked against.
     public let policy: Policy
     private let core: StoreCore
-    private let clientTask: Task<Void, Never>
     private let followerTask: Task<Void, Never>
 
     /// Opens the store: connects, creates or migrates the schema, reads every event (a cold start), and starts
@@ -41,34 +39,22 @@ public final class PostgresConsentStore: ConsentStore, @unchecked Sendable {
     ///   or does not fit the ones before it.
     public init(policy: Policy, configuration: PostgresStoreConfiguration) async throws(ConsentKitError) {
         let schema = try StoreSchema(configuration.schema)
-        let client = PostgresClient(
-            configuration: configuration.client,
-            backgroundLogger: Logger(label: "consentkit.postgres", factory: { _ in SwiftLogNoOpLogHandler() }))
-        let clientTask = Task { await client.run() }
-        let core = StoreCore(client: client, schema: schema, policy: policy, configuration: configuration)
+        let core = StoreCore(schema: schema, policy: policy, configuration: configuration)
         do {
-            try await withTimeout(configuration.operationTimeout, doing: "migrating schema `\(schema.name)`") {
-                () async throws(ConsentKitError) in
-                do {
-                    try await schema.migrate(client, logger: core.logger)
-                } catch {
-                    throw ConsentKitError.postgres(error, doing: "migrating schema `\(schema.name)`")
-                }
-            }
+            try await core.migrate()
             try await core.catchUp()
         } catch {
-            clientTask.cancel()
+            core.closeConnections()
             throw error
         }
         self.policy = policy
         self.core = core
-        self.clientTask = clientTask
         followerTask = Task { await StoreFollower(core: core).run() }
     }
 
     deinit {
         followerTask.cancel()
-        clientTask.cancel()
+        core.closeConnections()
         core.feed.finish()
     }
 
@@ -94,10 +80,7 @@ public final class PostgresConsentStore: ConsentStore, @unchecked Sendable {
     public var ledger: ConsentLedger {
         get async throws(ConsentKitError) {
             try core.checkOpen()
-            let core = self.core
-            try await withTimeout(core.configuration.operationTimeout, doing: "reading the ledger") {
-                () async throws(ConsentKitError) in try await core.catchUp()
-            }
+            try await core.catchUp()
             return core.snapshot
         }
     }
@@ -121,7 +104,7 @@ public final class PostgresConsentStore: ConsentStore, @unchecked Sendable {
     public func close() {
         core.closed = true
         followerTask.cancel()
-        clientTask.cancel()
+        core.closeConnections()
         core.feed.finish()
     }
 }

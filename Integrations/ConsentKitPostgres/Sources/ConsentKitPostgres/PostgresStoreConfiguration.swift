@@ -3,14 +3,15 @@ public import PostgresNIO
 /// Where a ``PostgresConsentStore`` keeps its events and how it follows other processes' appends.
 ///
 /// ```swift
-/// var client = PostgresClient.Configuration(
+/// let connection = PostgresConnection.Configuration(
 ///     host: "db.internal", port: 5432, username: "consent", password: secret, database: "consent", tls: .disable)
-/// let configuration = PostgresStoreConfiguration(client: client, schema: "consentkit")
+/// let configuration = PostgresStoreConfiguration(connection: connection, schema: "consentkit")
 /// ```
 public struct PostgresStoreConfiguration: Sendable {
-    /// How to reach the database (host, port, credentials, TLS, pool size), as PostgresNIO takes it. The store holds
-    /// one connection for `LISTEN` and leases others for appends and reads.
-    public var client: PostgresClient.Configuration
+    /// How to reach the database (host, port, credentials, TLS), as PostgresNIO takes it. A store holds two
+    /// connections: one for appends and reads (they take turns: appends are serialised by the table lock anyway),
+    /// one for `LISTEN`. Each is reopened when it fails.
+    public var connection: PostgresConnection.Configuration
 
     /// The PostgreSQL schema holding the store's tables: 1–48 characters, lower-case ASCII letters, digits and `_`,
     /// starting with a letter or `_` (it is written into SQL, so nothing else is accepted). Stores opened on the
@@ -21,9 +22,10 @@ public struct PostgresStoreConfiguration: Sendable {
     /// notification was lost is seen, and how soon a connection that died silently is noticed. Default 1 s.
     public var heartbeat: Duration
 
-    /// How long one database operation (an append, a read, a heartbeat) may take before it fails with
-    /// `storageFailure`. An append that times out may still have committed: appending the same batch again
-    /// does not record a grant twice. Default 10 s.
+    /// How long connecting, or one query, may take before the connection is closed and the operation fails with
+    /// `storageFailure` (a connection that died without a word cannot hold the store up). An append that fails this
+    /// way during `COMMIT` may still have committed: appending the same batch again does not record a grant twice.
+    /// Default 10 s.
     public var operationTimeout: Duration
 
     /// The first wait before a follower reconnects after losing its connection; it doubles on each failure up to
@@ -35,11 +37,13 @@ public struct PostgresStoreConfiguration: Sendable {
 
     /// Creates a configuration.
     public init(
-        client: PostgresClient.Configuration, schema: String = "consentkit", heartbeat: Duration = .seconds(1),
+        connection: PostgresConnection.Configuration, schema: String = "consentkit", heartbeat: Duration = .seconds(1),
         operationTimeout: Duration = .seconds(10), reconnectDelay: Duration = .milliseconds(50),
         maximumReconnectDelay: Duration = .seconds(2)
     ) {
-        self.client = client
+        self.connection = connection
+        self.connection.options.connectTimeout = .nanoseconds(
+            operationTimeout.components.seconds * 1_000_000_000 + operationTimeout.components.attoseconds / 1_000_000_000)
         self.schema = schema
         self.heartbeat = heartbeat
         self.operationTimeout = operationTimeout

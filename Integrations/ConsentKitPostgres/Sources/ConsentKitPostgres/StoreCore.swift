@@ -11,7 +11,6 @@ internal import PostgresNIO
 /// the last event, `NOTIFY`, commit. Sequences are therefore dense and committed in order, and a follower reading
 /// `seq > last` never skips an event committed later with a smaller number.
 final class StoreCore: @unchecked Sendable {
-    let client: PostgresClient
     let schema: StoreSchema
     let policy: Policy
     let feed: ChangeFeed
@@ -23,9 +22,12 @@ final class StoreCore: @unchecked Sendable {
     private var replica: LedgerReplica
     private let closedFlag = NSLock()
     private var isClosed = false
+    /// The connection for appends and reads, opened on first use and after a failure; used by holders of the gate.
+    private var connection: PostgresConnection?
+    /// The connections open now (the follower's too), closed by ``closeConnections()``. Guarded by `closedFlag`.
+    private var open: [ObjectIdentifier: PostgresConnection] = [:]
 
-    init(client: PostgresClient, schema: StoreSchema, policy: Policy, configuration: PostgresStoreConfiguration) {
-        self.client = client
+    init(schema: StoreSchema, policy: Policy, configuration: PostgresStoreConfiguration) {
         self.schema = schema
         self.policy = policy
         self.configuration = configuration
@@ -51,62 +53,209 @@ final class StoreCore: @unchecked Sendable {
         }
     }
 
-    /// Runs `body` on the replica under the lock.
+    // MARK: Connections
+
+    /// Opens a connection, giving up after the operation timeout: PostgresNIO's own connect timeout covers the TCP
+    /// handshake only, and a server that is starting up can leave the startup exchange (and a cancelled attempt)
+    /// waiting. An attempt given up on that connects later is closed.
+    func connect() async throws -> PostgresConnection {
+        let settings = configuration.connection
+        let logger = logger
+        let connection = try await Deadline.race(
+            configuration.operationTimeout, doing: "connecting",
+            { try await PostgresConnection.connect(configuration: settings, id: 0, logger: logger) },
+            lateResult: { late in StoreCore.close(late) }, onGiveUp: {})
+        let refused = closedFlag.withLock { () -> Bool in
+            if isClosed { return true }
+            open[ObjectIdentifier(connection)] = connection
+            return false
+        }
+        if refused {
+            try? await connection.close()
+            throw ConsentKitError(code: .storageFailure, message: "the PostgreSQL store was closed")
+        }
+        return connection
+    }
+
+    /// Closes a connection and forgets it, without waiting (a close can wait on a server that is gone).
+    func disconnect(_ connection: PostgresConnection) {
+        _ = closedFlag.withLock { open.removeValue(forKey: ObjectIdentifier(connection)) }
+        Self.close(connection)
+    }
+
+    /// Closes a connection without waiting, keeping it alive until the close completes (PostgresNIO insists that a
+    /// connection is closed before it is released).
+    static func close(_ connection: PostgresConnection) {
+        connection.close().whenComplete { _ in withExtendedLifetime(connection) {} }
+    }
+
+    /// Closes every connection: pending queries fail, followers stop.
+    func closeConnections() {
+        let all = closedFlag.withLock { () -> [PostgresConnection] in
+            isClosed = true
+            defer { open = [:] }
+            return Array(open.values)
+        }
+        for connection in all { Self.close(connection) }
+    }
+
+    /// Runs `body` on the store's connection, opening it first if needed; after a failure the connection is closed
+    /// (its state is unknown) and the next operation opens another. Called holding the gate.
+    func withConnection<Result: Sendable>(
+        doing what: String, _ body: (PostgresConnection) async throws -> Result
+    ) async throws(ConsentKitError) -> Result {
+        do {
+            let current: PostgresConnection
+            if let connection, !connection.isClosed {
+                current = connection
+            } else {
+                current = try await connect()
+                connection = current
+            }
+            do {
+                return try await body(current)
+            } catch {
+                connection = nil
+                disconnect(current)
+                throw error
+            }
+        } catch {
+            throw ConsentKitError.postgres(error, doing: what)
+        }
+    }
+
+    /// Creates or migrates the schema on a connection of its own.
+    func migrate() async throws(ConsentKitError) {
+        do {
+            let connection = try await connect()
+            defer { disconnect(connection) }
+            try await watched(connection) { try await self.schema.migrate(on: connection, logger: self.logger) }
+        } catch {
+            throw ConsentKitError.postgres(error, doing: "migrating schema `\(schema.name)`")
+        }
+    }
+
+    /// The epoch of the operation a task runs for (see ``watched(_:_:)``); `nil` outside one.
+    @TaskLocal static var operationEpoch: Int?
+
+    /// Bumped when an operation is given up on: an abandoned operation that wakes up later finds its epoch gone and
+    /// touches nothing. Guarded by `lock`.
+    private var epoch = 0
+
+    /// Runs `body` on the replica under the lock, unless the calling operation was given up on.
     private func withReplica<Result>(
         _ body: (inout LedgerReplica) throws(ConsentKitError) -> Result
     ) throws(ConsentKitError) -> Result {
         lock.lock()
         defer { lock.unlock() }
+        if let mine = Self.operationEpoch, mine != epoch {
+            throw ConsentKitError(code: .storageFailure, message: "the operation was given up on")
+        }
         return try body(&replica)
+    }
+
+    /// Publishes changes to followers, unless the calling operation was given up on.
+    private func publish(_ changes: [LedgerChange]) {
+        guard !changes.isEmpty else { return }
+        let current = lock.withLock { Self.operationEpoch.map { $0 == epoch } ?? true }
+        if current { feed.publish(changes) }
     }
 
     // MARK: Reading
 
     /// Reads and applies every event stored after those applied, publishing them in order. Holds the gate.
     func catchUp(on connection: PostgresConnection? = nil) async throws(ConsentKitError) {
-        try await gate.run { () async throws(ConsentKitError) in try await self.catchUpHoldingGate(on: connection) }
+        try await gate.run { () async throws(ConsentKitError) in
+            if let connection {
+                try await self.catchUpHoldingGate(on: connection)
+            } else {
+                try await self.withConnection(doing: "reading \(self.schema.events)") { connection in
+                    try await self.catchUpHoldingGate(on: connection)
+                }
+            }
+        }
     }
 
-    /// ``catchUp(on:)`` for a holder of the gate. Changes read before a bad row are applied and published; the bad
-    /// row is reported with its sequence.
-    func catchUpHoldingGate(on connection: PostgresConnection?) async throws(ConsentKitError) {
-        let first = lock.withLock { replica.count }
-        let query = PostgresQuery(
-            unsafeSQL: "SELECT seq, body::text, checksum FROM \(schema.events) WHERE seq >= $1 ORDER BY seq",
-            binds: Self.binds(first))
-        var changes: [LedgerChange] = []
-        var problem: ConsentKitError?
-        do {
-            let rows =
-                if let connection {
-                    try await connection.query(query, logger: logger)
-                } else {
-                    try await client.query(query, logger: logger)
+    /// The most rows one read asks for. Pages keep each query short and its rows taken at once: PostgresNIO can
+    /// trap when a connection ends while a long result is still being streamed to a slower consumer.
+    static let pageSize = 2_000
+
+    /// ``catchUp(on:)`` for a holder of the gate, page by page. Changes read before a bad row are applied and
+    /// published; the bad row is reported with its sequence.
+    func catchUpHoldingGate(on connection: PostgresConnection) async throws(ConsentKitError) {
+        while true {
+            let first = withReplicaCount()
+            let rows: [PostgresRow]
+            do {
+                let query = PostgresQuery(
+                    unsafeSQL:
+                        "SELECT seq, body::text, checksum FROM \(schema.events) WHERE seq >= $1 ORDER BY seq LIMIT $2",
+                    binds: Self.binds(first, Self.pageSize))
+                rows = try await watched(connection) { try await connection.query(query, logger: self.logger).collect() }
+            } catch {
+                throw ConsentKitError.postgres(error, doing: "reading \(schema.events)")
+            }
+            var changes: [LedgerChange] = []
+            changes.reserveCapacity(rows.count)
+            var problem: ConsentKitError?
+            for row in rows {
+                let sequence: Int
+                let json: String
+                let checksum: String
+                do {
+                    (sequence, json, checksum) = try row.decode((Int, String, String).self)
+                } catch {
+                    problem = .postgres(error, doing: "decoding a row of \(schema.events)")
+                    break
                 }
-            for try await (sequence, json, checksum) in rows.decode((Int, String, String).self) {
                 do throws(ConsentKitError) {
                     let event = try ConsentEvent(storedJSON: json, checksum: checksum, policy: policy)
-                    let change = try withReplica { (replica) throws(ConsentKitError) in
-                        try replica.apply(event, sequence: sequence)
-                    }
-                    changes.append(change)
+                    changes.append(
+                        try withReplica { (replica) throws(ConsentKitError) in
+                            try replica.apply(event, sequence: sequence)
+                        })
                 } catch {
                     problem = ConsentKitError(
                         code: error.code == .malformedJSON ? .inconsistentLedger : error.code,
                         message: "event \(sequence) in \(schema.events): \(error.message)")
                     break
                 }
-                // A cold start reads a million events: publish as it goes rather than holding them all.
-                if changes.count == 4096 {
-                    feed.publish(changes)
-                    changes.removeAll(keepingCapacity: true)
-                }
             }
-        } catch {
-            problem = problem ?? .postgres(error, doing: "reading \(schema.events)")
+            publish(changes)
+            if let problem { throw problem }
+            if rows.count < Self.pageSize { return }
         }
-        feed.publish(changes)
-        if let problem { throw problem }
+    }
+
+    private func withReplicaCount() -> Int { lock.withLock { replica.count } }
+
+    /// Runs `body` on `connection`, giving up on it when it takes longer than the operation timeout: the connection
+    /// is closed, a batch it prepared is taken back from the replica, and `storageFailure` is thrown at once.
+    ///
+    /// Not merely closing the connection and waiting: when a server goes down mid-query, PostgresNIO can leave the
+    /// query waiting for ever even after the connection is closed. The abandoned body runs on in its own task; its
+    /// epoch is retired, so if it ever wakes it changes and publishes nothing.
+    func watched<Result: Sendable>(
+        _ connection: PostgresConnection, _ body: @escaping @Sendable () async throws -> Result
+    ) async throws -> Result {
+        let mine = lock.withLock { epoch }
+        return try await Deadline.race(
+            configuration.operationTimeout, doing: "a query",
+            { try await StoreCore.$operationEpoch.withValue(mine) { try await body() } },
+            lateResult: { _ in },
+            onGiveUp: { [weak self] in
+                self?.abandon(epoch: mine)
+                StoreCore.close(connection)
+            })
+    }
+
+    /// Retires `epoch`, taking back what an operation of it prepared.
+    private func abandon(epoch retired: Int) {
+        lock.withLock {
+            guard epoch == retired else { return }
+            epoch += 1
+            replica.rollBackPending()
+        }
     }
 
     // MARK: Writing
@@ -134,27 +283,22 @@ final class StoreCore: @unchecked Sendable {
         doing what: String,
         _ prepare: @escaping @Sendable (inout LedgerReplica) throws(ConsentKitError) -> LedgerReplica.PreparedAppend
     ) async throws(ConsentKitError) {
-        try await withTimeout(configuration.operationTimeout, doing: what) { () async throws(ConsentKitError) in
-            try await self.gate.run { () async throws(ConsentKitError) in
-                try await self.writeHoldingGate(doing: what, prepare)
-            }
-        }
+        try await gate.run { () async throws(ConsentKitError) in try await self.writeHoldingGate(doing: what, prepare) }
     }
 
     private func writeHoldingGate(
         doing what: String,
-        _ prepare: @Sendable (inout LedgerReplica) throws(ConsentKitError) -> LedgerReplica.PreparedAppend
+        _ prepare: @escaping @Sendable (inout LedgerReplica) throws(ConsentKitError) -> LedgerReplica.PreparedAppend
     ) async throws(ConsentKitError) {
-        let outcome: Result<[LedgerChange], ConsentKitError>
-        do {
-            outcome = try await client.withConnection { connection in
+        let outcome = try await withConnection(doing: what) { connection in
+            // Most of what others appended is read before the lock is taken, so the lock is held briefly.
+            try await self.catchUpHoldingGate(on: connection)
+            return try await self.watched(connection) {
                 try await self.transaction(on: connection, doing: what, prepare)
             }
-        } catch {
-            throw ConsentKitError.postgres(error, doing: what)
         }
         switch outcome {
-        case .success(let changes): feed.publish(changes)
+        case .success(let changes): publish(changes)
         case .failure(let refused): throw refused
         }
     }
@@ -167,6 +311,7 @@ final class StoreCore: @unchecked Sendable {
     ) async throws -> Result<[LedgerChange], ConsentKitError> {
         _ = try await connection.query("BEGIN", logger: logger)
         var prepared: LedgerReplica.PreparedAppend?
+        var committing = false
         do {
             _ = try await connection.query(
                 PostgresQuery(unsafeSQL: "LOCK TABLE \(schema.events) IN EXCLUSIVE MODE"), logger: logger)
@@ -182,7 +327,7 @@ final class StoreCore: @unchecked Sendable {
             prepared = batch
             guard !batch.events.isEmpty else {
                 _ = try await connection.query("ROLLBACK", logger: logger)
-                lock.withLock { _ = replica.commit(batch) }
+                _ = try? withReplica { (replica) throws(ConsentKitError) in replica.commit(batch) }
                 return .success([])
             }
             try checkStorable(batch)
@@ -191,22 +336,23 @@ final class StoreCore: @unchecked Sendable {
             let last = batch.firstSequence + batch.events.count - 1
             _ = try await connection.query(
                 "SELECT pg_notify(\(schema.channel), \(String(last)))", logger: logger)
+            committing = true
             _ = try await connection.query("COMMIT", logger: logger)
         } catch {
-            if let prepared { lock.withLock { replica.rollBack(prepared) } }
+            if let prepared { try? withReplica { (replica) throws(ConsentKitError) in replica.rollBack(prepared) } }
             // The connection goes back to the pool: leave it outside any transaction (a no-op if none is open).
             _ = try? await connection.query("ROLLBACK", logger: logger)
-            if prepared != nil, !(error is ConsentKitError) {
+            if committing {
                 throw ConsentKitError(
                     code: .storageFailure,
-                    message: "\(ConsentKitError.postgres(error, doing: what).message); if the connection was lost "
-                        + "during COMMIT the batch may be stored: the next read shows it, and appending the same "
-                        + "batch again does not record a grant twice")
+                    message: "\(ConsentKitError.postgres(error, doing: what).message); the batch may have been "
+                        + "stored (the connection failed during COMMIT): the next read shows it, and appending the "
+                        + "same batch again does not record a grant twice")
             }
-            throw error
+            throw ConsentKitError.postgres(error, doing: what)
         }
         guard let prepared else { return .success([]) }
-        return .success(lock.withLock { replica.commit(prepared) })
+        return .success(try withReplica { (replica) throws(ConsentKitError) in replica.commit(prepared) })
     }
 
     /// Refuses a batch whose events would not read back as the events applied (a value JSON cannot carry).
@@ -288,5 +434,100 @@ final class StoreCore: @unchecked Sendable {
         var binds = PostgresBindings()
         for value in values { binds.append(value) }
         return binds
+    }
+}
+
+/// Races an operation against a deadline without waiting for it once the deadline has passed.
+enum Deadline {
+    /// The result of `body`, or `storageFailure` once `limit` has passed (or the caller is cancelled), whichever is
+    /// first. On giving up, `onGiveUp` runs and `body` is cancelled and left to finish on its own; a result it
+    /// produces after that goes to `lateResult`.
+    static func race<Result: Sendable>(
+        _ limit: Duration, doing what: String, _ body: @escaping @Sendable () async throws -> Result,
+        lateResult: @escaping @Sendable (Result) -> Void, onGiveUp: @escaping @Sendable () -> Void
+    ) async throws -> Result {
+        let outcome = Outcome<Result>()
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Result, any Error>) in
+                let work = Task {
+                    do {
+                        let result = try await body()
+                        if !outcome.finish(.success(result)) { lateResult(result) }
+                    } catch {
+                        _ = outcome.finish(.failure(error))
+                    }
+                }
+                let timer = Task {
+                    try await Task.sleep(for: limit)
+                    outcome.giveUp(
+                        ConsentKitError(
+                            code: .storageFailure,
+                            message: "PostgreSQL: \(what) took longer than \(limit); gave up"))
+                }
+                outcome.install(continuation) {
+                    work.cancel()
+                    onGiveUp()
+                } whenFinished: {
+                    timer.cancel()
+                }
+            }
+        } onCancel: {
+            outcome.giveUp(ConsentKitError(code: .storageFailure, message: "PostgreSQL: \(what) was cancelled"))
+        }
+    }
+}
+
+/// The first of an operation's result and the deadline's verdict, delivered once.
+private final class Outcome<Result: Sendable>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var continuation: CheckedContinuation<Result, any Error>?
+    /// An outcome that came before ``install(_:onGiveUp:whenFinished:)``, and whether it was the deadline's.
+    private var early: (result: Swift.Result<Result, any Error>, gaveUp: Bool)?
+    private var done = false
+    private var giveUpAction: (@Sendable () -> Void)?
+    private var finishedAction: (@Sendable () -> Void)?
+
+    /// Sets where the outcome goes; delivers at once if it is already known.
+    func install(
+        _ continuation: CheckedContinuation<Result, any Error>, onGiveUp: @escaping @Sendable () -> Void,
+        whenFinished: @escaping @Sendable () -> Void
+    ) {
+        let ready = lock.withLock { () -> (result: Swift.Result<Result, any Error>, gaveUp: Bool)? in
+            if let early { return early }
+            self.continuation = continuation
+            giveUpAction = onGiveUp
+            finishedAction = whenFinished
+            return nil
+        }
+        guard let ready else { return }
+        if ready.gaveUp { onGiveUp() } else { whenFinished() }
+        continuation.resume(with: ready.result)
+    }
+
+    /// Delivers the operation's result; `false` when the deadline won already.
+    func finish(_ result: Swift.Result<Result, any Error>) -> Bool {
+        deliver(result, gaveUp: false)
+    }
+
+    /// Delivers the deadline's verdict, unless the result came first.
+    func giveUp(_ error: ConsentKitError) {
+        _ = deliver(.failure(error), gaveUp: true)
+    }
+
+    private func deliver(_ result: Swift.Result<Result, any Error>, gaveUp: Bool) -> Bool {
+        let (won, waiting, action) = lock.withLock {
+            () -> (Bool, CheckedContinuation<Result, any Error>?, (@Sendable () -> Void)?) in
+            guard !done else { return (false, nil, nil) }
+            done = true
+            guard let continuation else {
+                early = (result, gaveUp)
+                return (true, nil, nil)
+            }
+            self.continuation = nil
+            return (true, continuation, gaveUp ? giveUpAction : finishedAction)
+        }
+        action?()
+        waiting?.resume(with: result)
+        return won
     }
 }

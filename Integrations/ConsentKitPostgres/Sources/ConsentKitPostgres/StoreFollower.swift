@@ -13,18 +13,20 @@ struct StoreFollower: Sendable {
     func run() async {
         var delay = core.configuration.reconnectDelay
         while !Task.isCancelled {
+            var connection: PostgresConnection?
             do {
-                try await core.client.withConnection { connection in
-                    try await connection.listen(on: core.schema.channel) { notifications in
-                        // Listening before reading: whatever commits from now on is notified, and whatever
-                        // committed before is read now.
-                        try await core.catchUp(on: connection)
-                        core.feed.resume()
-                        delay = core.configuration.reconnectDelay
-                        try await follow(notifications, on: connection)
-                    }
+                let listening = try await core.connect()
+                connection = listening
+                try await listening.listen(on: core.schema.channel) { notifications in
+                    // Listening before reading: whatever commits from now on is notified, and whatever committed
+                    // before is read now.
+                    try await core.catchUp(on: listening)
+                    core.feed.resume()
+                    delay = core.configuration.reconnectDelay
+                    try await follow(notifications, on: listening)
                 }
             } catch {
+                if let connection { core.disconnect(connection) }
                 if Task.isCancelled { return }
                 core.feed.interrupt(
                     ConsentKitError(

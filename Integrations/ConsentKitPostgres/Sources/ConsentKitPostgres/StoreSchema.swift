@@ -70,8 +70,9 @@ struct StoreSchema: Sendable {
     ///
     /// - Throws: `storageFailure` when the database cannot be reached or migrated, or was migrated by a newer
     ///   version of the package.
-    func migrate(_ client: PostgresClient, logger: Logger) async throws {
-        try await client.withTransaction(logger: logger) { connection in
+    func migrate(on connection: PostgresConnection, logger: Logger) async throws {
+        _ = try await connection.query("BEGIN", logger: logger)
+        do {
             _ = try await connection.query("SELECT pg_advisory_xact_lock(\(Self.migrationLock))", logger: logger)
             _ = try await connection.query(PostgresQuery(unsafeSQL: "CREATE SCHEMA IF NOT EXISTS \(name)"), logger: logger)
             _ = try await connection.query(
@@ -102,6 +103,10 @@ struct StoreSchema: Sendable {
                         unsafeSQL: "INSERT INTO \(name).consentkit_migrations (version) VALUES (\(version))"),
                     logger: logger)
             }
+            _ = try await connection.query("COMMIT", logger: logger)
+        } catch {
+            _ = try? await connection.query("ROLLBACK", logger: logger)
+            throw error
         }
     }
 }

@@ -12,7 +12,7 @@ struct Bench {
     let seconds: Double
 
     func run() async throws {
-        print("PostgreSQL store, \(server.client.host ?? "?"):\(server.client.port ?? 0)")
+        print("PostgreSQL store, \(server.connection.host ?? "?"):\(server.connection.port ?? 0)")
         for batch in [1, 100, 1000] { try await appendThroughput(batch: batch) }
         try await coldStart()
         let propagation = try await Propagation.run(server: server, subjects: subjects)
