@@ -108,6 +108,32 @@ import _ConsentKitWorkload
         #expect(throws: ConsentKitError.self) { try live.checkedDecision(for: question("c1", second: 10)) }
     }
 
+    @Test func anInterruptedStoreFailsCheckedDecisionsUntilItResumes() async throws {
+        let store = InMemoryConsentStore(policy: policy)
+        try store.append(grant("g1", "c1", second: 0))
+        let feed = store.changeFeed
+        feed.interrupt(ConsentKitError(code: .storageFailure, message: "connection lost"))
+        // An engine started while the store is interrupted fails closed from the start.
+        let live = try await LiveConsentEngine(following: store)
+        #expect(live.failure?.message == "connection lost")
+        #expect(throws: ConsentKitError.self) { try live.checkedDecision(for: question("c1", second: 10)) }
+        #expect(feed.interruption != nil)
+        // Caught up: the store publishes what it missed, then resumes.
+        let withdrawal = ConsentEvent.withdraw(Withdrawal(.grant("g1"), at: Self.base.addingTimeInterval(5)))
+        try store.append(withdrawal)
+        #expect(throws: ConsentKitError.self) { try live.checkedDecision(for: question("c1", second: 10)) }
+        feed.resume()
+        #expect(live.failure == nil)
+        #expect(try live.checkedDecision(for: question("c1", second: 10)).reason == .withdrawn)
+        // Interrupted again, then failed for good: the failure stays after a resume.
+        feed.interrupt(ConsentKitError(code: .storageFailure, message: "again"))
+        #expect(live.failure?.message == "again")
+        feed.fail(ConsentKitError(code: .inconsistentLedger, message: "broken"))
+        feed.resume()
+        #expect(live.failure?.code == .inconsistentLedger)
+        #expect(throws: ConsentKitError.self) { try live.checkedDecision(for: question("c1", second: 10)) }
+    }
+
     @Test func aCheckedDecisionMatchesThePlainOneWhileFollowing() async throws {
         let store = InMemoryConsentStore(policy: policy)
         try store.append([grant("g1", "c1", second: 0)])

@@ -43,7 +43,8 @@ public struct PostgresStoreConfiguration: Sendable {
     ) {
         self.connection = connection
         self.connection.options.connectTimeout = .nanoseconds(
-            operationTimeout.components.seconds * 1_000_000_000 + operationTimeout.components.attoseconds / 1_000_000_000)
+            operationTimeout.components.seconds * 1_000_000_000 + operationTimeout.components.attoseconds
+                / 1_000_000_000)
         self.schema = schema
         self.heartbeat = heartbeat
         self.operationTimeout = operationTimeout

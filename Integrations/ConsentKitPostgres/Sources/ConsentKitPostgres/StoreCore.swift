@@ -191,7 +191,9 @@ final class StoreCore: @unchecked Sendable {
                     unsafeSQL:
                         "SELECT seq, body::text, checksum FROM \(schema.events) WHERE seq >= $1 ORDER BY seq LIMIT $2",
                     binds: Self.binds(first, Self.pageSize))
-                rows = try await watched(connection) { try await connection.query(query, logger: self.logger).collect() }
+                rows = try await watched(connection) {
+                    try await connection.query(query, logger: self.logger).collect()
+                }
             } catch {
                 throw ConsentKitError.postgres(error, doing: "reading \(schema.events)")
             }
@@ -264,7 +266,8 @@ final class StoreCore: @unchecked Sendable {
     func append(_ events: [ConsentEvent]) async throws(ConsentKitError) {
         try checkOpen()
         let policy = self.policy
-        try await write(doing: "appending \(events.count) event\(events.count == 1 ? "" : "s")") { (replica: inout LedgerReplica) throws(ConsentKitError) in
+        try await write(doing: "appending \(events.count) event\(events.count == 1 ? "" : "s")") {
+            (replica: inout LedgerReplica) throws(ConsentKitError) in
             // Every process applies an event as it reads it back; the writer does too.
             try replica.prepare(events.map { $0.storedForm(policy: policy) ?? $0 })
         }
@@ -360,7 +363,8 @@ final class StoreCore: @unchecked Sendable {
         for (offset, event) in batch.events.enumerated() where event.storedForm(policy: policy) != event {
             throw ConsentKitError(
                 code: .invalidValue,
-                message: "event \(offset + 1) of the batch cannot be stored and read back unchanged; nothing was stored")
+                message: "event \(offset + 1) of the batch cannot be stored and read back unchanged; nothing was stored"
+            )
         }
     }
 

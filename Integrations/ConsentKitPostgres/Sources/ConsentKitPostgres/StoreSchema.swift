@@ -74,7 +74,8 @@ struct StoreSchema: Sendable {
         _ = try await connection.query("BEGIN", logger: logger)
         do {
             _ = try await connection.query("SELECT pg_advisory_xact_lock(\(Self.migrationLock))", logger: logger)
-            _ = try await connection.query(PostgresQuery(unsafeSQL: "CREATE SCHEMA IF NOT EXISTS \(name)"), logger: logger)
+            _ = try await connection.query(
+                PostgresQuery(unsafeSQL: "CREATE SCHEMA IF NOT EXISTS \(name)"), logger: logger)
             _ = try await connection.query(
                 PostgresQuery(
                     unsafeSQL: """

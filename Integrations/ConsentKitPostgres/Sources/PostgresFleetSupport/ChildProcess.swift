@@ -83,7 +83,9 @@ public final class ChildProcess: @unchecked Sendable {
     /// The fleet executable, built beside the running binary (a test bundle or the benchmark itself).
     public static func fleetExecutable() -> URL {
         let here = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        for candidate in [here, here.deletingLastPathComponent(), here.deletingLastPathComponent().deletingLastPathComponent()] {
+        for candidate in [
+            here, here.deletingLastPathComponent(), here.deletingLastPathComponent().deletingLastPathComponent(),
+        ] {
             let url = candidate.appendingPathComponent("PostgresStoreBenchmark")
             if FileManager.default.isExecutableFile(atPath: url.path) { return url }
         }

@@ -46,7 +46,8 @@ public struct Propagation: Sendable {
         var withdrawers: [ChildProcess] = []
         for writer in 0..<writers {
             let mine = stride(from: writer, to: subjects, by: writers).map(String.init).joined(separator: ",")
-            let pauseMicroseconds = pause.components.seconds * 1_000_000 + pause.components.attoseconds / 1_000_000_000_000
+            let pauseMicroseconds =
+                pause.components.seconds * 1_000_000 + pause.components.attoseconds / 1_000_000_000_000
             withdrawers.append(
                 try ChildProcess(
                     executable,

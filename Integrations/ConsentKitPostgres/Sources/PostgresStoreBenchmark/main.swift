@@ -49,7 +49,9 @@ func openStore(_ schema: String) async -> PostgresConsentStore {
 
 switch role {
 case "writer":
-    guard let schema = option("--schema"), let prefix = option("--prefix") else { fail("writer needs --schema, --prefix") }
+    guard let schema = option("--schema"), let prefix = option("--prefix") else {
+        fail("writer needs --schema, --prefix")
+    }
     let batch = option("--batch").flatMap(Int.init) ?? 1
     let store = await openStore(schema)
     var next = 0

@@ -35,8 +35,11 @@ extension PostgresTests {
                 for (writer, batch) in [(1, 1), (2, 16)] {
                     let prefix = "w\(writer)r\(round)"
                     writers.append(
-                        (prefix, batch, try ChildProcess(
-                            executable, ["writer", "--schema", schema, "--prefix", prefix, "--batch", "\(batch)"])))
+                        (
+                            prefix, batch,
+                            try ChildProcess(
+                                executable, ["writer", "--schema", schema, "--prefix", prefix, "--batch", "\(batch)"])
+                        ))
                 }
                 for writer in writers {
                     _ = await writer.process.waitForLine(startingWith: "ack", seconds: 30)
@@ -47,7 +50,8 @@ extension PostgresTests {
                     let last = writer.process.lines.compactMap { line -> Int? in
                         line.hasPrefix("ack ") ? Int(line.dropFirst(4)) : nil
                     }.max()
-                    #expect(last != nil, "writer \(writer.prefix) acknowledged nothing: \(writer.process.lines.suffix(3))")
+                    #expect(
+                        last != nil, "writer \(writer.prefix) acknowledged nothing: \(writer.process.lines.suffix(3))")
                     for number in 0...(last ?? -1) { acknowledged.insert("\(writer.prefix)-\(number)") }
                 }
             }

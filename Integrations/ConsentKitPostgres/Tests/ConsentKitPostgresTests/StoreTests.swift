@@ -25,14 +25,17 @@ extension PostgresTests {
             #expect(versions == [["1"]])
             // Opening again migrates nothing.
             try await PostgresTests.open(schema).close()
-            #expect(try await PostgresTests.server().sql("SELECT count(*) FROM \(schema).consentkit_migrations") == [["1"]])
+            #expect(
+                try await PostgresTests.server().sql("SELECT count(*) FROM \(schema).consentkit_migrations") == [["1"]])
             _ = try await PostgresTests.server().sql("INSERT INTO \(schema).consentkit_migrations (version) VALUES (7)")
             let error = await #expect(throws: ConsentKitError.self) { try await PostgresTests.open(schema) }
             #expect(error?.code == .storageFailure)
             #expect(error?.message.contains("version 7, newer") == true, "\(String(describing: error))")
         }
 
-        @Test(arguments: ["", "Consent", "1st", "a-b", "a b", "a;drop table x", "a\"b", "é", String(repeating: "a", count: 49)])
+        @Test(arguments: [
+            "", "Consent", "1st", "a-b", "a b", "a;drop table x", "a\"b", "é", String(repeating: "a", count: 49),
+        ])
         func aSchemaNameThatIsNotAPlainIdentifierIsRefused(_ name: String) async throws {
             let error = await #expect(throws: ConsentKitError.self) { try await PostgresTests.open(name) }
             #expect(error?.code == .invalidValue)
@@ -48,7 +51,8 @@ extension PostgresTests {
             }
             #expect(stores.count == 6)
             for store in stores { store.close() }
-            #expect(try await PostgresTests.server().sql("SELECT count(*) FROM \(schema).consentkit_migrations") == [["1"]])
+            #expect(
+                try await PostgresTests.server().sql("SELECT count(*) FROM \(schema).consentkit_migrations") == [["1"]])
         }
 
         @Test func twoStoresShareOneDenseSequenceAndOneSetOfGrantIDs() async throws {
@@ -107,7 +111,8 @@ extension PostgresTests {
             #expect(await PostgresTests.eventually { (try? live.checkedDecision(for: question))?.isAllowed == true })
             try await writer.append([FleetWorkload.withdrawal(of: "g1")])
             // The heartbeat is 30 s: only the notification can bring it this fast.
-            #expect(await PostgresTests.eventually(5) { (try? live.checkedDecision(for: question))?.reason == .withdrawn })
+            #expect(
+                await PostgresTests.eventually(5) { (try? live.checkedDecision(for: question))?.reason == .withdrawn })
         }
 
         @Test func aLostNotificationIsMadeUpByTheHeartbeat() async throws {
@@ -117,7 +122,8 @@ extension PostgresTests {
             defer { follower.close() }
             try await follower.append([FleetWorkload.grant("g1", subject: "c1")])
             let live = try await LiveConsentEngine(following: follower)
-            try await PostgresTests.insertRaw(FleetWorkload.withdrawal(of: "g1"), sequence: 1, schema: schema, notify: false)
+            try await PostgresTests.insertRaw(
+                FleetWorkload.withdrawal(of: "g1"), sequence: 1, schema: schema, notify: false)
             #expect(
                 try await PostgresTests.eventually(5) {
                     live.decision(for: FleetWorkload.question("c1")).reason == .withdrawn
@@ -130,14 +136,17 @@ extension PostgresTests {
             defer { Task { await PostgresTests.drop(schema) } }
             let follower = try await PostgresTests.open(schema)
             defer { follower.close() }
-            try await follower.append([FleetWorkload.grant("g1", subject: "c1"), FleetWorkload.grant("g2", subject: "c2")])
+            try await follower.append([
+                FleetWorkload.grant("g1", subject: "c1"), FleetWorkload.grant("g2", subject: "c2"),
+            ])
             let live = try await LiveConsentEngine(following: follower)
             // Event 3 arrives without event 2 (the withdrawal of g1): deciding past the gap could allow c1.
             try await PostgresTests.insertRaw(
                 FleetWorkload.withdrawal(of: "g2"), sequence: 3, schema: schema, notify: true)
             #expect(await PostgresTests.eventually { live.failure != nil })
             #expect(throws: ConsentKitError.self) { try live.checkedDecision(for: FleetWorkload.question("c1")) }
-            #expect(live.failure?.message.contains("event 2") == true || live.failure?.message.contains("change 2") == true,
+            #expect(
+                live.failure?.message.contains("event 2") == true || live.failure?.message.contains("change 2") == true,
                 "\(String(describing: live.failure))")
             let error = await #expect(throws: ConsentKitError.self) { try await PostgresTests.open(schema) }
             #expect(error?.code == .inconsistentLedger)
@@ -199,7 +208,10 @@ extension PostgresTests {
                 let holdsBirthDate = row[1]?.contains("1990-05-17") == true
                 #expect(holdsBirthDate == (row[0] == "c2"), "\(row)")
             }
-            #expect(try await PostgresTests.server().sql("SELECT count(*) FROM \(schema).events WHERE kind = 'grant'") == [["1"]])
+            #expect(
+                try await PostgresTests.server().sql("SELECT count(*) FROM \(schema).events WHERE kind = 'grant'") == [
+                    ["1"]
+                ])
             // A fresh load (every checksum checked) and a follower agree: erased, the proof kept.
             let fresh = try await PostgresTests.open(schema)
             defer { fresh.close() }
