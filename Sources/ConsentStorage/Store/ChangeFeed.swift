@@ -86,9 +86,12 @@ public final class ChangeFeed: @unchecked Sendable {
         nextToken += 1
         let token = nextToken
         observers[token] = Observer(changes: observer, failure: failure, interruption: interruption)
-        // Told while the lock is held, so that an `interrupt` or `resume` racing with registration is seen after it.
-        if let interrupted { interruption(interrupted) }
+        let current = interrupted
         lock.unlock()
+        // Outside the lock (an observer may be released, and remove itself, while it is called). An `interrupt` or
+        // `resume` racing with this call also calls the observer, so one reading ``interruption`` when called
+        // ends with the feed's state.
+        if let current { interruption(current) }
         return token
     }
 
@@ -102,6 +105,10 @@ public final class ChangeFeed: @unchecked Sendable {
     /// Tells observers that the store cannot vouch, for now, that it has published every change (its connection to
     /// the source of truth dropped, or a change is missing from what it read): a ``LiveConsentEngine`` then fails
     /// closed until ``resume()``. Publish what you catch up with, then resume. Repeated calls keep the first reason.
+    ///
+    /// Observers are called outside the feed's lock, so calls racing with each other can arrive out of order: an
+    /// observer that must end in the feed's state reads ``interruption`` when called (as ``LiveConsentEngine``
+    /// does) rather than trusting the argument's order.
     public func interrupt(_ error: ConsentKitError) {
         lock.lock()
         guard failure == nil, interrupted == nil else {
@@ -110,9 +117,8 @@ public final class ChangeFeed: @unchecked Sendable {
         }
         interrupted = error
         let observers = Array(self.observers.values)
-        // Called under the lock, so that observers see interruptions and resumptions in the order they happened.
-        for observer in observers { observer.interruption(error) }
         lock.unlock()
+        for observer in observers { observer.interruption(error) }
     }
 
     /// Tells observers that the store has published every change it holds again, after ``interrupt(_:)``.
@@ -123,8 +129,9 @@ public final class ChangeFeed: @unchecked Sendable {
             return
         }
         interrupted = nil
-        for observer in self.observers.values { observer.interruption(nil) }
+        let observers = Array(self.observers.values)
         lock.unlock()
+        for observer in observers { observer.interruption(nil) }
     }
 
     /// Stops calling an observer.

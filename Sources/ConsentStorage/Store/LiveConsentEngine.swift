@@ -56,7 +56,7 @@ public final class LiveConsentEngine: @unchecked Sendable {
         let token = feed.observe(
             { [weak self] changes in self?.receive(changes) },
             failure: { [weak self] error in self?.fail(error) },
-            interruption: { [weak self] error in self?.interrupt(error) })
+            interruption: { [weak self, weak feed] _ in self?.interrupt(feed?.interruption) })
         observation = (feed, token)
         start(with: try await store.ledger)
     }
@@ -148,10 +148,12 @@ public final class LiveConsentEngine: @unchecked Sendable {
         publish()
     }
 
-    private func interrupt(_ error: ConsentKitError?) {
+    /// Takes the feed's interruption as it is now (read under `updateLock`, so that the last of racing calls sets
+    /// the feed's latest state, whatever order they arrive in).
+    private func interrupt(_ current: @autoclosure () -> ConsentKitError?) {
         updateLock.lock()
         defer { updateLock.unlock() }
-        interrupted = error
+        interrupted = current()
         publish()
     }
 

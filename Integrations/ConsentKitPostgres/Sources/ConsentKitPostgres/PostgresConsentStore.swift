@@ -49,6 +49,11 @@ public final class PostgresConsentStore: ConsentStore, @unchecked Sendable {
         }
         self.policy = policy
         self.core = core
+        // Until the follower listens and has read, a change another process commits might not reach this one:
+        // live engines fail closed until then (a few milliseconds on a healthy server).
+        core.feed.interrupt(
+            ConsentKitError(
+                code: .storageFailure, message: "not following \(schema.events) yet: the store is connecting"))
         followerTask = Task { await StoreFollower(core: core).run() }
     }
 
@@ -80,13 +85,13 @@ public final class PostgresConsentStore: ConsentStore, @unchecked Sendable {
     public var ledger: ConsentLedger {
         get async throws(ConsentKitError) {
             try core.checkOpen()
-            try await core.catchUp()
-            return core.snapshot
+            return try await core.currentLedger()
         }
     }
 
-    /// The events this process has applied, without asking the database: what its live engines decide from.
-    public var replicatedLedger: ConsentLedger { core.snapshot }
+    /// The events this process has applied, without asking the database: what its live engines decide from. (It
+    /// waits for an append in progress in this process, whose batch is not part of it until committed.)
+    public var replicatedLedger: ConsentLedger { get async { await core.snapshot } }
 
     /// The sequence of the last event this process has applied (-1 before any).
     public var lastAppliedSequence: Int { core.lastSequence }

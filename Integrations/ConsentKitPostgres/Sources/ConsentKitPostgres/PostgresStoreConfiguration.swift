@@ -14,7 +14,7 @@ public struct PostgresStoreConfiguration: Sendable {
     public var connection: PostgresConnection.Configuration
 
     /// The PostgreSQL schema holding the store's tables: 1–48 characters, lower-case ASCII letters, digits and `_`,
-    /// starting with a letter or `_` (it is written into SQL, so nothing else is accepted). Stores opened on the
+    /// starting with a letter or `_` and not with `pg_` (it is written into SQL, so nothing else is accepted). Stores opened on the
     /// same database and schema share one ledger; another schema is another ledger.
     public var schema: String
 

@@ -22,6 +22,14 @@ actor SerialGate {
         }
     }
 
+    /// Runs `body` alone among the gate's users.
+    nonisolated func run<Result: Sendable>(_ body: @Sendable () async -> Result) async -> Result {
+        await acquire()
+        let result = await body()
+        await release()
+        return result
+    }
+
     private func acquire() async {
         guard held else {
             held = true

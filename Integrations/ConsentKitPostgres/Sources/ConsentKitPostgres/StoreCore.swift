@@ -36,11 +36,42 @@ final class StoreCore: @unchecked Sendable {
         replica = LedgerReplica(policy: policy)
     }
 
-    /// The events applied, without asking the database.
-    var snapshot: ConsentLedger { lock.withLock { replica.ledger } }
+    /// The events applied, without asking the database. Read holding the gate: a holder of the gate may have a
+    /// batch prepared into the replica that its transaction has not committed, and that must never be seen.
+    var snapshot: ConsentLedger {
+        get async { await gate.run { self.lock.withLock { self.replica.ledger } } }
+    }
 
-    /// The sequence of the last event applied (-1 before any).
-    var lastSequence: Int { lock.withLock { replica.count } - 1 }
+    /// Reads what others appended, then returns the replica: one turn of the gate.
+    func currentLedger() async throws(ConsentKitError) -> ConsentLedger {
+        try await serially { () async throws(ConsentKitError) in
+            try await self.withConnection(doing: "reading \(self.schema.events)") { connection in
+                try await self.catchUpHoldingGate(on: connection)
+            }
+            return self.lock.withLock { self.replica.ledger }
+        }
+    }
+
+    /// Runs `body` holding the gate, then publishes whatever was applied and not yet published (what an operation
+    /// given up on after it committed left behind, too).
+    func serially<Result: Sendable>(
+        _ body: @Sendable () async throws(ConsentKitError) -> Result
+    ) async throws(ConsentKitError) -> Result {
+        try await gate.run { () async throws(ConsentKitError) -> Result in
+            defer { self.publishPending() }
+            return try await body()
+        }
+    }
+
+    /// The sequence of the last event committed and applied (-1 before any); never counts a prepared batch.
+    var lastSequence: Int { lock.withLock { committedCount } - 1 }
+
+    /// Events applied and committed. Guarded by `lock`.
+    private var committedCount = 0
+    /// Changes applied to the replica and not yet published, in sequence order. Guarded by `lock`.
+    private var unpublished: [LedgerChange] = []
+    /// Serialises publication, so that changes reach the feed in sequence order whoever publishes them.
+    private let publicationLock = NSLock()
 
     var closed: Bool {
         get { closedFlag.withLock { isClosed } }
@@ -154,18 +185,30 @@ final class StoreCore: @unchecked Sendable {
         return try body(&replica)
     }
 
-    /// Publishes changes to followers, unless the calling operation was given up on.
-    private func publish(_ changes: [LedgerChange]) {
-        guard !changes.isEmpty else { return }
-        let current = lock.withLock { Self.operationEpoch.map { $0 == epoch } ?? true }
-        if current { feed.publish(changes) }
+    /// Records changes applied to the replica (committed, or read back) for publication. Called under `lock` by
+    /// whoever applied them, in the same critical section, so that the buffer's order is the replica's order.
+    private func recordForPublication(_ changes: [LedgerChange]) {
+        unpublished += changes
+        committedCount += changes.count
+    }
+
+    /// Publishes every change recorded and not yet published, in order. Any task may call it: what it publishes was
+    /// applied by a live operation, and the publication lock keeps batches in order.
+    func publishPending() {
+        publicationLock.lock()
+        defer { publicationLock.unlock() }
+        let changes = lock.withLock { () -> [LedgerChange] in
+            defer { unpublished.removeAll(keepingCapacity: true) }
+            return unpublished
+        }
+        feed.publish(changes)
     }
 
     // MARK: Reading
 
     /// Reads and applies every event stored after those applied, publishing them in order. Holds the gate.
     func catchUp(on connection: PostgresConnection? = nil) async throws(ConsentKitError) {
-        try await gate.run { () async throws(ConsentKitError) in
+        try await serially { () async throws(ConsentKitError) in
             if let connection {
                 try await self.catchUpHoldingGate(on: connection)
             } else {
@@ -189,7 +232,7 @@ final class StoreCore: @unchecked Sendable {
             do {
                 let query = PostgresQuery(
                     unsafeSQL:
-                        "SELECT seq, body::text, checksum FROM \(schema.events) WHERE seq >= $1 ORDER BY seq LIMIT $2",
+                        "SELECT seq, body::text, checksum FROM \(schema.table) WHERE seq >= $1 ORDER BY seq LIMIT $2",
                     binds: Self.binds(first, Self.pageSize))
                 rows = try await watched(connection) {
                     try await connection.query(query, logger: self.logger).collect()
@@ -197,8 +240,6 @@ final class StoreCore: @unchecked Sendable {
             } catch {
                 throw ConsentKitError.postgres(error, doing: "reading \(schema.events)")
             }
-            var changes: [LedgerChange] = []
-            changes.reserveCapacity(rows.count)
             var problem: ConsentKitError?
             for row in rows {
                 let sequence: Int
@@ -212,18 +253,18 @@ final class StoreCore: @unchecked Sendable {
                 }
                 do throws(ConsentKitError) {
                     let event = try ConsentEvent(storedJSON: json, checksum: checksum, policy: policy)
-                    changes.append(
-                        try withReplica { (replica) throws(ConsentKitError) in
-                            try replica.apply(event, sequence: sequence)
-                        })
+                    try withReplica { (replica) throws(ConsentKitError) in
+                        recordForPublication([try replica.apply(event, sequence: sequence)])
+                    }
                 } catch {
+                    // Whatever the reason (a changed row, a policy that does not know what another service
+                    // recorded), it is the stored ledger that this process cannot follow past this event.
                     problem = ConsentKitError(
-                        code: error.code == .malformedJSON ? .inconsistentLedger : error.code,
-                        message: "event \(sequence) in \(schema.events): \(error.message)")
+                        code: .inconsistentLedger, message: "event \(sequence) in \(schema.events): \(error.message)")
                     break
                 }
             }
-            publish(changes)
+            publishPending()
             if let problem { throw problem }
             if rows.count < Self.pageSize { return }
         }
@@ -238,11 +279,13 @@ final class StoreCore: @unchecked Sendable {
     /// query waiting for ever even after the connection is closed. The abandoned body runs on in its own task; its
     /// epoch is retired, so if it ever wakes it changes and publishes nothing.
     func watched<Result: Sendable>(
-        _ connection: PostgresConnection, _ body: @escaping @Sendable () async throws -> Result
+        _ connection: PostgresConnection, doing what: String = "a query",
+        _ body: @escaping @Sendable () async throws -> Result
     ) async throws -> Result {
-        let mine = lock.withLock { epoch }
+        // A nested operation belongs to its caller's epoch: giving up on either gives up on both.
+        let mine = Self.operationEpoch ?? lock.withLock { epoch }
         return try await Deadline.race(
-            configuration.operationTimeout, doing: "a query",
+            configuration.operationTimeout, doing: what,
             { try await StoreCore.$operationEpoch.withValue(mine) { try await body() } },
             lateResult: { _ in },
             onGiveUp: { [weak self] in
@@ -286,7 +329,7 @@ final class StoreCore: @unchecked Sendable {
         doing what: String,
         _ prepare: @escaping @Sendable (inout LedgerReplica) throws(ConsentKitError) -> LedgerReplica.PreparedAppend
     ) async throws(ConsentKitError) {
-        try await gate.run { () async throws(ConsentKitError) in try await self.writeHoldingGate(doing: what, prepare) }
+        try await serially { () async throws(ConsentKitError) in try await self.writeHoldingGate(doing: what, prepare) }
     }
 
     private func writeHoldingGate(
@@ -296,12 +339,16 @@ final class StoreCore: @unchecked Sendable {
         let outcome = try await withConnection(doing: what) { connection in
             // Most of what others appended is read before the lock is taken, so the lock is held briefly.
             try await self.catchUpHoldingGate(on: connection)
-            return try await self.watched(connection) {
+            // Given up on, the transaction may still have committed (its COMMIT sent and the answer lost).
+            let ambiguous =
+                "\(what) (the batch may have been stored: a read shows whether it was, and appending it again "
+                + "does not record a grant twice)"
+            return try await self.watched(connection, doing: ambiguous) {
                 try await self.transaction(on: connection, doing: what, prepare)
             }
         }
         switch outcome {
-        case .success(let changes): publish(changes)
+        case .success: publishPending()
         case .failure(let refused): throw refused
         }
     }
@@ -317,7 +364,7 @@ final class StoreCore: @unchecked Sendable {
         var committing = false
         do {
             _ = try await connection.query(
-                PostgresQuery(unsafeSQL: "LOCK TABLE \(schema.events) IN EXCLUSIVE MODE"), logger: logger)
+                PostgresQuery(unsafeSQL: "LOCK TABLE \(schema.table) IN EXCLUSIVE MODE"), logger: logger)
             // What other writers committed before the lock was granted: the batch is checked against it.
             try await catchUpHoldingGate(on: connection)
             let batch: LedgerReplica.PreparedAppend
@@ -355,7 +402,12 @@ final class StoreCore: @unchecked Sendable {
             throw ConsentKitError.postgres(error, doing: what)
         }
         guard let prepared else { return .success([]) }
-        return .success(try withReplica { (replica) throws(ConsentKitError) in replica.commit(prepared) })
+        return .success(
+            try withReplica { (replica) throws(ConsentKitError) in
+                let changes = replica.commit(prepared)
+                recordForPublication(changes)
+                return changes
+            })
     }
 
     /// Refuses a batch whose events would not read back as the events applied (a value JSON cannot carry).
@@ -388,7 +440,7 @@ final class StoreCore: @unchecked Sendable {
             _ = try await connection.query(
                 PostgresQuery(
                     unsafeSQL: """
-                        INSERT INTO \(schema.events) (seq, kind, subject, grant_id, body, checksum)
+                        INSERT INTO \(schema.table) (seq, kind, subject, grant_id, body, checksum)
                         SELECT seq, kind, subject, nullif(grant_id, ''), body::jsonb, checksum
                         FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[])
                             AS t(seq, kind, subject, grant_id, body, checksum)
@@ -404,7 +456,7 @@ final class StoreCore: @unchecked Sendable {
         let rows = try await connection.query(
             PostgresQuery(
                 unsafeSQL: """
-                    SELECT seq, body::text, checksum FROM \(schema.events)
+                    SELECT seq, body::text, checksum FROM \(schema.table)
                     WHERE kind = 'subject' AND subject = ANY($1::text[]) ORDER BY seq FOR UPDATE
                     """, binds: binds), logger: logger)
         var rewritten: [StoredEvent] = []
@@ -429,7 +481,7 @@ final class StoreCore: @unchecked Sendable {
         _ = try await connection.query(
             PostgresQuery(
                 unsafeSQL: """
-                    UPDATE \(schema.events) AS e SET body = t.body::jsonb, checksum = t.checksum
+                    UPDATE \(schema.table) AS e SET body = t.body::jsonb, checksum = t.checksum
                     FROM unnest($1::bigint[], $2::text[], $3::text[]) AS t(seq, body, checksum) WHERE e.seq = t.seq
                     """, binds: update), logger: logger)
     }

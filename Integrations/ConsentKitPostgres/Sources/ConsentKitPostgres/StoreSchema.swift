@@ -18,8 +18,9 @@ struct StoreSchema: Sendable {
     /// fits PostgreSQL's 63-byte identifiers with the channel's prefix.
     init(_ name: String) throws(ConsentKitError) {
         let bytes = Array(name.utf8)
+        // `pg_` names are PostgreSQL's own (the server refuses to create them).
         let valid =
-            (1...48).contains(bytes.count)
+            (1...48).contains(bytes.count) && !name.hasPrefix("pg_")
             && bytes.enumerated().allSatisfy { offset, byte in
                 byte == UInt8(ascii: "_") || (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte)
                     || (offset > 0 && (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte))
@@ -28,14 +29,20 @@ struct StoreSchema: Sendable {
             throw ConsentKitError(
                 code: .invalidValue,
                 message: "schema name `\(name.debugDescription.dropFirst().dropLast())` must be 1–48 characters of "
-                    + "a–z, 0–9 and _, not starting with a digit",
+                    + "a–z, 0–9 and _, not starting with a digit or `pg_`",
                 location: InputLocation(path: "schema"))
         }
         self.name = name
     }
 
-    /// The events table, qualified.
+    /// The events table as messages name it.
     var events: String { "\(name).events" }
+
+    /// The schema as SQL names it: quoted, so that a name PostgreSQL reserves (`user`, `order`) still works.
+    var quoted: String { "\"\(name)\"" }
+
+    /// The events table as SQL names it.
+    var table: String { "\(quoted).events" }
 
     /// The `LISTEN`/`NOTIFY` channel that wakes followers: one per schema.
     var channel: String { "consentkit_\(name)" }
@@ -50,7 +57,7 @@ struct StoreSchema: Sendable {
                 // The ledger: one row per event, in the global append order `seq` (0, 1, 2, … with no gap: writers
                 // take the table's lock and number events after the last one, so commit order is sequence order).
                 """
-                CREATE TABLE \(events) (
+                CREATE TABLE \(table) (
                     seq bigint PRIMARY KEY CHECK (seq >= 0),
                     kind text NOT NULL,
                     subject text NOT NULL,
@@ -61,7 +68,7 @@ struct StoreSchema: Sendable {
                 )
                 """,
                 // Erasure finds a subject's `subject` events; exports and partitioning go by subject too.
-                "CREATE INDEX events_by_subject ON \(events) (subject, seq)",
+                "CREATE INDEX events_by_subject ON \(table) (subject, seq)",
             ]
         ]
     }
@@ -71,20 +78,34 @@ struct StoreSchema: Sendable {
     /// - Throws: `storageFailure` when the database cannot be reached or migrated, or was migrated by a newer
     ///   version of the package.
     func migrate(on connection: PostgresConnection, logger: Logger) async throws {
+        // A schema already at this version is used as it is, without `CREATE` (which needs the database's CREATE
+        // privilege even when the schema exists): a role that may only read and write the tables can open it.
+        var binds = PostgresBindings()
+        binds.append("\(quoted).consentkit_migrations")
+        let present = try await connection.query(
+            PostgresQuery(unsafeSQL: "SELECT to_regclass($1) IS NOT NULL", binds: binds), logger: logger
+        ).collect().first?.decode(Bool.self)
+        if present == true {
+            let version = try await connection.query(
+                PostgresQuery(unsafeSQL: "SELECT coalesce(max(version), 0) FROM \(quoted).consentkit_migrations"),
+                logger: logger
+            ).collect().first?.decode(Int.self)
+            if version == Self.currentVersion { return }
+        }
         _ = try await connection.query("BEGIN", logger: logger)
         do {
             _ = try await connection.query("SELECT pg_advisory_xact_lock(\(Self.migrationLock))", logger: logger)
             _ = try await connection.query(
-                PostgresQuery(unsafeSQL: "CREATE SCHEMA IF NOT EXISTS \(name)"), logger: logger)
+                PostgresQuery(unsafeSQL: "CREATE SCHEMA IF NOT EXISTS \(quoted)"), logger: logger)
             _ = try await connection.query(
                 PostgresQuery(
                     unsafeSQL: """
-                        CREATE TABLE IF NOT EXISTS \(name).consentkit_migrations (
+                        CREATE TABLE IF NOT EXISTS \(quoted).consentkit_migrations (
                             version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())
                         """), logger: logger)
             var applied = 0
             for try await version in try await connection.query(
-                PostgresQuery(unsafeSQL: "SELECT coalesce(max(version), 0) FROM \(name).consentkit_migrations"),
+                PostgresQuery(unsafeSQL: "SELECT coalesce(max(version), 0) FROM \(quoted).consentkit_migrations"),
                 logger: logger
             ).decode(Int.self) {
                 applied = version
@@ -101,7 +122,7 @@ struct StoreSchema: Sendable {
                 }
                 _ = try await connection.query(
                     PostgresQuery(
-                        unsafeSQL: "INSERT INTO \(name).consentkit_migrations (version) VALUES (\(version))"),
+                        unsafeSQL: "INSERT INTO \(quoted).consentkit_migrations (version) VALUES (\(version))"),
                     logger: logger)
             }
             _ = try await connection.query("COMMIT", logger: logger)

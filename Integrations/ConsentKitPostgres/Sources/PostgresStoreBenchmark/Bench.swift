@@ -28,9 +28,8 @@ struct Bench {
     private func format(_ value: Double) -> String { String(format: "%.0f", value) }
 
     private func appendThroughput(batch: Int) async throws {
-        let store = try await PostgresConsentStore(
-            policy: policy, configuration: server.configuration(schema: TestServer.freshSchema("bench")))
-        defer { store.close() }
+        let schema = TestServer.freshSchema("bench")
+        let store = try await PostgresConsentStore(policy: policy, configuration: server.configuration(schema: schema))
         var appended = 0
         var latencies: [Double] = []
         let start = Date()
@@ -50,6 +49,8 @@ struct Bench {
                 + "\(format(Double(appended) / elapsed)) events/s, \(format(Double(latencies.count) / elapsed)) "
                 + "appends/s, p50 \(format(latencies[latencies.count / 2])) µs, "
                 + "p99 \(format(latencies[min(latencies.count - 1, latencies.count * 99 / 100)])) µs")
+        store.close()
+        _ = try await server.sql("DROP SCHEMA \(schema) CASCADE")
     }
 
     private func coldStart() async throws {
@@ -80,6 +81,10 @@ struct Bench {
                 + "cold start of a follower from \(events) events: \(String(format: "%.2f", cold)) s read "
                 + "(\(format(Double(events) / cold)) events/s), \(String(format: "%.2f", compiled)) s with its live "
                 + "engine compiled")
-        _ = try await server.sql("DROP SCHEMA \(schema) CASCADE")
+        if ProcessInfo.processInfo.environment["CONSENTKIT_BENCH_KEEP"] == "1" {
+            print("kept schema \(schema) (CONSENTKIT_BENCH_KEEP=1)")
+        } else {
+            _ = try await server.sql("DROP SCHEMA \(schema) CASCADE")
+        }
     }
 }

@@ -3,6 +3,8 @@
 //   PostgresStoreBenchmark bench [--events N] [--subjects N] [--seconds S]
 //       append throughput (one event per append, and batches), cold start of a follower from N events, and the
 //       propagation of a withdrawal from two writer processes to two follower processes (p50/p99)
+//   PostgresStoreBenchmark open --schema S
+//       opens a store on an existing schema (a cold start) and prints how long reading it took
 //   PostgresStoreBenchmark writer --schema S --prefix P [--batch B]
 //       appends grants until killed, printing `ack N` after each append returns (the crash tests kill it)
 //   PostgresStoreBenchmark withdrawer --schema S --subjects 0,2,4 [--pause-us U]
@@ -111,6 +113,15 @@ case "follower":
     )
     store.close()
     exit(waiting.isEmpty ? 0 : 1)
+
+case "open":
+    // A cold start from a schema that exists (one a bench run kept with CONSENTKIT_BENCH_KEEP=1, say), timed.
+    guard let schema = option("--schema") else { fail("open needs --schema") }
+    let began = Date()
+    let store = await openStore(schema)
+    let seconds = Date().timeIntervalSince(began)
+    say("opened \(store.lastAppliedSequence + 1) events in \(String(format: "%.2f", seconds)) s")
+    store.close()
 
 case "bench":
     try await Bench(

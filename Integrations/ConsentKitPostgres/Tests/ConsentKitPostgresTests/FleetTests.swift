@@ -82,6 +82,7 @@ extension PostgresTests {
             let subjects = (0..<20).map(FleetWorkload.subject)
             try await store.append(subjects.map { FleetWorkload.grant("g-\($0)", subject: $0) })
             let live = try await LiveConsentEngine(following: store)
+            #expect(await PostgresTests.eventually { live.failure == nil })
             let writer = try ChildProcess(
                 ChildProcess.fleetExecutable(), ["writer", "--schema", schema, "--prefix", "w", "--batch", "4"])
             defer { writer.kill() }

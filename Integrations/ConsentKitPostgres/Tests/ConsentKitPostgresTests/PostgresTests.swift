@@ -50,6 +50,6 @@ struct PostgresTests {
     }
 
     static func drop(_ schema: String) async {
-        _ = try? await server().sql("DROP SCHEMA IF EXISTS \(schema) CASCADE")
+        _ = try? await server().sql("DROP SCHEMA IF EXISTS \"\(schema)\" CASCADE")
     }
 }

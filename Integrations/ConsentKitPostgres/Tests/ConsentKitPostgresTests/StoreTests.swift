@@ -35,11 +35,24 @@ extension PostgresTests {
 
         @Test(arguments: [
             "", "Consent", "1st", "a-b", "a b", "a;drop table x", "a\"b", "é", String(repeating: "a", count: 49),
+            "pg_catalog",
         ])
         func aSchemaNameThatIsNotAPlainIdentifierIsRefused(_ name: String) async throws {
             let error = await #expect(throws: ConsentKitError.self) { try await PostgresTests.open(name) }
             #expect(error?.code == .invalidValue)
             #expect(error?.location.path == "schema")
+        }
+
+        @Test func aSchemaNamedLikeAReservedWordWorks() async throws {
+            let schema = "user"
+            await PostgresTests.drop(schema)
+            defer { Task { await PostgresTests.drop(schema) } }
+            let store = try await PostgresTests.open(schema)
+            defer { store.close() }
+            try await store.append([FleetWorkload.grant("g1", subject: "c1")])
+            let again = try await PostgresTests.open(schema)
+            defer { again.close() }
+            #expect(try await again.ledger.count == 1)
         }
 
         @Test func processesOpeningANewSchemaAtOnceCreateItOnce() async throws {
@@ -128,7 +141,7 @@ extension PostgresTests {
                 try await PostgresTests.eventually(5) {
                     live.decision(for: FleetWorkload.question("c1")).reason == .withdrawn
                 })
-            #expect(live.failure == nil)
+            #expect(await PostgresTests.eventually { live.failure == nil })
         }
 
         @Test func aGapFailsClosedUntilTheMissingEventArrives() async throws {
@@ -140,6 +153,8 @@ extension PostgresTests {
                 FleetWorkload.grant("g1", subject: "c1"), FleetWorkload.grant("g2", subject: "c2"),
             ])
             let live = try await LiveConsentEngine(following: follower)
+            // The store fails closed from open until its follower has listened and read.
+            #expect(await PostgresTests.eventually { live.failure == nil })
             // Event 3 arrives without event 2 (the withdrawal of g1): deciding past the gap could allow c1.
             try await PostgresTests.insertRaw(
                 FleetWorkload.withdrawal(of: "g2"), sequence: 3, schema: schema, notify: true)
@@ -165,6 +180,7 @@ extension PostgresTests {
             defer { follower.close() }
             try await follower.append([FleetWorkload.grant("g1", subject: "c1")])
             let live = try await LiveConsentEngine(following: follower)
+            #expect(await PostgresTests.eventually { live.failure == nil })
             // A withdrawal whose stored JSON no longer matches its checksum (a flipped bit, an edited row).
             let withdrawal = FleetWorkload.withdrawal(of: "g1")
             try await PostgresTests.insertRaw(
@@ -239,7 +255,7 @@ extension PostgresTests {
             guard case .grant(var precise) = grant else { return }
             precise.at = precise.at.addingTimeInterval(0.000_4)
             try await writer.append([.grant(precise)])
-            let mine = writer.replicatedLedger.grant("g1")
+            let mine = await writer.replicatedLedger.grant("g1")
             let theirs = try await follower.ledger.grant("g1")
             #expect(mine == theirs)
             #expect(mine?.at == FleetWorkload.grant("g1", subject: "c1").at)
@@ -258,6 +274,37 @@ extension PostgresTests {
             #expect(error?.code == .invalidValue, "\(String(describing: error?.message))")
             #expect(try await store.ledger.count == 0)
             #expect(try await PostgresTests.server().sql("SELECT count(*) FROM \(schema).events") == [["0"]])
+        }
+
+        @Test func aBatchTheDatabaseRefusesIsNeverSeenByReaders() async throws {
+            let schema = TestServer.freshSchema()
+            defer { Task { await PostgresTests.drop(schema) } }
+            let store = try await PostgresTests.open(schema)
+            defer { store.close() }
+            try await store.append([FleetWorkload.grant("g1", subject: "c1")])
+            // A grant the ledger accepts and PostgreSQL refuses (U+0000): prepared in memory, never committed.
+            let refused = ConsentGrant(
+                "bad", subject: "c2", purposes: ["newsletter"], fields: ["email"], kind: .ordinary,
+                attributes: [.unbundled], at: FleetWorkload.start,
+                evidence: ConsentEvidence(channel: "app", touchpoint: "x\u{0}y"))
+            try await withThrowingTaskGroup(of: Bool.self) { group in
+                group.addTask {
+                    for _ in 0..<100 { _ = try? await store.append([.grant(refused)]) }
+                    return false
+                }
+                group.addTask {
+                    var seen = false
+                    for round in 0..<4_000 {
+                        if await store.replicatedLedger.grant("bad") != nil { seen = true }
+                        if round % 100 == 0, try await store.ledger.grant("bad") != nil { seen = true }
+                        try await Task.sleep(for: .microseconds(50))
+                    }
+                    return seen
+                }
+                for try await seen in group { #expect(!seen, "a reader saw a batch that was never committed") }
+            }
+            #expect(try await store.ledger.count == 1)
+            #expect(store.lastAppliedSequence == 0)
         }
 
         @Test func aClosedStoreRefusesAndItsFollowersFailClosed() async throws {
