@@ -2,7 +2,7 @@ public import ConsentKit
 public import Foundation
 internal import PostgresNIO
 
-/// A ``ConsentKit/ConsentStore`` kept in PostgreSQL and shared by every process that opens it: each keeps a
+/// A `ConsentStore` kept in PostgreSQL and shared by every process that opens it: each keeps a
 /// replica of the ledger in memory, decides from it at memory speed, and follows the others' appends.
 ///
 /// ```swift
@@ -19,7 +19,7 @@ internal import PostgresNIO
 /// - **Followers.** Other processes learn of it through `LISTEN`/`NOTIFY` and read by sequence, so a lost
 ///   notification, a reconnect or a restart never loses or reorders a change; while the store cannot vouch that it
 ///   is current (connection lost, an event missing or corrupted) its ``changeFeed`` is interrupted and a
-///   ``ConsentKit/LiveConsentEngine``'s `checkedDecision` throws, until it has caught up.
+///   `LiveConsentEngine`'s `checkedDecision` throws, until it has caught up.
 /// - **Erasure** records `erase` and rewrites the subject's `subject` events without the birth date in the same
 ///   transaction, keeping grants and withdrawals as proof of consent (PIPL Art. 47).
 /// - **Schema** created and migrated on open, versioned in `<schema>.consentkit_migrations`.
@@ -71,7 +71,7 @@ public final class PostgresConsentStore: ConsentStore, @unchecked Sendable {
     /// followers. Grants recorded identically already are left out, so a batch appended again (after a timeout whose
     /// outcome was unknown) records nothing twice. An `erase` event also removes the subject's personal data.
     ///
-    /// - Throws: the ledger's ``ConsentKit/ConsentKitError`` for a refused event (nothing is stored);
+    /// - Throws: the ledger's `ConsentKitError` for a refused event (nothing is stored);
     ///   `storageFailure` when the database fails or does not answer within the operation timeout, or after
     ///   ``close()``.
     public func append(_ events: [ConsentEvent]) async throws(ConsentKitError) {
@@ -96,9 +96,9 @@ public final class PostgresConsentStore: ConsentStore, @unchecked Sendable {
     /// The sequence of the last event this process has applied (-1 before any).
     public var lastAppliedSequence: Int { core.lastSequence }
 
-    /// Records `erase` and removes the subject's personal data (see ``ConsentKit/ConsentStore/erase(_:at:)``).
+    /// Records `erase` and removes the subject's personal data (see `ConsentStore.erase(_:at:)`).
     ///
-    /// - Throws: ``ConsentKit/ConsentKitError/Code/unknownIdentifier`` when nothing is held about `subject`;
+    /// - Throws: `ConsentKitError.Code/unknownIdentifier` when nothing is held about `subject`;
     ///   `storageFailure` as ``append(_:)``.
     public func erase(_ subject: SubjectID, at instant: Date) async throws(ConsentKitError) {
         try await core.erase(subject, at: instant)
