@@ -98,7 +98,7 @@ public final class PostgresConsentStore: ConsentStore, @unchecked Sendable {
 
     /// Records `erase` and removes the subject's personal data (see `ConsentStore.erase(_:at:)`).
     ///
-    /// - Throws: `ConsentKitError.Code/unknownIdentifier` when nothing is held about `subject`;
+    /// - Throws: `ConsentKitError.Code.unknownIdentifier` when nothing is held about `subject`;
     ///   `storageFailure` as ``append(_:)``.
     public func erase(_ subject: SubjectID, at instant: Date) async throws(ConsentKitError) {
         try await core.erase(subject, at: instant)

@@ -226,48 +226,77 @@ final class StoreCore: @unchecked Sendable {
     /// ``catchUp(on:)`` for a holder of the gate, page by page. Changes read before a bad row are applied and
     /// published; the bad row is reported with its sequence.
     func catchUpHoldingGate(on connection: PostgresConnection) async throws(ConsentKitError) {
-        while true {
-            let first = withReplicaCount()
-            let rows: [PostgresRow]
+        // Pages are fetched one ahead: the server reads and sends page n + 1 while this process checks page n.
+        var next: Task<[StoredRow], any Error>? = fetch(from: withReplicaCount(), on: connection)
+        while let fetching = next {
+            let rows: [StoredRow]
             do {
-                let query = PostgresQuery(
-                    unsafeSQL:
-                        "SELECT seq, body::text, checksum FROM \(schema.table) WHERE seq >= $1 ORDER BY seq LIMIT $2",
-                    binds: Self.binds(first, Self.pageSize))
-                rows = try await watched(connection) {
-                    try await connection.query(query, logger: self.logger).collect()
-                }
+                rows = try await fetching.value
             } catch {
                 throw ConsentKitError.postgres(error, doing: "reading \(schema.events)")
             }
+            next = rows.count == Self.pageSize ? fetch(from: (rows.last?.sequence ?? 0) + 1, on: connection) : nil
+            let events = await Self.readEvents(rows, policy: policy)
             var problem: ConsentKitError?
-            for row in rows {
-                let sequence: Int
-                let json: String
-                let checksum: String
-                do {
-                    (sequence, json, checksum) = try row.decode((Int, String, String).self)
-                } catch {
-                    problem = .postgres(error, doing: "decoding a row of \(schema.events)")
-                    break
-                }
+            for (row, event) in zip(rows, events) {
                 do throws(ConsentKitError) {
-                    let event = try ConsentEvent(storedJSON: json, checksum: checksum, policy: policy)
+                    let event = try event.get()
                     try withReplica { (replica) throws(ConsentKitError) in
-                        recordForPublication([try replica.apply(event, sequence: sequence)])
+                        recordForPublication([try replica.apply(event, sequence: row.sequence)])
                     }
                 } catch {
                     // Whatever the reason (a changed row, a policy that does not know what another service
                     // recorded), it is the stored ledger that this process cannot follow past this event.
                     problem = ConsentKitError(
-                        code: .inconsistentLedger, message: "event \(sequence) in \(schema.events): \(error.message)")
+                        code: .inconsistentLedger,
+                        message: "event \(row.sequence) in \(schema.events): \(error.message)")
                     break
                 }
             }
             publishPending()
+            // A page fetched ahead is left to finish (cancelling it would give up on the whole operation).
             if let problem { throw problem }
-            if rows.count < Self.pageSize { return }
         }
+    }
+
+    /// One row as read: its sequence, JSON and checksum.
+    struct StoredRow: Sendable {
+        let sequence: Int
+        let json: String
+        let checksum: String
+    }
+
+    /// Fetches the page of rows from `sequence` on, under the operation's deadline.
+    private func fetch(from sequence: Int, on connection: PostgresConnection) -> Task<[StoredRow], any Error> {
+        let query = PostgresQuery(
+            unsafeSQL: "SELECT seq, body::text, checksum FROM \(schema.table) WHERE seq >= $1 ORDER BY seq LIMIT $2",
+            binds: Self.binds(sequence, Self.pageSize))
+        let epoch = Self.operationEpoch
+        return Task {
+            try await StoreCore.$operationEpoch.withValue(epoch) {
+                try await self.watched(connection) {
+                    try await connection.query(query, logger: self.logger).collect().map { row in
+                        let (sequence, json, checksum) = try row.decode((Int, String, String).self)
+                        return StoredRow(sequence: sequence, json: json, checksum: checksum)
+                    }
+                }
+            }
+        }
+    }
+
+    /// Reads and checks a page's events, on two cores: reading the JSON and checking its checksum is most of a cold
+    /// start's work, and each row is independent of the others.
+    static func readEvents(_ rows: [StoredRow], policy: Policy) async -> [Result<ConsentEvent, ConsentKitError>] {
+        func read(_ row: StoredRow) -> Result<ConsentEvent, ConsentKitError> {
+            Result { () throws(ConsentKitError) in
+                try ConsentEvent(storedJSON: row.json, checksum: row.checksum, policy: policy)
+            }
+        }
+        guard rows.count >= 64 else { return rows.map(read) }
+        let half = rows.count / 2
+        async let second = rows[half...].map(read)
+        let first = rows[..<half].map(read)
+        return first + (await second)
     }
 
     private func withReplicaCount() -> Int { lock.withLock { replica.count } }
