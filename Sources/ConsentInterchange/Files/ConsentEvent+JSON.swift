@@ -383,7 +383,13 @@ extension ConsentEvent {
     /// The CRC-32 of ``jsonLine``, as a journal line carries it: `crc32:` and eight lower-case hex digits. A store
     /// that keeps events as JSON elsewhere (a database column) keeps it beside them, and reads them back with
     /// ``init(storedJSON:checksum:policy:)``, which checks it.
-    public var checksum: String { "crc32:" + CRC32.hex(CRC32.checksum(jsonLine.utf8)) }
+    public var checksum: String { Self.checksum(ofJSONLine: jsonLine) }
+
+    /// ``checksum`` of an event whose ``jsonLine`` is `json`, without writing the event again: for a store that
+    /// has the line already.
+    public static func checksum(ofJSONLine json: String) -> String {
+        "crc32:" + CRC32.hex(CRC32.checksum(json.utf8))
+    }
 
     /// Reads an event kept as JSON by a store, checking it against the ``checksum`` kept beside it.
     ///

@@ -338,10 +338,19 @@ final class StoreCore: @unchecked Sendable {
     func append(_ events: [ConsentEvent]) async throws(ConsentKitError) {
         try checkOpen()
         let policy = self.policy
-        try await write(doing: "appending \(events.count) event\(events.count == 1 ? "" : "s")") {
+        // Every process applies an event as it reads it back; the writer does too. An event that cannot be read
+        // back is kept as it is, for the ledger to say what is wrong with it (or, if it accepts it, for the
+        // transaction to refuse it).
+        var unstorable = false
+        let stored = events.map { event in
+            if let form = event.storedForm(policy: policy) { return form }
+            unstorable = true
+            return event
+        }
+        let mustCheck = unstorable
+        try await write(doing: "appending \(events.count) event\(events.count == 1 ? "" : "s")", check: mustCheck) {
             (replica: inout LedgerReplica) throws(ConsentKitError) in
-            // Every process applies an event as it reads it back; the writer does too.
-            try replica.prepare(events.map { $0.storedForm(policy: policy) ?? $0 })
+            try replica.prepare(stored)
         }
     }
 
@@ -355,14 +364,16 @@ final class StoreCore: @unchecked Sendable {
     }
 
     private func write(
-        doing what: String,
+        doing what: String, check: Bool = false,
         _ prepare: @escaping @Sendable (inout LedgerReplica) throws(ConsentKitError) -> LedgerReplica.PreparedAppend
     ) async throws(ConsentKitError) {
-        try await serially { () async throws(ConsentKitError) in try await self.writeHoldingGate(doing: what, prepare) }
+        try await serially { () async throws(ConsentKitError) in
+            try await self.writeHoldingGate(doing: what, check: check, prepare)
+        }
     }
 
     private func writeHoldingGate(
-        doing what: String,
+        doing what: String, check: Bool,
         _ prepare: @escaping @Sendable (inout LedgerReplica) throws(ConsentKitError) -> LedgerReplica.PreparedAppend
     ) async throws(ConsentKitError) {
         let outcome = try await withConnection(doing: what) { connection in
@@ -373,7 +384,7 @@ final class StoreCore: @unchecked Sendable {
                 "\(what) (the batch may have been stored: a read shows whether it was, and appending it again "
                 + "does not record a grant twice)"
             return try await self.watched(connection, doing: ambiguous) {
-                try await self.transaction(on: connection, doing: what, prepare)
+                try await self.transaction(on: connection, doing: what, check: check, prepare)
             }
         }
         switch outcome {
@@ -385,7 +396,7 @@ final class StoreCore: @unchecked Sendable {
     /// One writer's transaction. Returns the changes to publish, or the refusal of the batch (after rolling back);
     /// throws for a database failure, after taking the batch back from the replica.
     private func transaction(
-        on connection: PostgresConnection, doing what: String,
+        on connection: PostgresConnection, doing what: String, check: Bool,
         _ prepare: (inout LedgerReplica) throws(ConsentKitError) -> LedgerReplica.PreparedAppend
     ) async throws -> Result<[LedgerChange], ConsentKitError> {
         _ = try await connection.query("BEGIN", logger: logger)
@@ -409,7 +420,7 @@ final class StoreCore: @unchecked Sendable {
                 _ = try? withReplica { (replica) throws(ConsentKitError) in replica.commit(batch) }
                 return .success([])
             }
-            try checkStorable(batch)
+            if check { try checkStorable(batch) }
             try await insert(batch, on: connection)
             if !batch.erasedIdentities.isEmpty { try await redact(batch.erasedIdentities, on: connection) }
             let last = batch.firstSequence + batch.events.count - 1

@@ -19,7 +19,7 @@ struct StoredEvent: Sendable {
         self.subject = subject.rawValue
         if case .grant(let grant) = event { grantID = grant.id.rawValue } else { grantID = nil }
         json = event.jsonLine
-        checksum = event.checksum
+        checksum = ConsentEvent.checksum(ofJSONLine: json)
     }
 }
 
@@ -28,6 +28,7 @@ extension ConsentEvent {
     /// writer applies this form too, so that it decides exactly as its followers do. `nil` when the event cannot be
     /// written and read again (the ledger refuses such an event and says why).
     func storedForm(policy: Policy) -> ConsentEvent? {
-        try? ConsentEvent(storedJSON: jsonLine, checksum: checksum, policy: policy)
+        let json = jsonLine
+        return try? ConsentEvent(storedJSON: json, checksum: ConsentEvent.checksum(ofJSONLine: json), policy: policy)
     }
 }
