@@ -59,8 +59,39 @@ final class StoreCore: @unchecked Sendable {
     ) async throws(ConsentKitError) -> Result {
         try await gate.run { () async throws(ConsentKitError) -> Result in
             defer { self.publishPending() }
-            return try await body()
+            // Each turn of the gate is an epoch of its own: a query left running by an earlier turn (a page
+            // fetched ahead) that gives up later retires only its own turn.
+            let turn = self.lock.withLock { () -> Int in
+                self.epoch += 1
+                return self.epoch
+            }
+            // `withValue` rethrows untyped: carry the typed error through a `Result`.
+            let outcome = await Self.$operationEpoch.withValue(turn) {
+                () async -> Swift.Result<Result, ConsentKitError> in
+                do throws(ConsentKitError) {
+                    return .success(try await body())
+                } catch {
+                    return .failure(error)
+                }
+            }
+            return try outcome.get()
         }
+    }
+
+    /// When a read last reached the end of the table (by any operation).
+    var sinceCaughtUp: Duration { lock.withLock { ContinuousClock.now - caughtUpAt } }
+    /// Guarded by `lock`.
+    private var caughtUpAt = ContinuousClock.now
+    /// The checksum of the last event applied, checked against the table at every read: a restore that lost
+    /// events this process applied (and numbered new ones after it) is found, not followed. Guarded by `lock`.
+    /// The checksums the last event's row may have: as written, and (for a `subject` event with a birth date)
+    /// as an erasure rewrites it.
+    private var lastChecksum: Set<String>?
+
+    /// The checksums a row holding `event` may have (``lastChecksum``).
+    static func checksums(of event: ConsentEvent, stored checksum: String) -> Set<String> {
+        if let redacted = event.withoutPersonalData { return [checksum, redacted.checksum] }
+        return [checksum]
     }
 
     /// The sequence of the last event committed and applied (-1 before any); never counts a prepared batch.
@@ -226,16 +257,30 @@ final class StoreCore: @unchecked Sendable {
     /// ``catchUp(on:)`` for a holder of the gate, page by page. Changes read before a bad row are applied and
     /// published; the bad row is reported with its sequence.
     func catchUpHoldingGate(on connection: PostgresConnection) async throws(ConsentKitError) {
-        // Pages are fetched one ahead: the server reads and sends page n + 1 while this process checks page n.
-        var next: Task<[StoredRow], any Error>? = fetch(from: withReplicaCount(), on: connection)
+        let (count, expected) = lock.withLock { (replica.count, lastChecksum) }
+        // The last event applied is read again with the new ones and must be unchanged.
+        var next: Task<[StoredRow], any Error>? = fetch(from: max(0, count - 1), on: connection)
+        var first = true
         while let fetching = next {
-            let rows: [StoredRow]
+            var rows: [StoredRow]
             do {
                 rows = try await fetching.value
             } catch {
                 throw ConsentKitError.postgres(error, doing: "reading \(schema.events)")
             }
+            // Pages are fetched one ahead: the server reads and sends page n + 1 while this process checks page n.
             next = rows.count == Self.pageSize ? fetch(from: (rows.last?.sequence ?? 0) + 1, on: connection) : nil
+            if first, count > 0 {
+                first = false
+                guard let again = rows.first, again.sequence == count - 1, expected?.contains(again.checksum) ?? true
+                else {
+                    throw interrupted(
+                        "event \(count - 1) in \(schema.events), applied here already, is missing or changed "
+                            + "(a restore that lost events?); this process cannot follow the table any more")
+                }
+                rows.removeFirst()
+            }
+            first = false
             let events = await Self.readEvents(rows, policy: policy)
             var problem: ConsentKitError?
             for (row, event) in zip(rows, events) {
@@ -243,20 +288,34 @@ final class StoreCore: @unchecked Sendable {
                     let event = try event.get()
                     try withReplica { (replica) throws(ConsentKitError) in
                         recordForPublication([try replica.apply(event, sequence: row.sequence)])
+                        lastChecksum = Self.checksums(of: event, stored: row.checksum)
                     }
+                } catch  where error.code == .storageFailure {
+                    // Not about the data: this operation was given up on.
+                    problem = error
+                    break
                 } catch {
                     // Whatever the reason (a changed row, a policy that does not know what another service
                     // recorded), it is the stored ledger that this process cannot follow past this event.
-                    problem = ConsentKitError(
-                        code: .inconsistentLedger,
-                        message: "event \(row.sequence) in \(schema.events): \(error.message)")
+                    problem = interrupted("event \(row.sequence) in \(schema.events): \(error.message)")
                     break
                 }
             }
             publishPending()
-            // A page fetched ahead is left to finish (cancelling it would give up on the whole operation).
+            // A page fetched ahead is left to finish (cancelling it would give up on the whole operation; its
+            // epoch is this turn's, so a late give-up retires nothing else).
             if let problem { throw problem }
         }
+        lock.withLock { caughtUpAt = ContinuousClock.now }
+    }
+
+    /// An `inconsistentLedger` error about the stored data, after interrupting the feed with it at once: live
+    /// engines fail closed now, not at the follower's next read. The follower resumes the feed once a read gets
+    /// past the problem.
+    private func interrupted(_ message: String) -> ConsentKitError {
+        let error = ConsentKitError(code: .inconsistentLedger, message: message)
+        feed.interrupt(error)
+        return error
     }
 
     /// One row as read: its sequence, JSON and checksum.
@@ -401,6 +460,7 @@ final class StoreCore: @unchecked Sendable {
     ) async throws -> Result<[LedgerChange], ConsentKitError> {
         _ = try await connection.query("BEGIN", logger: logger)
         var prepared: LedgerReplica.PreparedAppend?
+        var lastRowChecksum = ""
         var committing = false
         do {
             _ = try await connection.query(
@@ -421,7 +481,7 @@ final class StoreCore: @unchecked Sendable {
                 return .success([])
             }
             if check { try checkStorable(batch) }
-            try await insert(batch, on: connection)
+            lastRowChecksum = try await insert(batch, on: connection)
             if !batch.erasedIdentities.isEmpty { try await redact(batch.erasedIdentities, on: connection) }
             let last = batch.firstSequence + batch.events.count - 1
             _ = try await connection.query(
@@ -446,6 +506,9 @@ final class StoreCore: @unchecked Sendable {
             try withReplica { (replica) throws(ConsentKitError) in
                 let changes = replica.commit(prepared)
                 recordForPublication(changes)
+                if let last = prepared.events.last, !changes.isEmpty {
+                    lastChecksum = Self.checksums(of: last, stored: lastRowChecksum)
+                }
                 return changes
             })
     }
@@ -460,7 +523,10 @@ final class StoreCore: @unchecked Sendable {
         }
     }
 
-    private func insert(_ batch: LedgerReplica.PreparedAppend, on connection: PostgresConnection) async throws {
+    /// Inserts a batch's rows; returns the last row's checksum.
+    private func insert(_ batch: LedgerReplica.PreparedAppend, on connection: PostgresConnection) async throws
+        -> String
+    {
         var rows: [StoredEvent] = []
         rows.reserveCapacity(batch.events.count)
         for (offset, event) in batch.events.enumerated() {
@@ -486,6 +552,7 @@ final class StoreCore: @unchecked Sendable {
                             AS t(seq, kind, subject, grant_id, body, checksum)
                         """, binds: binds), logger: logger)
         }
+        return rows.last?.checksum ?? ""
     }
 
     /// Rewrites the `subject` events of erased identities without their personal data (as the journal rewrites its
@@ -530,100 +597,5 @@ final class StoreCore: @unchecked Sendable {
         var binds = PostgresBindings()
         for value in values { binds.append(value) }
         return binds
-    }
-}
-
-/// Races an operation against a deadline without waiting for it once the deadline has passed.
-enum Deadline {
-    /// The result of `body`, or `storageFailure` once `limit` has passed (or the caller is cancelled), whichever is
-    /// first. On giving up, `onGiveUp` runs and `body` is cancelled and left to finish on its own; a result it
-    /// produces after that goes to `lateResult`.
-    static func race<Result: Sendable>(
-        _ limit: Duration, doing what: String, _ body: @escaping @Sendable () async throws -> Result,
-        lateResult: @escaping @Sendable (Result) -> Void, onGiveUp: @escaping @Sendable () -> Void
-    ) async throws -> Result {
-        let outcome = Outcome<Result>()
-        return try await withTaskCancellationHandler {
-            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Result, any Error>) in
-                let work = Task {
-                    do {
-                        let result = try await body()
-                        if !outcome.finish(.success(result)) { lateResult(result) }
-                    } catch {
-                        _ = outcome.finish(.failure(error))
-                    }
-                }
-                let timer = Task {
-                    try await Task.sleep(for: limit)
-                    outcome.giveUp(
-                        ConsentKitError(
-                            code: .storageFailure,
-                            message: "PostgreSQL: \(what) took longer than \(limit); gave up"))
-                }
-                outcome.install(continuation) {
-                    work.cancel()
-                    onGiveUp()
-                } whenFinished: {
-                    timer.cancel()
-                }
-            }
-        } onCancel: {
-            outcome.giveUp(ConsentKitError(code: .storageFailure, message: "PostgreSQL: \(what) was cancelled"))
-        }
-    }
-}
-
-/// The first of an operation's result and the deadline's verdict, delivered once.
-private final class Outcome<Result: Sendable>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var continuation: CheckedContinuation<Result, any Error>?
-    /// An outcome that came before ``install(_:onGiveUp:whenFinished:)``, and whether it was the deadline's.
-    private var early: (result: Swift.Result<Result, any Error>, gaveUp: Bool)?
-    private var done = false
-    private var giveUpAction: (@Sendable () -> Void)?
-    private var finishedAction: (@Sendable () -> Void)?
-
-    /// Sets where the outcome goes; delivers at once if it is already known.
-    func install(
-        _ continuation: CheckedContinuation<Result, any Error>, onGiveUp: @escaping @Sendable () -> Void,
-        whenFinished: @escaping @Sendable () -> Void
-    ) {
-        let ready = lock.withLock { () -> (result: Swift.Result<Result, any Error>, gaveUp: Bool)? in
-            if let early { return early }
-            self.continuation = continuation
-            giveUpAction = onGiveUp
-            finishedAction = whenFinished
-            return nil
-        }
-        guard let ready else { return }
-        if ready.gaveUp { onGiveUp() } else { whenFinished() }
-        continuation.resume(with: ready.result)
-    }
-
-    /// Delivers the operation's result; `false` when the deadline won already.
-    func finish(_ result: Swift.Result<Result, any Error>) -> Bool {
-        deliver(result, gaveUp: false)
-    }
-
-    /// Delivers the deadline's verdict, unless the result came first.
-    func giveUp(_ error: ConsentKitError) {
-        _ = deliver(.failure(error), gaveUp: true)
-    }
-
-    private func deliver(_ result: Swift.Result<Result, any Error>, gaveUp: Bool) -> Bool {
-        let (won, waiting, action) = lock.withLock {
-            () -> (Bool, CheckedContinuation<Result, any Error>?, (@Sendable () -> Void)?) in
-            guard !done else { return (false, nil, nil) }
-            done = true
-            guard let continuation else {
-                early = (result, gaveUp)
-                return (true, nil, nil)
-            }
-            self.continuation = nil
-            return (true, continuation, gaveUp ? giveUpAction : finishedAction)
-        }
-        action?()
-        waiting?.resume(with: result)
-        return won
     }
 }

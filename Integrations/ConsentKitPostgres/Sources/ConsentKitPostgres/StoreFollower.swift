@@ -25,7 +25,9 @@ struct StoreFollower: Sendable {
         let abandonAfter = staleAfter + core.configuration.operationTimeout
         while !Task.isCancelled {
             let session = FollowerSession()
-            let work = Task { try await follow(session) }
+            let work = Task {
+                do { try await follow(session) } catch { session.end(error) }
+            }
             var ending: ConsentKitError?
             while !Task.isCancelled {
                 try? await Task.sleep(for: min(heartbeat / 4, .milliseconds(100)))
@@ -39,15 +41,20 @@ struct StoreFollower: Sendable {
                         code: .storageFailure, message: "no successful read for \(quiet); reconnecting")
                     break
                 }
-                if quiet > staleAfter {
-                    interrupt("no successful read of \(core.schema.events) for \(quiet)")
+                // Stale when no read has reached the end of the table lately — the follower's or an append's (an
+                // append reads what others committed first, so it vouches for the replica as much as a read).
+                let behind = min(quiet, core.sinceCaughtUp)
+                if behind > staleAfter {
+                    interrupt("no successful read of \(core.schema.events) for \(behind)")
                 }
             }
+            // Abandoned before the interruption, under the session's lock, so that a read of this session finishing
+            // now cannot resume the feed after it.
+            session.abandon { interrupt(ending?.message ?? "the follower stopped") }
             work.cancel()
             if let connection = session.connection { core.disconnect(connection) }
             if Task.isCancelled { return }
             if session.everRead { delay = core.configuration.reconnectDelay }
-            interrupt(ending?.message ?? "the follower stopped")
             try? await Task.sleep(for: delay)
             delay = min(delay * 2, core.configuration.maximumReconnectDelay)
         }
@@ -81,8 +88,7 @@ struct StoreFollower: Sendable {
     /// A read by sequence; on success, the feed resumes (it had caught up).
     private func read(on connection: PostgresConnection, _ session: FollowerSession) async throws {
         try await core.catchUp(on: connection)
-        session.readSucceeded()
-        core.feed.resume()
+        session.readSucceeded { core.feed.resume() }
     }
 
     private func follow(
@@ -124,6 +130,7 @@ final class FollowerSession: @unchecked Sendable {
     private let lock = NSLock()
     private var lastRead = ContinuousClock.now
     private var read = false
+    private var abandoned = false
     private var error: (any Error)?
     private var listening: PostgresConnection?
 
@@ -142,10 +149,20 @@ final class FollowerSession: @unchecked Sendable {
     /// Why the session ended, once it has.
     var ended: (any Error)? { lock.withLock { error } }
 
-    func readSucceeded() {
+    /// Notes a successful read and, unless the session was abandoned, runs `resume` (under the session's lock).
+    func readSucceeded(_ resume: () -> Void) {
         lock.withLock {
             lastRead = ContinuousClock.now
             read = true
+            if !abandoned { resume() }
+        }
+    }
+
+    /// Marks the session abandoned and runs `interrupt`, under the session's lock.
+    func abandon(_ interrupt: () -> Void) {
+        lock.withLock {
+            abandoned = true
+            interrupt()
         }
     }
 

@@ -241,6 +241,48 @@ extension PostgresTests {
             #expect(otherLive.decision(for: FleetWorkload.question("c1")).reason == .erased)
         }
 
+        @Test func anErasureRewritingTheLastEventAFollowerReadIsFollowed() async throws {
+            let schema = TestServer.freshSchema()
+            defer { Task { await PostgresTests.drop(schema) } }
+            let writer = try await PostgresTests.open(schema)
+            let follower = try await PostgresTests.open(schema)
+            defer {
+                writer.close()
+                follower.close()
+            }
+            let birth = try #require(CalendarDate(year: 2001, month: 2, day: 3))
+            try await writer.append([
+                FleetWorkload.grant("g1", subject: "c1"),
+                .subjectFacts("c1", SubjectFactsChange(birthDate: .set(birth)), at: FleetWorkload.start),
+            ])
+            let live = try await LiveConsentEngine(following: follower)
+            #expect(await PostgresTests.eventually { live.failure == nil && live.current.sequence == 1 })
+            // The row the follower applied last is rewritten by the erasure: that is not a lost event.
+            try await writer.erase("c1", at: FleetWorkload.start.addingTimeInterval(10))
+            #expect(await PostgresTests.eventually { live.current.sequence == 2 && live.failure == nil })
+            #expect(try live.checkedDecision(for: FleetWorkload.question("c1")).reason == .erased)
+        }
+
+        @Test func eventsLostFromTheTableAfterAFollowerReadThemFailClosed() async throws {
+            let schema = TestServer.freshSchema()
+            defer { Task { await PostgresTests.drop(schema) } }
+            let follower = try await PostgresTests.open(schema)
+            defer { follower.close() }
+            try await follower.append([
+                FleetWorkload.grant("g1", subject: "c1"), FleetWorkload.grant("g2", subject: "c2"),
+            ])
+            let live = try await LiveConsentEngine(following: follower)
+            #expect(await PostgresTests.eventually { live.failure == nil })
+            // A restore that lost event 1, then a new event numbered 1 by a writer that never saw it.
+            _ = try await PostgresTests.server().sql("DELETE FROM \(schema).events WHERE seq = 1")
+            try await PostgresTests.insertRaw(
+                FleetWorkload.grant("g3", subject: "c3"), sequence: 1, schema: schema, notify: true)
+            try await PostgresTests.insertRaw(
+                FleetWorkload.withdrawal(of: "g1"), sequence: 2, schema: schema, notify: true)
+            #expect(await PostgresTests.eventually { live.failure?.message.contains("missing or changed") == true })
+            #expect(throws: ConsentKitError.self) { try live.checkedDecision(for: FleetWorkload.question("c1")) }
+        }
+
         @Test func theWriterDecidesFromWhatItsFollowersRead() async throws {
             let schema = TestServer.freshSchema()
             defer { Task { await PostgresTests.drop(schema) } }
