@@ -138,7 +138,7 @@ extension PostgresTests {
             try await PostgresTests.insertRaw(
                 FleetWorkload.withdrawal(of: "g1"), sequence: 1, schema: schema, notify: false)
             #expect(
-                try await PostgresTests.eventually(5) {
+                await PostgresTests.eventually(5) {
                     live.decision(for: FleetWorkload.question("c1")).reason == .withdrawn
                 })
             #expect(await PostgresTests.eventually { live.failure == nil })
