@@ -4,7 +4,8 @@ internal import Logging
 internal import PostgresNIO
 
 /// The working parts of a ``PostgresConsentStore``, shared with its follower task (which must not keep the store
-/// itself alive): the client, the replica of the table, and the gate that orders everything touching the replica.
+/// itself alive): its connections, the replica of the table, and the gate that orders everything touching the
+/// replica.
 ///
 /// The protocol every writer keeps: inside one transaction, take the events table's `EXCLUSIVE` lock (plain reads
 /// go on), read and apply what other writers committed, check the batch against that, insert it numbered after
