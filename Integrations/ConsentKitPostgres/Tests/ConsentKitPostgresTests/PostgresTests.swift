@@ -49,6 +49,18 @@ struct PostgresTests {
         if notify { _ = try await server().sql("SELECT pg_notify('consentkit_\(schema)', '\(sequence)')") }
     }
 
+    /// A store on `schema` holding `events`, and a live engine following it once it follows (a store fails closed
+    /// from open until its follower has listened and read).
+    static func followed(
+        _ schema: String, holding events: [ConsentEvent], heartbeat: Duration = .milliseconds(100)
+    ) async throws -> (store: PostgresConsentStore, live: LiveConsentEngine) {
+        let store = try await open(schema, heartbeat: heartbeat)
+        try await store.append(events)
+        let live = try await LiveConsentEngine(following: store)
+        #expect(await eventually { live.failure == nil }, "the store never started following")
+        return (store, live)
+    }
+
     static func drop(_ schema: String) async {
         _ = try? await server().sql("DROP SCHEMA IF EXISTS \"\(schema)\" CASCADE")
     }

@@ -131,10 +131,9 @@ extension PostgresTests {
         @Test func aLostNotificationIsMadeUpByTheHeartbeat() async throws {
             let schema = TestServer.freshSchema()
             defer { Task { await PostgresTests.drop(schema) } }
-            let follower = try await PostgresTests.open(schema, heartbeat: .milliseconds(100))
+            let (follower, live) = try await PostgresTests.followed(
+                schema, holding: [FleetWorkload.grant("g1", subject: "c1")])
             defer { follower.close() }
-            try await follower.append([FleetWorkload.grant("g1", subject: "c1")])
-            let live = try await LiveConsentEngine(following: follower)
             try await PostgresTests.insertRaw(
                 FleetWorkload.withdrawal(of: "g1"), sequence: 1, schema: schema, notify: false)
             #expect(
@@ -147,14 +146,9 @@ extension PostgresTests {
         @Test func aGapFailsClosedUntilTheMissingEventArrives() async throws {
             let schema = TestServer.freshSchema()
             defer { Task { await PostgresTests.drop(schema) } }
-            let follower = try await PostgresTests.open(schema)
+            let (follower, live) = try await PostgresTests.followed(
+                schema, holding: [FleetWorkload.grant("g1", subject: "c1"), FleetWorkload.grant("g2", subject: "c2")])
             defer { follower.close() }
-            try await follower.append([
-                FleetWorkload.grant("g1", subject: "c1"), FleetWorkload.grant("g2", subject: "c2"),
-            ])
-            let live = try await LiveConsentEngine(following: follower)
-            // The store fails closed from open until its follower has listened and read.
-            #expect(await PostgresTests.eventually { live.failure == nil })
             // Event 3 arrives without event 2 (the withdrawal of g1): deciding past the gap could allow c1.
             try await PostgresTests.insertRaw(
                 FleetWorkload.withdrawal(of: "g2"), sequence: 3, schema: schema, notify: true)
@@ -176,11 +170,9 @@ extension PostgresTests {
         @Test func aCorruptedEventFailsClosedAndIsNamed() async throws {
             let schema = TestServer.freshSchema()
             defer { Task { await PostgresTests.drop(schema) } }
-            let follower = try await PostgresTests.open(schema)
+            let (follower, live) = try await PostgresTests.followed(
+                schema, holding: [FleetWorkload.grant("g1", subject: "c1")])
             defer { follower.close() }
-            try await follower.append([FleetWorkload.grant("g1", subject: "c1")])
-            let live = try await LiveConsentEngine(following: follower)
-            #expect(await PostgresTests.eventually { live.failure == nil })
             // A withdrawal whose stored JSON no longer matches its checksum (a flipped bit, an edited row).
             let withdrawal = FleetWorkload.withdrawal(of: "g1")
             try await PostgresTests.insertRaw(
@@ -266,13 +258,9 @@ extension PostgresTests {
         @Test func eventsLostFromTheTableAfterAFollowerReadThemFailClosed() async throws {
             let schema = TestServer.freshSchema()
             defer { Task { await PostgresTests.drop(schema) } }
-            let follower = try await PostgresTests.open(schema)
+            let (follower, live) = try await PostgresTests.followed(
+                schema, holding: [FleetWorkload.grant("g1", subject: "c1"), FleetWorkload.grant("g2", subject: "c2")])
             defer { follower.close() }
-            try await follower.append([
-                FleetWorkload.grant("g1", subject: "c1"), FleetWorkload.grant("g2", subject: "c2"),
-            ])
-            let live = try await LiveConsentEngine(following: follower)
-            #expect(await PostgresTests.eventually { live.failure == nil })
             // A restore that lost event 1, then a new event numbered 1 by a writer that never saw it.
             _ = try await PostgresTests.server().sql("DELETE FROM \(schema).events WHERE seq = 1")
             try await PostgresTests.insertRaw(
